@@ -1,0 +1,84 @@
+"""The read model: everything a screen, the status command or the minutes shows, computed once
+per version of the store. Screens and commands never compute a band, flag or score themselves.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from core import health, okr
+from core.errors import StoreError
+from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, Objective, Record
+from core.store import Store
+
+
+@dataclass(frozen=True)
+class Board:
+    today: date
+    kpis: tuple[health.Health, ...]
+    objectives: tuple[okr.ObjectiveView, ...]
+    actions: tuple[Action, ...]
+    meetings: tuple[Meeting, ...]
+
+    @cached_property
+    def by_id(self) -> dict[str, object]:
+        found: dict[str, object] = {h.kpi.id: h for h in self.kpis}
+        for view in self.objectives:
+            found[view.objective.id] = view
+            found.update((k.kr.id, k) for k in view.krs)
+        found.update((a.id, a) for a in self.actions)
+        found.update((m.id, m) for m in self.meetings)
+        return found
+
+    def counts(self) -> dict[str, int]:
+        tally = dict.fromkeys(health.BANDS, 0)
+        for item in self.kpis:
+            tally[item.band] += 1
+        return tally
+
+    @property
+    def flagged(self) -> list[health.Health]:
+        return [h for h in self.kpis if h.flags]
+
+    @property
+    def active(self) -> list[okr.ObjectiveView]:
+        return [v for v in self.objectives if v.objective.status == "active"]
+
+
+def records(store: Store, cls: type[Record]) -> list:
+    """Every document of a table as a typed value; a malformed one names file, table and key."""
+    values = []
+    for key, doc in sorted(store.docs(cls.TABLE).items()):
+        try:
+            values.append(cls.from_doc(key, doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{store.path}: {cls.TABLE} document {key} is malformed "
+                             f"({type(exc).__name__}: {exc})") from None
+    return values
+
+
+def kpi_order(kpi: Kpi) -> tuple:
+    """North star first, then by area, then by name."""
+    return (not kpi.north_star, kpi.area.casefold(), kpi.name.casefold())
+
+
+def load(store: Store, today: date) -> Board:
+    series: dict[str, list[Measurement]] = defaultdict(list)
+    for m in sorted(records(store, Measurement), key=lambda m: m.period):
+        series[m.kpi].append(m)
+    kpis = sorted((k for k in records(store, Kpi) if not k.archived), key=kpi_order)
+    healths = tuple(health.assess(k, series[k.id], today) for k in kpis)
+    # Archived KPIs still feed the key results linked to them.
+    latest = {kpi: values[-1].value for kpi, values in series.items() if values}
+    krs: dict[str, list[KeyResult]] = defaultdict(list)
+    for kr in records(store, KeyResult):
+        krs[kr.objective].append(kr)
+    checkins: dict[str, list[CheckIn]] = defaultdict(list)
+    for c in sorted(records(store, CheckIn), key=lambda c: (c.day, c.key)):
+        checkins[c.kr].append(c)
+    objectives = tuple(okr.view(o, krs[o.id], checkins, latest, today)
+                       for o in okr.ranked(records(store, Objective)))
+    actions = tuple(sorted(records(store, Action), key=lambda a: (a.created, a.key), reverse=True))
+    meetings = tuple(records(store, Meeting))
+    return Board(today, healths, objectives, actions, meetings)

@@ -1,0 +1,20 @@
+"""Errors a person can act on. The CLI prints them as one line and exits 1."""
+
+
+class CadenceError(Exception):
+    """A user error: bad input, a missing file, an unreadable store."""
+
+
+class ValidationError(CadenceError):
+    """A value refused by a domain rule; names the entity and the field."""
+
+    def __init__(self, field: str, message: str, entity: str = ""):
+        self.field = field
+        self.entity = entity
+        self.message = message
+        where = f"{entity}: " if entity else ""
+        super().__init__(f"{where}{field}: {message}")
+
+
+class StoreError(CadenceError):
+    """The store file cannot be read or written; it is left untouched."""

@@ -1,0 +1,304 @@
+"""The domain values: typed, immutable, validated on construction.
+
+Each value knows its store table and id prefix; `to_doc` / `from_doc` convert to and from the
+JSON documents kept in TinyDB (dates as ISO strings, tuples as lists, the id as the doc key).
+"""
+
+import math
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import date
+from typing import Any, ClassVar
+
+from core.errors import ValidationError
+from core.periods import CADENCES
+
+DIRECTIONS = ("higher", "lower")
+CONFIDENCES = ("on_track", "at_risk", "off_track")
+ACTION_KINDS = ("decision", "action", "intervention")
+ACTION_STATUSES = ("open", "done", "dropped")
+OBJECTIVE_STATUSES = ("active", "retired")
+PREFIXES = {"kpis": "k", "measurements": "v", "objectives": "o", "key_results": "kr",
+            "checkins": "c", "meetings": "m", "actions": "a", "events": "e"}
+
+
+def make_id(table: str, key: int) -> str:
+    return f"{PREFIXES[table]}{key}"
+
+
+def split_id(ident: str) -> tuple[str, int] | None:
+    """'kr12' -> ('key_results', 12); None when it is no id of ours."""
+    ident = ident.strip().lower()
+    for table, prefix in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        rest = ident[len(prefix):]
+        if ident.startswith(prefix) and rest.isdigit():
+            return table, int(rest)
+    return None
+
+
+def require_text(value: str, name: str, entity: str) -> None:
+    if not value.strip():
+        raise ValidationError(name, "must not be empty", entity)
+
+
+def require_number(value: float, name: str, entity: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError(name, f"{value!r} is not a finite number", entity)
+
+
+def require_choice(value: str, choices: tuple[str, ...], name: str, entity: str) -> None:
+    if value not in choices:
+        raise ValidationError(name, f"{value!r} is not one of {', '.join(choices)}", entity)
+
+
+class Record:
+    """Mixin: the table a value lives in and its conversion to and from a document."""
+
+    TABLE: ClassVar[str]
+
+    def to_doc(self) -> dict[str, Any]:
+        return {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "id"}
+
+    @classmethod
+    def from_doc(cls, key: int, doc: dict[str, Any]):
+        return _load(cls, {**doc, "id": make_id(cls.TABLE, key)})
+
+    @property
+    def key(self) -> int:
+        return int(self.id[len(PREFIXES[self.TABLE]):])
+
+    def evolve(self, **changes):
+        return replace(self, **changes)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_dump(v) for v in value]
+    if is_dataclass(value):
+        return {f.name: _dump(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(cls, doc: dict[str, Any]):
+    hints = typing.get_type_hints(cls)
+    values = {f.name: _convert(hints[f.name], doc[f.name]) for f in fields(cls) if f.name in doc}
+    return cls(**values)
+
+
+def _convert(hint: Any, raw: Any) -> Any:
+    if raw is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _convert(inner[0], raw)
+    if hint is date:
+        return date.fromisoformat(raw)
+    if hint is float:
+        return float(raw)
+    if origin is tuple:
+        return tuple(_convert(typing.get_args(hint)[0], v) for v in raw)
+    if is_dataclass(hint):
+        return _load(hint, raw)
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi(Record):
+    TABLE: ClassVar[str] = "kpis"
+    id: str
+    name: str
+    owner: str
+    unit: str
+    direction: str
+    target: float
+    threshold: float
+    cadence: str
+    baseline: float | None = None
+    description: str = ""
+    area: str = ""
+    north_star: bool = False
+    archived: bool = False
+    sustain: int = 2
+
+    def __post_init__(self):
+        who = f"KPI {self.name!r}"
+        require_text(self.name, "name", who)
+        require_choice(self.direction, DIRECTIONS, "direction", who)
+        require_choice(self.cadence, CADENCES, "cadence", who)
+        require_number(self.target, "target", who)
+        require_number(self.threshold, "threshold", who)
+        if self.baseline is not None:
+            require_number(self.baseline, "baseline", who)
+        if isinstance(self.sustain, bool) or not isinstance(self.sustain, int) or self.sustain < 1:
+            raise ValidationError("sustain", f"{self.sustain!r} is not a whole number >= 1", who)
+        if self.direction == "higher" and self.threshold > self.target:
+            raise ValidationError("threshold", f"{self.threshold:g} must be <= target "
+                                  f"{self.target:g} when higher is better", who)
+        if self.direction == "lower" and self.threshold < self.target:
+            raise ValidationError("threshold", f"{self.threshold:g} must be >= target "
+                                  f"{self.target:g} when lower is better", who)
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement(Record):
+    """One value of a KPI for one period (identified by the period's first day)."""
+
+    TABLE: ClassVar[str] = "measurements"
+    id: str
+    kpi: str
+    period: date
+    value: float
+    note: str = ""
+    meeting: str | None = None
+
+    def __post_init__(self):
+        require_number(self.value, "value", f"measurement of {self.kpi} for {self.period}")
+
+
+@dataclass(frozen=True, slots=True)
+class Objective(Record):
+    TABLE: ClassVar[str] = "objectives"
+    id: str
+    title: str
+    owner: str
+    cycle: str
+    status: str = "active"
+    priority: int | None = None
+    kpis: tuple[str, ...] = ()
+    retired_on: date | None = None
+    final_score: float | None = None
+    closing_note: str = ""
+
+    def __post_init__(self):
+        who = f"objective {self.title!r}"
+        require_text(self.title, "title", who)
+        require_choice(self.status, OBJECTIVE_STATUSES, "status", who)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResult(Record):
+    TABLE: ClassVar[str] = "key_results"
+    id: str
+    objective: str
+    title: str
+    start: float
+    target: float
+    unit: str = ""
+    current: float | None = None
+    kpi: str | None = None
+    confidence: str = "on_track"
+    position: int = 0
+
+    def __post_init__(self):
+        who = f"key result {self.title!r}"
+        require_text(self.title, "title", who)
+        require_number(self.start, "start", who)
+        require_number(self.target, "target", who)
+        if self.current is not None:
+            require_number(self.current, "current", who)
+        require_choice(self.confidence, CONFIDENCES, "confidence", who)
+        if self.start == self.target:
+            raise ValidationError("target", f"equals start ({self.start:g}): the key result "
+                                  "would measure no change", who)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn(Record):
+    TABLE: ClassVar[str] = "checkins"
+    id: str
+    kr: str
+    day: date
+    confidence: str
+    value: float | None = None
+    previous: float | None = None
+    note: str = ""
+    meeting: str | None = None
+
+    def __post_init__(self):
+        who = f"check-in of {self.kr}"
+        if self.value is not None:
+            require_number(self.value, "value", who)
+        require_choice(self.confidence, CONFIDENCES, "confidence", who)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    timebox_min: int
+    spent_s: float = 0.0
+    skipped: bool = False
+
+
+DEFAULT_STAGES = (Stage("KPI health", 10), Stage("Flagged", 15), Stage("OKR check-ins", 20),
+                  Stage("Decisions", 10), Stage("Wrap-up", 5))
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting(Record):
+    TABLE: ClassVar[str] = "meetings"
+    id: str
+    title: str
+    day: date
+    started_at: str
+    ended_at: str | None = None
+    facilitator: str = ""
+    attendees: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = DEFAULT_STAGES
+    ratings: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        require_text(self.title, "title", "meeting")
+        for person, rating in self.ratings.items():
+            if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 10:
+                raise ValidationError("rating", f"{rating!r} from {person} is not 1-10", "meeting")
+
+
+@dataclass(frozen=True, slots=True)
+class Action(Record):
+    """A decision, an action, or an intervention (an action on a flagged KPI)."""
+
+    TABLE: ClassVar[str] = "actions"
+    id: str
+    kind: str
+    text: str
+    owner: str
+    meeting: str | None
+    created: date
+    due: date | None = None
+    link: str | None = None
+    status: str = "open"
+
+    def __post_init__(self):
+        who = self.kind
+        require_choice(self.kind, ACTION_KINDS, "kind", "action")
+        require_text(self.text, "text", who)
+        require_text(self.owner, "owner", who)
+        require_choice(self.status, ACTION_STATUSES, "status", who)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One document's state before and after; None means absent."""
+
+    table: str
+    key: int
+    before: dict | None
+    after: dict | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event(Record):
+    TABLE: ClassVar[str] = "events"
+    id: str
+    at: str
+    kind: str
+    summary: str
+    meeting: str | None = None
+    changes: tuple[Change, ...] = ()
+    undoes: str | None = None

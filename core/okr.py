@@ -1,0 +1,87 @@
+"""OKR rules: key-result progress, objective score, pace, warnings and ranking."""
+
+from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
+
+from core.model import CheckIn, KeyResult, Objective
+from core.periods import parse_cycle
+
+BEHIND_MARGIN = 0.15
+MIN_KRS, MAX_KRS = 2, 5
+
+
+def progress(start: float, target: float, current: float) -> float:
+    """Share of the way from start to target, clamped to [0, 1]; works for 'reduce' KRs too."""
+    return min(1.0, max(0.0, (current - start) / (target - start)))
+
+
+def score(progresses: list[float]) -> float | None:
+    return fmean(progresses) if progresses else None
+
+
+def score_band(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return "green" if value >= 0.7 else "amber" if value >= 0.4 else "red"
+
+
+def is_behind(progress_: float, elapsed: float) -> bool:
+    return progress_ < elapsed - BEHIND_MARGIN
+
+
+@dataclass(frozen=True, slots=True)
+class KrView:
+    kr: KeyResult
+    current: float
+    progress: float
+    behind: bool
+    history: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveView:
+    objective: Objective
+    krs: tuple[KrView, ...]
+    score: float | None
+    elapsed: float
+    warnings: tuple[str, ...]
+
+
+def kr_current(kr: KeyResult, kpi_latest: float | None) -> float:
+    """A KPI-linked KR reads its KPI; otherwise the last check-in; until then, its start."""
+    if kr.kpi is not None:
+        return kpi_latest if kpi_latest is not None else kr.start
+    return kr.current if kr.current is not None else kr.start
+
+
+def view(objective: Objective, krs: list[KeyResult], checkins: dict[str, list[CheckIn]],
+         kpi_latest: dict[str, float | None], today: date) -> ObjectiveView:
+    elapsed = parse_cycle(objective.cycle).elapsed(today)
+    views = []
+    for kr in sorted(krs, key=lambda k: k.position):
+        current = kr_current(kr, kpi_latest.get(kr.kpi) if kr.kpi else None)
+        share = progress(kr.start, kr.target, current)
+        history = tuple(c.value for c in checkins.get(kr.id, []) if c.value is not None)
+        views.append(KrView(kr, current, share, is_behind(share, elapsed), history))
+    total = score([v.progress for v in views])
+    return ObjectiveView(objective, tuple(views), total, elapsed, tuple(warnings(objective, krs)))
+
+
+def warnings(objective: Objective, krs: list[KeyResult]) -> list[str]:
+    found = []
+    if not MIN_KRS <= len(krs) <= MAX_KRS:
+        found.append(f"has {len(krs)} key result{'s' * (len(krs) != 1)}; "
+                     f"{MIN_KRS} to {MAX_KRS} keep it focused")
+    if objective.status == "active" and not objective.kpis and not any(k.kpi for k in krs):
+        found.append("points to no KPI: which health metric should it move?")
+    return found
+
+
+def ranked(objectives: list[Objective]) -> list[Objective]:
+    """Active objectives by priority (1 = top), then retired ones, newest retirement first."""
+    active = sorted((o for o in objectives if o.status == "active"),
+                    key=lambda o: (o.priority if o.priority is not None else 10**9, o.key))
+    retired = sorted((o for o in objectives if o.status == "retired"),
+                     key=lambda o: (o.retired_on or date.min, o.key), reverse=True)
+    return active + retired

@@ -1,0 +1,146 @@
+"""Cadence periods (a KPI's measuring rhythm) and OKR cycles (an objective's time box).
+
+A period is identified by its first day: a date is normalised to the start of the day, ISO week
+(Monday), month or quarter it falls in. ISO weeks belong to the ISO year, so 2021-01-03 is in
+2020-W53.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from core.errors import ValidationError
+
+CADENCES = ("daily", "weekly", "monthly", "quarterly")
+_UNIT = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+
+
+def period_start(day: date, cadence: str) -> date:
+    if cadence == "daily":
+        return day
+    if cadence == "weekly":
+        return day - timedelta(days=day.weekday())
+    if cadence == "monthly":
+        return day.replace(day=1)
+    if cadence == "quarterly":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    raise ValueError(f"unknown cadence {cadence!r}")
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def next_period(start: date, cadence: str) -> date:
+    if cadence == "daily":
+        return start + timedelta(days=1)
+    if cadence == "weekly":
+        return start + timedelta(weeks=1)
+    return _add_months(start, 1 if cadence == "monthly" else 3)
+
+
+def previous_period(start: date, cadence: str) -> date:
+    if cadence == "daily":
+        return start - timedelta(days=1)
+    if cadence == "weekly":
+        return start - timedelta(weeks=1)
+    return _add_months(start, -1 if cadence == "monthly" else -3)
+
+
+def period_end(start: date, cadence: str) -> date:
+    """The last day of the period that starts on `start`."""
+    return next_period(start, cadence) - timedelta(days=1)
+
+
+def latest_finished(today: date, cadence: str) -> date:
+    """The start of the last period that has fully ended by today."""
+    return previous_period(period_start(today, cadence), cadence)
+
+
+def period_label(start: date, cadence: str) -> str:
+    if cadence == "weekly":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if cadence == "monthly":
+        return f"{start.year}-{start.month:02d}"
+    if cadence == "quarterly":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return start.isoformat()
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.I)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.I)
+
+
+def parse_period(text: str, cadence: str, field: str = "period") -> date:
+    """A date (any day of the period) or the period's label, normalised to the period start."""
+    text = text.strip()
+    try:
+        if m := _WEEK.match(text):
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        if m := _MONTH.match(text):
+            return period_start(date(int(m[1]), int(m[2]), 1), cadence)
+        if m := _QUARTER.match(text):
+            return period_start(date(int(m[1]), 3 * int(m[2]) - 2, 1), cadence)
+        return period_start(date.fromisoformat(text), cadence)
+    except ValueError:
+        raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD) or a period like "
+                              f"{period_label(date(2026, 11, 16), cadence)}") from None
+
+
+def unit(cadence: str, count: int = 1) -> str:
+    """'week' / '3 weeks' — for human reasons."""
+    word = _UNIT[cadence]
+    return word if count == 1 else f"{count} {word}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """An OKR time box, first to last day inclusive."""
+
+    label: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def elapsed(self, today: date) -> float:
+        """Share of the cycle gone by today, in [0, 1]."""
+        return min(1.0, max(0.0, (today - self.start).days / self.days))
+
+
+_CYCLE_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.I)
+_CYCLE_HALF = re.compile(r"^(\d{4})-H([12])$", re.I)
+_CYCLE_YEAR = re.compile(r"^(\d{4})$")
+_CYCLE_CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
+
+
+def parse_cycle(text: str, field: str = "cycle") -> Cycle:
+    """`YYYY-Qn`, `YYYY-Hn`, `YYYY`, or custom dates `YYYY-MM-DD..YYYY-MM-DD`."""
+    label = text.strip().upper()
+    if m := _CYCLE_QUARTER.match(label):
+        start = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        return Cycle(label, start, _add_months(start, 3) - timedelta(days=1))
+    if m := _CYCLE_HALF.match(label):
+        start = date(int(m[1]), 6 * int(m[2]) - 5, 1)
+        return Cycle(label, start, _add_months(start, 6) - timedelta(days=1))
+    if m := _CYCLE_YEAR.match(label):
+        return Cycle(label, date(int(m[1]), 1, 1), date(int(m[1]), 12, 31))
+    if m := _CYCLE_CUSTOM.match(label):
+        try:
+            start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
+        except ValueError:
+            raise ValidationError(field, f"{text!r} holds a date that does not exist") from None
+        if end < start:
+            raise ValidationError(field, f"{text!r} ends before it starts")
+        return Cycle(f"{start}..{end}", start, end)
+    raise ValidationError(field, f"{text!r} is not a cycle (YYYY-Qn, YYYY-Hn, YYYY or "
+                          "YYYY-MM-DD..YYYY-MM-DD)")
+
+
+def current_quarter(today: date) -> str:
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"

@@ -1,0 +1,232 @@
+"""The service API the app and the CLI call: every change to the store goes through here.
+
+A `Service` may have a running meeting; everything done then links to it, and `undo()` reverts
+that meeting's changes one event at a time (the undo is an event too).
+"""
+
+from datetime import date
+
+from core import board as boards
+from core import clock, okr
+from core.errors import CadenceError
+from core.model import (Action, CheckIn, Event, KeyResult, Kpi, Measurement, Meeting,
+                        Objective, make_id, split_id)
+from core.periods import parse_cycle, parse_period, period_label
+from core.store import Store, Transaction
+
+NOT_UNDOABLE = {"undo", "meeting.start", "meeting.end", "import", "demo"}
+
+
+class Service:
+    def __init__(self, store: Store, meeting: str | None = None):
+        self.store = store
+        self.meeting = meeting
+        self._board: tuple[int, date, boards.Board] | None = None
+
+    def today(self) -> date:
+        return clock.today()
+
+    def board(self) -> boards.Board:
+        """The read model, rebuilt only when the store (or the day) changed."""
+        self.store.refresh()
+        today = self.today()
+        if self._board is None or self._board[:2] != (self.store.version, today):
+            self._board = (self.store.version, today, boards.load(self.store, today))
+        return self._board[2]
+
+    def _tx(self, kind: str, summary: str = ""):
+        return self.store.transaction(kind, summary, self.meeting)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def _doc(self, tx: Transaction, ident: str, table: str) -> tuple[int, dict]:
+        found = split_id(ident or "")
+        doc = tx.get(table, found[1]) if found and found[0] == table else None
+        if doc is None:
+            raise CadenceError(f"no {table.rstrip('s').replace('_', ' ')} with id {ident!r}")
+        return found[1], doc
+
+    # --- measurements --------------------------------------------------------------------
+
+    def record_measurement(self, kpi_id: str, period: date | str, value: float,
+                           note: str = "") -> Measurement:
+        with self._tx("measurement") as tx:
+            key, doc = self._doc(tx, kpi_id, "kpis")
+            kpi = Kpi.from_doc(key, doc)
+            start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
+            measurement = put_measurement(tx, measurement_index(tx), kpi, start, value, note,
+                                          self.meeting, self.today())
+            tx.summary = (f"{kpi.name}: {value:g} for {period_label(start, kpi.cadence)}")
+        return measurement
+
+    # --- meetings ------------------------------------------------------------------------
+
+    def start_meeting(self, title: str | None = None, attendees: tuple[str, ...] = (),
+                      facilitator: str = "") -> Meeting:
+        today = self.today()
+        meeting = Meeting(id="", title=title or f"Operating review {today}", day=today,
+                          started_at=clock.now(), attendees=tuple(attendees),
+                          facilitator=facilitator)
+        with self._tx("meeting.start", f"started {meeting.title}") as tx:
+            key = tx.insert("meetings", meeting.to_doc())
+            self.meeting = tx.meeting = make_id("meetings", key)
+        return meeting.evolve(id=self.meeting)
+
+    def end_meeting(self, ratings: dict[str, int] | None = None) -> Meeting:
+        with self._tx("meeting.end") as tx:
+            key, doc = self._doc(tx, self.meeting, "meetings")
+            meeting = Meeting.from_doc(key, doc).evolve(ended_at=clock.now(),
+                                                        ratings=dict(ratings or {}))
+            tx.put("meetings", key, meeting.to_doc())
+            tx.summary = f"ended {meeting.title}"
+        return meeting
+
+    # --- decisions and actions -----------------------------------------------------------
+
+    def record_action(self, kind: str, text: str, owner: str, due: date | None = None,
+                      link: str | None = None) -> Action:
+        action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
+                        meeting=self.meeting, created=self.today(), due=due, link=link)
+        with self._tx(kind, f"{kind}: {action.text} ({action.owner})") as tx:
+            if link is not None:
+                self._check_link(tx, link)
+            key = tx.insert("actions", action.to_doc())
+        return action.evolve(id=make_id("actions", key))
+
+    def _check_link(self, tx: Transaction, link: str) -> None:
+        found = split_id(link)
+        if not found or found[0] not in ("kpis", "objectives", "key_results") \
+                or tx.get(*found) is None:
+            raise CadenceError(f"link: no KPI, objective or key result with id {link!r}")
+
+    def set_action_status(self, action_id: str, status: str) -> Action:
+        with self._tx("action.status") as tx:
+            key, doc = self._doc(tx, action_id, "actions")
+            action = Action.from_doc(key, doc).evolve(status=status)
+            tx.put("actions", key, action.to_doc())
+            tx.summary = f"{action.kind} {action.text!r} marked {status}"
+        return action
+
+    # --- OKRs ----------------------------------------------------------------------------
+
+    def check_in(self, kr_id: str, value: float | None, confidence: str,
+                 note: str = "") -> CheckIn:
+        view = self.board().by_id.get(kr_id)
+        if not isinstance(view, okr.KrView):
+            raise CadenceError(f"no key result with id {kr_id!r}")
+        kr = view.kr
+        if kr.kpi is not None:
+            if value is not None:
+                raise CadenceError(f"value: {kr.title!r} takes its value from its KPI")
+            value = view.current
+        elif value is None:
+            raise CadenceError("value: a check-in needs the key result's current value")
+        checkin = CheckIn(id="", kr=kr.id, day=self.today(), confidence=confidence,
+                          value=value, previous=view.current, note=note.strip(),
+                          meeting=self.meeting)
+        updated = kr.evolve(confidence=confidence,
+                            current=kr.current if kr.kpi is not None else value)
+        with self._tx("checkin", f"check-in {kr.title}: {view.current:g} -> {value:g}") as tx:
+            tx.put("key_results", kr.key, updated.to_doc())
+            key = tx.insert("checkins", checkin.to_doc())
+        return checkin.evolve(id=make_id("checkins", key))
+
+    def create_objective(self, title: str, owner: str, cycle: str,
+                         key_results: list[dict], kpis: tuple[str, ...] = ()) -> Objective:
+        with self._tx("objective.create", f"objective {title!r} created") as tx:
+            return add_objective(tx, title, owner, cycle, key_results, kpis)
+
+    def move_objective(self, objective_id: str, up: bool) -> Objective:
+        with self._tx("objective.priority") as tx:
+            ranking = active_ranking(tx)
+            index = next((i for i, o in enumerate(ranking) if o.id == objective_id), None)
+            if index is None:
+                raise CadenceError(f"no active objective with id {objective_id!r}")
+            other = index - 1 if up else index + 1
+            if 0 <= other < len(ranking):
+                ranking[index], ranking[other] = ranking[other], ranking[index]
+            write_ranking(tx, ranking)
+            moved = next(o for o in ranking if o.id == objective_id)
+            tx.summary = f"{moved.title!r} moved {'up' if up else 'down'}"
+        return Objective.from_doc(moved.key, tx.get("objectives", moved.key))
+
+    def retire_objective(self, objective_id: str, note: str) -> Objective:
+        view = self.board().by_id.get(objective_id)
+        if not isinstance(view, okr.ObjectiveView) or view.objective.status != "active":
+            raise CadenceError(f"no active objective with id {objective_id!r}")
+        retired = view.objective.evolve(status="retired", priority=None, retired_on=self.today(),
+                                        final_score=view.score, closing_note=note.strip())
+        with self._tx("objective.retire", f"retired {retired.title!r}") as tx:
+            tx.put("objectives", retired.key, retired.to_doc())
+            write_ranking(tx, [o for o in active_ranking(tx) if o.id != retired.id])
+        return retired
+
+    # --- undo ----------------------------------------------------------------------------
+
+    def undo(self) -> Event:
+        """Revert this meeting's latest change that is not yet undone; returns its event."""
+        if self.meeting is None:
+            raise CadenceError("nothing to undo: only changes made in a meeting can be undone")
+        with self._tx("undo") as tx:
+            target = latest_undoable(tx, self.meeting)
+            if target is None:
+                raise CadenceError("nothing left to undo in this meeting")
+            for change in reversed(target.changes):
+                if tx.get(change.table, change.key) != change.after:
+                    raise CadenceError(f"cannot undo {target.summary!r}: changed again since")
+                tx.put(change.table, change.key, change.before)
+            tx.undoes, tx.summary = target.id, f"undid {target.summary}"
+        return target
+
+
+def latest_undoable(tx: Transaction, meeting: str) -> Event | None:
+    events = [Event.from_doc(k, d) for k, d in sorted(tx.docs("events").items())]
+    undone = {e.undoes for e in events if e.undoes}
+    return next((e for e in reversed(events) if e.meeting == meeting
+                 and e.kind not in NOT_UNDOABLE and e.id not in undone), None)
+
+
+def measurement_index(tx: Transaction) -> dict[tuple[str, str], int]:
+    """(kpi id, period start) -> document key, to find a period's existing value."""
+    return {(d["kpi"], d["period"]): k for k, d in tx.docs("measurements").items()}
+
+
+def put_measurement(tx: Transaction, index: dict[tuple[str, str], int], kpi: Kpi, start: date,
+                    value: float, note: str, meeting: str | None, today: date) -> Measurement:
+    """Record or replace one period's value; the replaced value stays in the event log."""
+    if start > today:
+        raise CadenceError(f"period: {period_label(start, kpi.cadence)} has not started yet")
+    measurement = Measurement(id="", kpi=kpi.id, period=start, value=value, note=note.strip(),
+                              meeting=meeting)
+    key = index.get((kpi.id, start.isoformat()))
+    if key is None:
+        key = index[(kpi.id, start.isoformat())] = tx.insert("measurements", measurement.to_doc())
+    else:
+        tx.put("measurements", key, measurement.to_doc())
+    return measurement.evolve(id=make_id("measurements", key))
+
+
+def active_ranking(tx: Transaction) -> list[Objective]:
+    objectives = [Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()]
+    return [o for o in okr.ranked(objectives) if o.status == "active"]
+
+
+def write_ranking(tx: Transaction, ranking: list[Objective]) -> None:
+    """Priorities 1..n in list order, so the ranking never has gaps or ties."""
+    for rank, objective in enumerate(ranking, start=1):
+        if objective.priority != rank:
+            tx.put("objectives", objective.key, objective.evolve(priority=rank).to_doc())
+
+
+def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_results: list[dict],
+                  kpis: tuple[str, ...] = ()) -> Objective:
+    """A new active objective ranked last, with its key results (dicts of KeyResult fields)."""
+    parse_cycle(cycle)
+    objective = Objective(id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
+                          priority=len(active_ranking(tx)) + 1, kpis=tuple(kpis))
+    key = tx.insert("objectives", objective.to_doc())
+    objective = objective.evolve(id=make_id("objectives", key))
+    for position, fields in enumerate(key_results):
+        kr = KeyResult(id="", objective=objective.id, position=position, **fields)
+        tx.insert("key_results", kr.to_doc())
+    return objective

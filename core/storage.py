@@ -1,0 +1,133 @@
+"""A TinyDB storage that is durable, atomic and reads the file once.
+
+TinyDB's JSONStorage re-parses the file on every query and rewrites it in place, so a crash
+mid-write leaves a broken file (tinydb#113). This storage keeps the parsed document in memory,
+re-reads it only when the file changed on disk, and writes by temp file + fsync + rename. While
+`deferred` is set (inside a store transaction) writes stay in memory until `flush()`, so one
+command is one write however many rows it changes.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from core import schema
+from core.errors import StoreError
+
+Stamp = tuple[int, int, int] | None
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """Sorted keys, two-space indent, final newline: a store a team can diff in git."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def decode(raw: bytes, path: Path) -> dict[str, Any]:
+    """Parse and check the shape of a store; an empty file is an empty store."""
+    if not raw.strip():
+        return {}
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"{path}: not valid JSON ({exc}); the file was left as it is") from None
+    if not isinstance(data, dict):
+        raise StoreError(f"{path}: not a Cadence store (expected a JSON object of tables)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(
+                isinstance(doc, dict) and key.isdigit() for key, doc in table.items()):
+            raise StoreError(f"{path}: table {name!r} is not a TinyDB table of documents")
+    return data
+
+
+def stamp(path: Path) -> Stamp:
+    """What identifies one version of the file: a rename gives a new inode."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Temp file in the same folder, fsync, rename over, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o600
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class DurableJSONStorage(Storage):
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.deferred = False
+        self.dirty = False
+        self.disk_reads = 0
+        self.disk_writes = 0
+        self._data: dict[str, Any] | None = None
+        self._stamp: Stamp = None
+
+    def read(self) -> dict[str, Any]:
+        if self._data is None:
+            self.load()
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.dirty = True
+        if not self.deferred:
+            self.flush()
+
+    def load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raw = b""
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be read ({exc.strerror})") from None
+        self.disk_reads += 1
+        self._data = schema.upgrade(decode(raw, self.path), self.path)
+        self._stamp = stamp(self.path)
+        self.dirty = False
+
+    def changed_on_disk(self) -> bool:
+        return self._data is None or stamp(self.path) != self._stamp
+
+    def flush(self) -> None:
+        if self._data is None or not self.dirty:
+            return
+        try:
+            atomic_write(self.path, encode(self._data))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be written ({exc.strerror})") from None
+        self.disk_writes += 1
+        self._stamp = stamp(self.path)
+        self.dirty = False
+
+    def discard(self) -> None:
+        """Forget unsaved changes; the next read loads the file again."""
+        self._data = None
+        self.dirty = False
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,169 @@
+"""The store: one TinyDB JSON file, one writer at a time, every change an event.
+
+All writes go through `Store.transaction()`: it takes the cross-process lock, re-reads the file
+if another process changed it, collects the changes, appends one event describing them (with each
+document's before and after, so nothing is lost and a meeting's changes can be undone), and
+writes the file once, atomically.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from core import clock, schema
+from core.errors import StoreError
+from core.model import Change, Event, make_id
+from core.storage import DurableJSONStorage
+
+LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
+
+
+class CadenceTable(Table):
+    """A TinyDB table that can replace or remove many documents in one update."""
+
+    def apply(self, docs: dict[int, dict | None]) -> None:
+        def updater(table: dict) -> None:
+            for key, doc in docs.items():
+                if doc is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = doc
+        self._update_table(updater)
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._db = TinyDB(self.path, storage=DurableJSONStorage)
+        self._db.table_class = CadenceTable
+        self.storage: DurableJSONStorage = self._db.storage
+        self.version = 0
+        self._in_tx = False
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Re-read the file if another process changed it; True when it did."""
+        if not self.storage.changed_on_disk():
+            return False
+        self.storage.load()
+        self.version += 1
+        return True
+
+    def table(self, name: str) -> CadenceTable:
+        return self._db.table(name, cache_size=0)
+
+    def docs(self, name: str) -> dict[int, dict[str, Any]]:
+        return {doc.doc_id: doc for doc in self.table(name).all()}
+
+    def meta(self) -> dict[str, Any]:
+        return schema.meta(self.storage.read())
+
+    def is_empty(self) -> bool:
+        data = self.storage.read()
+        return not any(data.get(name) for name in data if name != schema.META)
+
+    def events(self) -> list[Event]:
+        return [Event.from_doc(k, d) for k, d in sorted(self.docs("events").items())]
+
+    @contextmanager
+    def transaction(self, kind: str, summary: str = "", meeting: str | None = None
+                    ) -> Iterator["Transaction"]:
+        if self._in_tx:
+            raise RuntimeError("transactions do not nest")
+        lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT_S)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout:
+            raise StoreError(f"{self.path}: still busy after {LOCK_TIMEOUT_S:.0f} s "
+                             "(another Cadence is writing)") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot take the lock ({exc.strerror})") from None
+        self._in_tx = True
+        try:
+            self.refresh()
+            self.storage.deferred = True
+            tx = Transaction(self, kind, summary, meeting)
+            yield tx
+            tx.commit()
+            self.storage.flush()
+        except BaseException:
+            self.storage.discard()
+            raise
+        finally:
+            self.storage.deferred = False
+            self._in_tx = False
+            self.version += 1
+            lock.release()
+
+
+class Transaction:
+    """Changes staged in memory; committed as one event and one write."""
+
+    def __init__(self, store: Store, kind: str, summary: str, meeting: str | None):
+        self.store = store
+        self.kind = kind
+        self.summary = summary
+        self.meeting = meeting
+        self.undoes: str | None = None
+        self.changes: list[Change] = []
+        self._pending: dict[str, dict[int, dict | None]] = {}
+        self._tables: dict[str, dict[int, dict]] = {}
+
+    def docs(self, table: str) -> dict[int, dict]:
+        """The table as this transaction sees it (pending changes included)."""
+        if table not in self._tables:
+            self._tables[table] = self.store.docs(table)
+        return self._tables[table]
+
+    def get(self, table: str, key: int) -> dict | None:
+        return self.docs(table).get(key)
+
+    def insert(self, table: str, doc: dict) -> int:
+        key = self._allocate(table)
+        self.put(table, key, doc)
+        return key
+
+    def put(self, table: str, key: int, doc: dict | None) -> None:
+        """Set (or with None, remove) one document, remembering what it was."""
+        current = self.docs(table)
+        before = current.get(key)
+        if before == doc:
+            return
+        if doc is None:
+            current.pop(key, None)
+        else:
+            current[key] = dict(doc)
+        self._pending.setdefault(table, {})[key] = doc
+        self.changes.append(Change(table, key, _plain(before), _plain(doc)))
+
+    def _allocate(self, table: str) -> int:
+        """Ids are never reused, even after an undo removed the newest document."""
+        counters = self.store.meta().setdefault("next_ids", {})
+        existing = max(self.docs(table), default=0)
+        key = max(counters.get(table, 1), existing + 1)
+        counters[table] = key + 1
+        self.store.storage.dirty = True
+        return key
+
+    def commit(self) -> Event | None:
+        if not self.changes:
+            return None
+        for table, docs in self._pending.items():
+            self.store.table(table).apply(docs)
+        event = Event(id=make_id("events", 0), at=clock.now(), kind=self.kind,
+                      summary=self.summary, meeting=self.meeting,
+                      changes=tuple(self.changes), undoes=self.undoes)
+        self.store.table("events").apply({self._allocate("events"): event.to_doc()})
+        return event
+
+
+def _plain(doc: dict | None) -> dict | None:
+    return None if doc is None else dict(doc)
+

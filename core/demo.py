@@ -1,0 +1,107 @@
+"""The demo data set (data/demo.json) written into a store, dated relative to today.
+
+Each KPI's history ends with the latest finished period (minus `stale_by` periods), key-result
+check-ins are a week apart ending last week, and the past meeting was `days_ago` days ago (its
+`due_in_days` count from today) — so
+the demo never goes stale and every flag kind shows.
+"""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import orjson
+
+from core.errors import CadenceError
+from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, make_id
+from core.periods import current_quarter, latest_finished, previous_period
+from core.service import add_objective
+from core.store import Store, Transaction
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.json"
+
+
+def load_spec(path: Path = DEMO_FILE) -> dict:
+    try:
+        return orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise CadenceError(f"{path}: the demo data cannot be read ({exc})") from None
+
+
+def holds_other_data(store: Store) -> bool:
+    return not store.is_empty() and not store.meta().get("demo", False)
+
+
+def write(store: Store, today: date, force: bool = False) -> None:
+    """Fill the store with the demo; refuses a store holding other data unless forced.
+
+    Whatever the store held before is kept in the demo's event, so even --force loses nothing.
+    """
+    spec = load_spec()
+    with store.transaction("demo", "loaded the demo data") as tx:
+        if holds_other_data(store) and not force:
+            raise CadenceError(f"{store.path}: holds other data; use --force to replace it "
+                               "with the demo (the old data stays in the event log)")
+        _clear(tx)
+        kpis = {k["name"]: _write_kpi(tx, k, today) for k in spec["kpis"]}
+        for objective in spec["objectives"]:
+            _write_objective(tx, objective, kpis, today)
+        _write_meeting(tx, spec["meeting"], kpis, today)
+        store.meta()["demo"] = True
+
+
+def _clear(tx: Transaction) -> None:
+    for table in ("kpis", "measurements", "objectives", "key_results", "checkins", "meetings",
+                  "actions"):
+        for key in list(tx.docs(table)):
+            tx.put(table, key, None)
+
+
+def _write_kpi(tx: Transaction, spec: dict, today: date) -> Kpi:
+    fields = {k: v for k, v in spec.items() if k not in ("history", "stale_by")}
+    kpi = Kpi(id="", **fields)
+    kpi = kpi.evolve(id=make_id("kpis", tx.insert("kpis", kpi.to_doc())))
+    period = latest_finished(today, kpi.cadence)
+    for _ in range(spec.get("stale_by", 0)):
+        period = previous_period(period, kpi.cadence)
+    for value in reversed(spec["history"]):
+        tx.insert("measurements", Measurement(id="", kpi=kpi.id, period=period,
+                                              value=float(value)).to_doc())
+        period = previous_period(period, kpi.cadence)
+    return kpi
+
+
+def _write_objective(tx: Transaction, spec: dict, kpis: dict[str, Kpi], today: date) -> None:
+    krs = [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
+                kpi=kpis[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
+                current=k["checkins"][-1] if k.get("checkins") else None)
+           for k in spec["key_results"]]
+    linked = tuple(kpis[name].id for name in spec.get("kpis", ()))
+    objective = add_objective(tx, spec["title"], spec["owner"], current_quarter(today), krs, linked)
+    mine = sorted((KeyResult.from_doc(k, d) for k, d in tx.docs("key_results").items()
+                   if d["objective"] == objective.id), key=lambda kr: kr.position)
+    for kr, kr_spec in zip(mine, spec["key_results"]):
+        _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
+
+
+def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: date) -> None:
+    previous = None
+    for weeks_ago, value in zip(range(len(values), 0, -1), values):
+        tx.insert("checkins", CheckIn(id="", kr=kr.id, day=today - timedelta(weeks=weeks_ago),
+                                      confidence=kr.confidence, value=value,
+                                      previous=previous).to_doc())
+        previous = value
+
+
+def _write_meeting(tx: Transaction, spec: dict, kpis: dict[str, Kpi], today: date) -> None:
+    day = today - timedelta(days=spec["days_ago"])
+    meeting = Meeting(id="", title=f"{spec['title']} {day}", day=day,
+                      started_at=f"{day}T09:00:00+00:00", ended_at=f"{day}T10:00:00+00:00",
+                      facilitator=spec["facilitator"], attendees=tuple(spec["attendees"]),
+                      ratings=spec["ratings"])
+    meeting_id = make_id("meetings", tx.insert("meetings", meeting.to_doc()))
+    for a in spec["actions"]:
+        due = today + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None
+        action = Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
+                        meeting=meeting_id, created=day, due=due, status=a["status"],
+                        link=kpis[a["link"]].id if a.get("link") else None)
+        tx.insert("actions", action.to_doc())

@@ -1,0 +1,257 @@
+"""CSV import of KPIs, measurements and OKRs: all-or-nothing, one write, safe to repeat.
+
+Each import runs in one store transaction; the first bad row raises, so nothing is written.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from core import csvrows, okr
+from core.errors import CadenceError
+from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
+from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
+from core.service import add_objective, measurement_index, put_measurement
+from core.store import Store, Transaction
+
+KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
+MEASUREMENT_COLUMNS = ("kpi", "date", "value")
+OKR_COLUMNS = ("objective", "key_result", "start", "target")
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self, noun: str) -> str:
+        return (f"{noun}: {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+
+
+def _count(report: Report, before: dict | None, after: dict) -> None:
+    if before is None:
+        report.created += 1
+    elif dict(before) != after:
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+def _kpi_lookup(tx: Transaction) -> tuple[dict[str, Kpi], dict[str, Kpi]]:
+    kpis = [Kpi.from_doc(k, d) for k, d in tx.docs("kpis").items()]
+    return {k.name.casefold(): k for k in kpis}, {k.id: k for k in kpis}
+
+
+def _resolve_kpi(row: csvrows.Row, column: str, by_name: dict, by_id: dict) -> Kpi:
+    ref = row.text(column)
+    found = by_name.get(ref.casefold()) or by_id.get(ref.lower())
+    if found is None:
+        raise row.error(column, f"no KPI named {ref!r} (nor with that id)")
+    return found
+
+
+# --- KPIs ----------------------------------------------------------------------------------
+
+def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> Report:
+    rows = csvrows.read(path, KPI_COLUMNS)
+    report = Report()
+    with store.transaction("import", f"imported KPIs from {Path(path).name}", meeting) as tx:
+        by_name, _ = _kpi_lookup(tx)
+        first_row: dict[str, int] = {}
+        for row in rows:
+            name = row.text("name")
+            if name.casefold() in first_row:
+                raise row.error("name", f"{name!r} is already on row {first_row[name.casefold()]}")
+            first_row[name.casefold()] = row.line
+            existing = by_name.get(name.casefold())
+            with row.checked():
+                kpi = _kpi_from_row(row, existing)
+            key = existing.key if existing else None
+            before = tx.get("kpis", key) if key else None
+            _count(report, before, kpi.to_doc())
+            if key is None:
+                tx.insert("kpis", kpi.to_doc())
+            else:
+                tx.put("kpis", key, kpi.to_doc())
+        store.meta()["demo"] = False
+        tx.summary = f"{tx.summary}: {report.summary('KPIs')}"
+    return report
+
+
+def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
+    fields = dict(name=row.text("name"), owner=row.text("owner"), unit=row.text("unit", False),
+                  direction=row.choice("direction", DIRECTIONS),
+                  target=row.number("target"), threshold=row.number("threshold"),
+                  cadence=row.choice("cadence", CADENCES))
+    optional = dict(area=lambda: row.text("area", False),
+                    baseline=lambda: row.number("baseline", False),
+                    description=lambda: row.text("description", False),
+                    north_star=lambda: row.flag("north_star"),
+                    sustain=lambda: row.integer("sustain") or 2)
+    fields.update((name, read()) for name, read in optional.items() if row.has(name))
+    if existing is not None:
+        return existing.evolve(**fields)
+    return Kpi(id="", **fields)
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+def import_measurements(store: Store, path: str | Path, today: date,
+                        meeting: str | None = None) -> Report:
+    rows = csvrows.read(path, MEASUREMENT_COLUMNS)
+    report = Report()
+    with store.transaction("import", f"imported measurements from {Path(path).name}",
+                           meeting) as tx:
+        by_name, by_id = _kpi_lookup(tx)
+        index = measurement_index(tx)
+        seen: dict[tuple[str, date], int] = {}
+        for row in rows:
+            kpi = _resolve_kpi(row, "kpi", by_name, by_id)
+            start = _row_period(row, kpi)
+            if (kpi.id, start) in seen:
+                raise row.error("date", f"{period_label(start, kpi.cadence)} of {kpi.name!r} "
+                                f"is already on row {seen[(kpi.id, start)]}")
+            seen[(kpi.id, start)] = row.line
+            value, note = row.number("value"), row.text("note", False)
+            key = index.get((kpi.id, start.isoformat()))
+            before = tx.get("measurements", key) if key else None
+            try:
+                measurement = put_measurement(tx, index, kpi, start, value, note, meeting, today)
+            except CadenceError as exc:
+                raise row.error("date", str(exc).split(": ", 1)[-1]) from None
+            _count(report, before, measurement.to_doc())
+        store.meta()["demo"] = False
+        tx.summary = f"{tx.summary}: {report.summary('measurements')}"
+    return report
+
+
+def _row_period(row: csvrows.Row, kpi: Kpi) -> date:
+    raw = row.text("date")
+    try:
+        return period_start(date.fromisoformat(raw), kpi.cadence)
+    except ValueError:
+        raise row.error("date", f"{raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+# --- OKRs ------------------------------------------------------------------------------------
+
+def import_okrs(store: Store, path: str | Path, today: date,
+                meeting: str | None = None) -> Report:
+    rows = csvrows.read(path, OKR_COLUMNS)
+    report = Report()
+    groups: dict[str, list[csvrows.Row]] = {}
+    for row in rows:
+        groups.setdefault(row.text("objective").casefold(), []).append(row)
+    with store.transaction("import", f"imported OKRs from {Path(path).name}", meeting) as tx:
+        kpis = _kpi_lookup(tx)
+        for group in groups.values():
+            objective = _import_objective(tx, group, kpis, today, report, meeting)
+            krs = [KeyResult.from_doc(k, d) for k, d in tx.docs("key_results").items()
+                   if d["objective"] == objective.id]
+            report.warnings += [f"objective {objective.title!r} {w}"
+                                for w in okr.warnings(objective, krs)]
+        store.meta()["demo"] = False
+        tx.summary = f"{tx.summary}: {report.summary('key results')}"
+    return report
+
+
+def _shared(group: list[csvrows.Row], column: str, default: str) -> str:
+    """A per-objective column: the rows of one objective may not disagree on it."""
+    found: tuple[str, int] | None = None
+    for row in group:
+        value = row.text(column, required=False)
+        if value and found and value != found[0]:
+            raise row.error(column, f"{value!r} differs from {found[0]!r} on row {found[1]} "
+                            "for the same objective")
+        found = found or ((value, row.line) if value else None)
+    return found[0] if found else default
+
+
+def _import_objective(tx: Transaction, group: list[csvrows.Row], kpis, today: date,
+                      report: Report, meeting: str | None) -> Objective:
+    title = group[0].text("objective")
+    owner = _shared(group, "owner", "")
+    cycle = _shared(group, "cycle", current_quarter(today))
+    with group[0].checked():
+        cycle = parse_cycle(cycle).label
+    specs = [_kr_from_row(row, kpis) for row in group]
+    _refuse_repeated_titles(group, specs)
+    linked = tuple(dict.fromkeys(s["kpi"] for s, _ in specs if s["kpi"]))
+    existing = next((Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()
+                     if d["status"] == "active" and d["title"].casefold() == title.casefold()),
+                    None)
+    if existing is None:
+        with group[0].checked():
+            objective = add_objective(tx, title, owner, cycle, [s for s, _ in specs], linked)
+        report.created += len(specs)
+    else:
+        objective = existing.evolve(kpis=tuple(dict.fromkeys(existing.kpis + linked)),
+                                    owner=owner or existing.owner)
+        tx.put("objectives", objective.key, objective.to_doc())
+        _update_key_results(tx, objective, specs, report)
+    _record_imported_currents(tx, objective, specs, today, meeting)
+    return objective
+
+
+def _refuse_repeated_titles(group: list[csvrows.Row], specs: list) -> None:
+    seen: dict[str, int] = {}
+    for row, (spec, _) in zip(group, specs):
+        if spec["title"].casefold() in seen:
+            raise row.error("key_result", f"{spec['title']!r} is already on row "
+                            f"{seen[spec['title'].casefold()]} for this objective")
+        seen[spec["title"].casefold()] = row.line
+
+
+def _kr_from_row(row: csvrows.Row, kpis) -> tuple[dict, csvrows.Row]:
+    kpi = _resolve_kpi(row, "kpi", *kpis) if row.text("kpi", False) else None
+    current = row.number("current", False)
+    if kpi is not None and current is not None:
+        raise row.error("current", f"the key result takes its value from KPI {kpi.name!r}; "
+                        "leave current empty")
+    spec = dict(title=row.text("key_result"), start=row.number("start"),
+                target=row.number("target"), unit=row.text("unit", False), current=current,
+                kpi=kpi.id if kpi else None,
+                confidence=row.choice("confidence", CONFIDENCES, False) or "on_track")
+    with row.checked():
+        KeyResult(id="", objective="", **spec)
+    return spec, row
+
+
+def _update_key_results(tx: Transaction, objective: Objective, specs: list,
+                        report: Report) -> None:
+    """Re-importing an objective updates its key results by title and adds new ones."""
+    mine = {d["title"].casefold(): (k, d) for k, d in tx.docs("key_results").items()
+            if d["objective"] == objective.id}
+    position = max((d["position"] for _, d in mine.values()), default=-1) + 1
+    for spec, _ in specs:
+        key, doc = mine.get(spec["title"].casefold(), (None, None))
+        if doc is None:
+            kr = KeyResult(id="", objective=objective.id, position=position, **spec)
+            position += 1
+            tx.insert("key_results", kr.to_doc())
+            report.created += 1
+            continue
+        current = spec["current"] if spec["current"] is not None else doc.get("current")
+        kr = KeyResult.from_doc(key, doc).evolve(**{**spec, "current": current})
+        _count(report, doc, kr.to_doc())
+        tx.put("key_results", key, kr.to_doc())
+
+
+def _record_imported_currents(tx: Transaction, objective: Objective, specs: list, today: date,
+                              meeting: str | None) -> None:
+    """A `current` given in the file is a check-in: it starts the key result's history."""
+    krs = {d["title"].casefold(): k for k, d in tx.docs("key_results").items()
+           if d["objective"] == objective.id}
+    last = {d["kr"]: d.get("value") for _, d in sorted(tx.docs("checkins").items())}
+    for spec, _ in specs:
+        kr_id = make_id("key_results", krs[spec["title"].casefold()])
+        if spec["current"] is None or last.get(kr_id) == spec["current"]:
+            continue
+        checkin = CheckIn(id="", kr=kr_id, day=today, confidence=spec["confidence"],
+                          value=spec["current"], previous=last.get(kr_id), note="imported",
+                          meeting=meeting)
+        tx.insert("checkins", checkin.to_doc())
+

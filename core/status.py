@@ -1,0 +1,103 @@
+"""`cadence status`: KPI health, flags, OKR progress and actions, as text or as JSON."""
+
+from core import fmt, okr
+from core.board import Board
+from core.health import Health
+
+BAND_MARK = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
+
+
+def as_json(board: Board) -> dict:
+    return {
+        "today": board.today.isoformat(),
+        "counts": board.counts(),
+        "kpis": [_kpi_json(h) for h in board.kpis],
+        "objectives": [_objective_json(v) for v in board.objectives],
+        "actions": [_action_json(a) for a in board.actions],
+    }
+
+
+def _kpi_json(h: Health) -> dict:
+    k = h.kpi
+    return {"id": k.id, "name": k.name, "owner": k.owner, "area": k.area, "unit": k.unit,
+            "direction": k.direction, "cadence": k.cadence, "north_star": k.north_star,
+            "band": h.band, "latest": h.latest,
+            "latest_period": h.series[-1].period.isoformat() if h.series else None,
+            "target": k.target, "threshold": k.threshold, "flags": h.flag_names,
+            "reasons": {f.name: f.reason for f in h.flags},
+            "limits": None if h.limits is None else
+            {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper}}
+
+
+def _objective_json(v: okr.ObjectiveView) -> dict:
+    o = v.objective
+    return {"id": o.id, "title": o.title, "owner": o.owner, "cycle": o.cycle,
+            "status": o.status, "priority": o.priority, "score": v.score,
+            "score_band": okr.score_band(v.score), "elapsed": v.elapsed, "kpis": list(o.kpis),
+            "warnings": list(v.warnings), "final_score": o.final_score,
+            "retired_on": o.retired_on.isoformat() if o.retired_on else None,
+            "key_results": [{"id": k.kr.id, "title": k.kr.title, "unit": k.kr.unit,
+                             "start": k.kr.start, "target": k.kr.target, "current": k.current,
+                             "kpi": k.kr.kpi, "progress": k.progress, "behind": k.behind,
+                             "confidence": k.kr.confidence} for k in v.krs]}
+
+
+def _action_json(a) -> dict:
+    return {"id": a.id, "kind": a.kind, "text": a.text, "owner": a.owner,
+            "due": a.due.isoformat() if a.due else None, "status": a.status, "link": a.link,
+            "meeting": a.meeting, "created": a.created.isoformat()}
+
+
+GUIDANCE = ("The store holds no KPIs or objectives yet.\n"
+            "  Load the demo:  cadence demo\n"
+            "  Or import CSV:  cadence import kpis FILE.csv, then measurements and okrs")
+
+
+def as_text(board: Board) -> str:
+    if not board.kpis and not board.objectives:
+        return GUIDANCE
+    counts = board.counts()
+    lines = [f"Cadence status for {board.today}: " + ", ".join(
+        f"{counts[b]} {b}" for b in ("green", "amber", "red", "none"))]
+    lines += ["", "KPI HEALTH"] + _table([_kpi_row(h) for h in board.kpis],
+                                         ("", "KPI", "latest", "target", "trend", "flags"))
+    for h in board.flagged:
+        lines += [f"  {h.kpi.name}: {f.name}: {f.reason}" for f in h.flags]
+    if board.objectives:
+        lines += ["", "OBJECTIVES"]
+        for view in board.objectives:
+            lines += _objective_lines(view)
+    open_actions = [a for a in board.actions if a.status == "open" and a.kind != "decision"]
+    if open_actions:
+        lines += ["", "OPEN ACTIONS"] + [
+            f"  {a.id}  {a.text} — {a.owner}" + (f", due {a.due}" if a.due else "")
+            for a in open_actions]
+    return fmt.printable("\n".join(lines))
+
+
+def _kpi_row(h: Health) -> tuple[str, ...]:
+    k = h.kpi
+    name = ("★ " if k.north_star else "") + k.name
+    target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
+    return (BAND_MARK[h.band], name, fmt.value(h.latest, k.unit), target,
+            fmt.sparkline(h.values[-12:]), " ".join(h.flag_names))
+
+
+def _objective_lines(view: okr.ObjectiveView) -> list[str]:
+    o = view.objective
+    rank = f"#{o.priority}" if o.status == "active" else "retired"
+    lines = [f"  {rank} {o.title} — {o.owner or 'no owner'}, {o.cycle}: score "
+             f"{fmt.score(view.score)} ({okr.score_band(view.score)})"]
+    lines += [f"      ! {w}" for w in view.warnings if o.status == "active"]
+    for k in view.krs:
+        behind = "  BEHIND" if k.behind and o.status == "active" else ""
+        lines.append(f"      {k.progress:4.0%}  {k.kr.title}: {fmt.value(k.kr.start, k.kr.unit)}"
+                     f" → {fmt.value(k.current, k.kr.unit)} → {fmt.value(k.kr.target, k.kr.unit)}"
+                     f"  [{k.kr.confidence}]{behind}")
+    return lines
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+            for row in [header, *rows]]

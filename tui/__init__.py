@@ -1,0 +1,1 @@
+"""Cadence's face: the Textual meeting app and the `cadence` command line."""

@@ -1,0 +1,123 @@
+"""The `cadence` command. Every command goes through core's service API.
+
+Exit status: 0 on success, 1 on a user error (one line on stderr saying what and where),
+2 on an unexpected internal error (with its traceback, so it can be reported).
+"""
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable
+
+import orjson
+
+from core import board, clock, demo, imports, status
+from core.errors import CadenceError
+from core.paths import store_path
+from core.store import Store
+
+APP_PENDING = "The meeting app is not there yet; `cadence status` shows the review in text."
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 1, like every user error."""
+
+    def error(self, message: str):
+        raise CadenceError(f"{message} (see `{self.prog} --help`)")
+
+
+def _open(args) -> Store:
+    return Store(store_path(getattr(args, "db", None)))
+
+
+def cmd_meet(args) -> int:
+    _open(args)
+    print(APP_PENDING)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    store = _open(args)
+    demo.write(store, clock.today(), force=args.force)
+    print(f"Demo data written to {store.path}")
+    if not args.no_open:
+        print(APP_PENDING)
+    return 0
+
+
+def cmd_status(args) -> int:
+    store = _open(args)
+    current = board.load(store, clock.today())
+    if args.format == "json":
+        sys.stdout.buffer.write(orjson.dumps(status.as_json(current), option=orjson.OPT_INDENT_2)
+                                + b"\n")
+    else:
+        print(status.as_text(current))
+    return 0
+
+
+IMPORTERS: dict[str, Callable] = {
+    "kpis": lambda store, path: imports.import_kpis(store, path),
+    "measurements": lambda store, path: imports.import_measurements(store, path, clock.today()),
+    "okrs": lambda store, path: imports.import_okrs(store, path, clock.today()),
+}
+NOUNS = {"kpis": "KPIs", "measurements": "measurements", "okrs": "key results"}
+
+
+def cmd_import(args) -> int:
+    store = _open(args)
+    report = IMPORTERS[args.kind](store, args.file)
+    for warning in report.warnings:
+        print(f"cadence: warning: {warning}", file=sys.stderr)
+    print(f"{args.file}: {report.summary(NOUNS[args.kind])}")
+    return 0
+
+
+def build_parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the store file (default: $CADENCE_DB, else the user data folder)")
+    parser = Parser(prog="cadence", parents=[common],
+                    description="Run your operating review from the terminal.")
+    # No db default here: parents share their action objects, so a default set on this parser
+    # would override a --db given before the subcommand.
+    parser.set_defaults(run=cmd_meet)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    meet = commands.add_parser("meet", parents=[common], help="open the meeting app (default)")
+    meet.set_defaults(run=cmd_meet)
+    demo_ = commands.add_parser("demo", parents=[common], help="fill the store with demo data")
+    demo_.add_argument("--no-open", action="store_true", help="only write the demo data")
+    demo_.add_argument("--force", action="store_true", help="replace a store holding other data")
+    demo_.set_defaults(run=cmd_demo)
+    status_ = commands.add_parser("status", parents=[common],
+                                  help="print KPI health, flags and OKR progress")
+    status_.add_argument("--format", choices=("text", "json"), default="text")
+    status_.set_defaults(run=cmd_status)
+    import_ = commands.add_parser("import", parents=[common], help="import KPIs, measurements "
+                                  "or OKRs from CSV (all or nothing)")
+    import_.add_argument("kind", choices=tuple(IMPORTERS))
+    import_.add_argument("file", metavar="FILE.csv")
+    import_.set_defaults(run=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except CadenceError as exc:
+        print(f"cadence: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception:
+        traceback.print_exc()
+        print("cadence: internal error (a bug; the store was left as it was)", file=sys.stderr)
+        return 2
+
+
+def run() -> None:
+    sys.exit(main())

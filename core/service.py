@@ -143,8 +143,10 @@ class Service:
             if index is None:
                 raise CadenceError(f"no active objective with id {objective_id!r}")
             other = index - 1 if up else index + 1
-            if 0 <= other < len(ranking):
-                ranking[index], ranking[other] = ranking[other], ranking[index]
+            if not 0 <= other < len(ranking):
+                raise CadenceError(f"{ranking[index].title!r} is already the "
+                                   f"{'top' if up else 'lowest'} priority")
+            ranking[index], ranking[other] = ranking[other], ranking[index]
             write_ranking(tx, ranking)
             moved = next(o for o in ranking if o.id == objective_id)
             tx.summary = f"{moved.title!r} moved {'up' if up else 'down'}"

@@ -1,0 +1,156 @@
+from datetime import date
+
+import pytest
+
+from core import demo
+from core.errors import CadenceError
+from core.service import Service
+from core.store import Store
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def service(db, monkeypatch):
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    store = Store(db)
+    demo.write(store, TODAY)
+    svc = Service(store)
+    svc.start_meeting(attendees=("Noor", "Dana"), facilitator="Noor")
+    return svc
+
+
+def kpi_named(svc, name):
+    return next(h for h in svc.board().kpis if h.kpi.name == name)
+
+
+def objective_titled(svc, title):
+    return next(v for v in svc.board().objectives if v.objective.title == title)
+
+
+def test_a_meeting_starts_and_ends_with_a_record(service):
+    meeting = service.board().by_id[service.meeting]
+    assert meeting.title == "Operating review 2026-11-22" and meeting.attendees == ("Noor", "Dana")
+    ended = service.end_meeting({"Noor": 8, "Dana": 7})
+    assert ended.ended_at and ended.ratings == {"Noor": 8, "Dana": 7}
+
+
+def test_recording_an_intervention_links_it_to_meeting_and_kpi(service):
+    cart = kpi_named(service, "Cart abandonment")
+    action = service.record_action("intervention", "Roll back the checkout change", "Priya",
+                                   date(2026, 11, 29), cart.kpi.id)
+    newest = service.board().actions[0]
+    assert newest == action and newest.meeting == service.meeting and newest.link == cart.kpi.id
+    with pytest.raises(CadenceError, match="link: no KPI, objective or key result"):
+        service.record_action("action", "x", "y", link="k999")
+
+
+def test_measurement_replaces_the_period_and_undo_restores_it(service):
+    cart = kpi_named(service, "Cart abandonment")
+    service.record_measurement(cart.kpi.id, "2026-11-12", 19.0)
+    assert kpi_named(service, "Cart abandonment").latest == 19.0
+    assert "breach" not in kpi_named(service, "Cart abandonment").flag_names
+    service.undo()
+    assert kpi_named(service, "Cart abandonment").latest == 26.0
+
+
+def test_a_future_period_is_refused(service):
+    with pytest.raises(CadenceError, match="has not started yet"):
+        service.record_measurement(kpi_named(service, "Uptime").kpi.id, "2026-11-30", 99.9)
+
+
+def test_check_in_moves_the_key_result_and_undo_moves_it_back(service):
+    view = objective_titled(service, "Make support feel effortless")
+    fcr = view.krs[2]
+    checkin = service.check_in(fcr.kr.id, 80.0, "on_track", "new macros")
+    assert (checkin.previous, checkin.value, checkin.meeting) == (77.0, 80.0, service.meeting)
+    after = service.board().by_id[fcr.kr.id]
+    assert after.current == 80.0 and after.history[-1] == 80.0 and after.progress == 0.5
+    service.undo()
+    assert service.board().by_id[fcr.kr.id].current == 77.0
+
+
+def test_check_in_of_a_kpi_linked_key_result_takes_the_kpi_value(service):
+    csat = objective_titled(service, "Make support feel effortless").krs[0]
+    checkin = service.check_in(csat.kr.id, None, "off_track")
+    assert checkin.value == csat.current
+    assert service.board().by_id[csat.kr.id].kr.confidence == "off_track"
+    with pytest.raises(CadenceError, match="takes its value from its KPI"):
+        service.check_in(csat.kr.id, 90.0, "on_track")
+
+
+def test_reprioritise_swaps_neighbours_and_undo_restores_the_order(service):
+    titles = lambda: [v.objective.title for v in service.board().active]  # noqa: E731
+    first = titles()
+    third = objective_titled(service, first[2]).objective.id
+    service.move_objective(third, up=True)
+    assert titles() == [first[0], first[2], first[1], first[3]]
+    assert [v.objective.priority for v in service.board().active] == [1, 2, 3, 4]
+    with pytest.raises(CadenceError, match="already the top priority"):
+        service.move_objective(objective_titled(service, first[0]).objective.id, up=True)
+    service.undo()
+    assert titles() == first
+
+
+def test_retire_keeps_the_final_score_and_renumbers(service):
+    view = objective_titled(service, "Ship releases that feel rock-solid")
+    retired = service.retire_objective(view.objective.id, "Good enough for now")
+    assert retired.final_score == pytest.approx(view.score)
+    assert retired.retired_on == TODAY and retired.closing_note == "Good enough for now"
+    assert [v.objective.priority for v in service.board().active] == [1, 2, 3]
+    assert kpi_named(service, "Defect rate per release")             # the KPI stays
+    service.undo()
+    assert objective_titled(service, "Ship releases that feel rock-solid").objective.status \
+        == "active"
+    assert [v.objective.priority for v in service.board().active] == [1, 2, 3, 4]
+
+
+def test_undo_goes_back_step_by_step_and_is_itself_an_event(service):
+    service.record_action("decision", "Keep the freeze", "Sam")
+    service.record_action("action", "Ship the fix", "Priya")
+    assert service.undo().summary == "action: Ship the fix (Priya)"
+    assert service.undo().summary == "decision: Keep the freeze (Sam)"
+    with pytest.raises(CadenceError, match="nothing left to undo"):
+        service.undo()
+    kinds = [e.kind for e in service.store.events()[-4:]]
+    assert kinds == ["decision", "action", "undo", "undo"]
+    assert [a.text for a in service.board().actions if a.meeting == service.meeting] == []
+
+
+def test_undo_only_reverts_this_meetings_changes(service, db):
+    service.record_action("decision", "Mine", "Noor")
+    other = Service(Store(db))
+    other.start_meeting()
+    with pytest.raises(CadenceError, match="nothing left to undo"):
+        other.undo()
+    with pytest.raises(CadenceError, match="only changes made in a meeting"):
+        Service(Store(db)).undo()
+
+
+def test_undo_refuses_when_the_change_was_changed_again_elsewhere(service, db):
+    action = service.record_action("action", "Ship the fix", "Priya")
+    Service(Store(db)).set_action_status(action.id, "done")
+    with pytest.raises(CadenceError, match="changed again since"):
+        service.undo()
+    assert service.board().by_id[action.id].status == "done"
+
+
+def test_carried_over_action_gets_a_verdict(service):
+    carried = next(a for a in service.board().actions
+                   if a.status == "open" and a.meeting != service.meeting)
+    service.set_action_status(carried.id, "done")
+    assert service.board().by_id[carried.id].status == "done"
+    service.undo()
+    assert service.board().by_id[carried.id].status == "open"
+
+
+def test_create_objective_is_ranked_last_and_undoable(service):
+    cart = kpi_named(service, "Cart abandonment")
+    created = service.create_objective(
+        "Fix checkout", "Priya", "2026-Q4",
+        [dict(title="Cart abandonment", start=26.0, target=20.0, unit="%", kpi=cart.kpi.id)],
+        (cart.kpi.id,))
+    view = service.board().by_id[created.id]
+    assert view.objective.priority == 5 and view.krs[0].current == 26.0
+    service.undo()
+    assert created.id not in service.board().by_id

@@ -9,7 +9,7 @@ command is one write however many rows it changes.
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from tinydb.storages import Storage
@@ -42,13 +42,16 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
     return data
 
 
-def stamp(path: Path) -> Stamp:
-    """What identifies one version of the file: a rename gives a new inode."""
+def stamp(st: os.stat_result) -> Stamp:
+    """What identifies one version of the file: every write renames a new inode into place."""
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def current_stamp(path: Path) -> Stamp:
     try:
-        st = os.stat(path)
+        return stamp(os.stat(path))
     except FileNotFoundError:
         return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -86,6 +89,9 @@ class DurableJSONStorage(Storage):
         self.disk_writes = 0
         self._data: dict[str, Any] | None = None
         self._stamp: Stamp = None
+        # The version we hold stays open, so its inode number cannot be reused by a later
+        # version while we compare stamps against it.
+        self._handle: BinaryIO | None = None
 
     def read(self) -> dict[str, Any]:
         if self._data is None:
@@ -99,19 +105,37 @@ class DurableJSONStorage(Storage):
             self.flush()
 
     def load(self) -> None:
+        """Read the file; the stamp comes from the same open file, never a later version."""
         try:
-            raw = self.path.read_bytes()
+            handle = open(self.path, "rb")
         except FileNotFoundError:
-            raw = b""
+            handle, raw, found = None, b"", None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot be read ({exc.strerror})") from None
+        if handle is not None:
+            try:
+                found, raw = stamp(os.fstat(handle.fileno())), handle.read()
+            except OSError as exc:
+                handle.close()
+                raise StoreError(f"{self.path}: cannot be read ({exc.strerror})") from None
         self.disk_reads += 1
-        self._data = schema.upgrade(decode(raw, self.path), self.path)
-        self._stamp = stamp(self.path)
+        try:
+            data = schema.upgrade(decode(raw, self.path), self.path)
+        except StoreError:
+            if handle is not None:
+                handle.close()
+            raise
+        self._hold(handle, found)
+        self._data = data
         self.dirty = False
 
+    def _hold(self, handle: BinaryIO | None, found: Stamp) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        self._handle, self._stamp = handle, found
+
     def changed_on_disk(self) -> bool:
-        return self._data is None or stamp(self.path) != self._stamp
+        return self._data is None or current_stamp(self.path) != self._stamp
 
     def flush(self) -> None:
         if self._data is None or not self.dirty:
@@ -121,7 +145,8 @@ class DurableJSONStorage(Storage):
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot be written ({exc.strerror})") from None
         self.disk_writes += 1
-        self._stamp = stamp(self.path)
+        handle = open(self.path, "rb")       # we hold the lock: this is the file we wrote
+        self._hold(handle, stamp(os.fstat(handle.fileno())))
         self.dirty = False
 
     def discard(self) -> None:
@@ -130,4 +155,4 @@ class DurableJSONStorage(Storage):
         self.dirty = False
 
     def close(self) -> None:
-        pass
+        self._hold(None, None)

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Table
 
@@ -76,6 +75,8 @@ class Store:
                     ) -> Iterator["Transaction"]:
         if self._in_tx:
             raise RuntimeError("transactions do not nest")
+        # Imported here: filelock pulls in asyncio (~45 ms), which read-only commands never need.
+        from filelock import FileLock, Timeout
         lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT_S)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

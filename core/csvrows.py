@@ -1,13 +1,13 @@
 """Reading a CSV file into rows whose every error names the file, the row and the field."""
 
 import csv
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import CadenceError, ValidationError
+from core.inputs import parse_number
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,8 @@ class Row:
         return value
 
     def number(self, field: str, required: bool = True) -> float | None:
-        raw = self.text(field, required)
-        if not raw:
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            raise self.error(field, f"{raw!r} is not a number") from None
-        if not math.isfinite(value):
-            raise self.error(field, f"{raw!r} is not a finite number")
-        return value
+        with self.checked():
+            return parse_number(self.values.get(field, ""), field, required)
 
     def integer(self, field: str) -> int | None:
         raw = self.text(field, required=False)

@@ -12,6 +12,8 @@ from core.model import Kpi, Measurement
 from core.periods import latest_finished, period_label, unit
 
 BANDS = ("green", "amber", "red", "none")
+# Words and symbols, so a band reads without colour (NO_COLOR, monochrome projectors).
+BAND_LABEL = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
 FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal")
 XMR_FACTOR = 2.66
 BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8

@@ -251,6 +251,8 @@ class Meeting(Record):
     attendees: tuple[str, ...] = ()
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     ratings: dict[str, int] = field(default_factory=dict)
+    # Carried-over actions reviewed in this meeting: action id -> open / done / dropped.
+    verdicts: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         require_text(self.title, "title", "meeting")

@@ -10,11 +10,11 @@ from core import board as boards
 from core import clock, okr
 from core.errors import CadenceError
 from core.model import (Action, CheckIn, Event, KeyResult, Kpi, Measurement, Meeting,
-                        Objective, make_id, split_id)
+                        Objective, Stage, make_id, split_id)
 from core.periods import parse_cycle, parse_period, period_label
 from core.store import Store, Transaction
 
-NOT_UNDOABLE = {"undo", "meeting.start", "meeting.end", "import", "demo"}
+NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 
 
 class Service:
@@ -72,13 +72,19 @@ class Service:
             self.meeting = tx.meeting = make_id("meetings", key)
         return meeting.evolve(id=self.meeting)
 
-    def end_meeting(self, ratings: dict[str, int] | None = None) -> Meeting:
-        with self._tx("meeting.end") as tx:
+    def end_meeting(self, stages: tuple[Stage, ...] | None = None,
+                    ratings: dict[str, int] | None = None) -> Meeting:
+        return self.update_meeting(stages=stages, ratings=ratings, ended_at=clock.now())
+
+    def update_meeting(self, **fields) -> Meeting:
+        """Attendees, facilitator, ratings, stage times, end: bookkeeping, not undoable.
+        Fields given as None are left as they are."""
+        with self._tx("meeting.update") as tx:
             key, doc = self._doc(tx, self.meeting, "meetings")
-            meeting = Meeting.from_doc(key, doc).evolve(ended_at=clock.now(),
-                                                        ratings=dict(ratings or {}))
+            meeting = Meeting.from_doc(key, doc)
+            meeting = meeting.evolve(**{k: v for k, v in fields.items() if v is not None})
             tx.put("meetings", key, meeting.to_doc())
-            tx.summary = f"ended {meeting.title}"
+            tx.summary = f"updated {meeting.title}: {', '.join(sorted(fields))}"
         return meeting
 
     # --- decisions and actions -----------------------------------------------------------
@@ -105,6 +111,20 @@ class Service:
             action = Action.from_doc(key, doc).evolve(status=status)
             tx.put("actions", key, action.to_doc())
             tx.summary = f"{action.kind} {action.text!r} marked {status}"
+        return action
+
+    def review_action(self, action_id: str, verdict: str) -> Action:
+        """A carried-over action's verdict: its status, and the verdict kept on the meeting
+        (so "still open" is on record too)."""
+        with self._tx("action.verdict") as tx:
+            key, doc = self._doc(tx, action_id, "actions")
+            action = Action.from_doc(key, doc).evolve(status=verdict)
+            m_key, m_doc = self._doc(tx, self.meeting, "meetings")
+            meeting = Meeting.from_doc(m_key, m_doc)
+            meeting = meeting.evolve(verdicts={**meeting.verdicts, action.id: verdict})
+            tx.put("actions", key, action.to_doc())
+            tx.put("meetings", m_key, meeting.to_doc())
+            tx.summary = f"{action.kind} {action.text!r}: {verdict.replace('open', 'still open')}"
         return action
 
     # --- OKRs ----------------------------------------------------------------------------

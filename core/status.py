@@ -2,9 +2,7 @@
 
 from core import fmt, okr
 from core.board import Board
-from core.health import Health
-
-BAND_MARK = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
+from core.health import BAND_LABEL, Health
 
 
 def as_json(board: Board) -> dict:
@@ -79,7 +77,7 @@ def _kpi_row(h: Health) -> tuple[str, ...]:
     k = h.kpi
     name = ("★ " if k.north_star else "") + k.name
     target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
-    return (BAND_MARK[h.band], name, fmt.value(h.latest, k.unit), target,
+    return (BAND_LABEL[h.band], name, fmt.value(h.latest, k.unit), target,
             fmt.sparkline(h.values[-12:]), " ".join(h.flag_names))
 
 

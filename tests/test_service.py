@@ -31,7 +31,7 @@ def objective_titled(svc, title):
 def test_a_meeting_starts_and_ends_with_a_record(service):
     meeting = service.board().by_id[service.meeting]
     assert meeting.title == "Operating review 2026-11-22" and meeting.attendees == ("Noor", "Dana")
-    ended = service.end_meeting({"Noor": 8, "Dana": 7})
+    ended = service.end_meeting(ratings={"Noor": 8, "Dana": 7})
     assert ended.ended_at and ended.ratings == {"Noor": 8, "Dana": 7}
 
 
@@ -135,13 +135,17 @@ def test_undo_refuses_when_the_change_was_changed_again_elsewhere(service, db):
     assert service.board().by_id[action.id].status == "done"
 
 
-def test_carried_over_action_gets_a_verdict(service):
+def test_carried_over_action_gets_a_verdict_kept_on_the_meeting(service):
     carried = next(a for a in service.board().actions
                    if a.status == "open" and a.meeting != service.meeting)
-    service.set_action_status(carried.id, "done")
+    service.review_action(carried.id, "done")
     assert service.board().by_id[carried.id].status == "done"
+    assert service.board().by_id[service.meeting].verdicts == {carried.id: "done"}
     service.undo()
     assert service.board().by_id[carried.id].status == "open"
+    assert service.board().by_id[service.meeting].verdicts == {}
+    service.review_action(carried.id, "open")                   # "still open" is on record
+    assert service.board().by_id[service.meeting].verdicts == {carried.id: "open"}
 
 
 def test_create_objective_is_ranked_last_and_undoable(service):

@@ -1,0 +1,52 @@
+"""What people type, in forms and CSV files, turned into values — or a message naming the field."""
+
+import math
+import re
+from datetime import date, timedelta
+
+from core.errors import ValidationError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"^\+(\d{1,3})\s*([dw])$")
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_due(text: str, today: date, field: str = "due") -> date | None:
+    """Due dates as a facilitator types them: 2026-12-01, +3d, +2w, fri, today, tomorrow.
+    None for an empty entry; a weekday is its next occurrence (today counts)."""
+    raw = text.strip().lower()
+    if not raw:
+        return None
+    if raw in ("today", "tod"):
+        return today
+    if raw in ("tomorrow", "tom"):
+        return today + timedelta(days=1)
+    if m := _RELATIVE.match(raw):
+        amount = int(m[1]) * (7 if m[2] == "w" else 1)
+        return today + timedelta(days=amount)
+    weekday = next((i for i, name in enumerate(WEEKDAYS)
+                    if len(raw) >= 3 and name.startswith(raw)), None)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(field, f"{text.strip()!r} is not a date: use YYYY-MM-DD, +3d, "
+                              "+2w or a weekday like fri") from None
+
+
+def parse_number(text: str, field: str, required: bool = True) -> float | None:
+    raw = text.strip()
+    if not raw:
+        if required:
+            raise ValidationError(field, "must not be empty")
+        return None
+    if _THOUSANDS.fullmatch(raw):      # 1,250,000 — but never 26,5 (a decimal comma)
+        raw = raw.replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError(field, f"{raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValidationError(field, f"{raw!r} is not a finite number")
+    return value

@@ -1,0 +1,83 @@
+"""A modal form: first field focused, tab / shift+tab between fields, enter saves only when the
+core accepts the values (the error shows inline and nothing is written), escape cancels."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from core.errors import CadenceError
+from tui.forms.choice import Choice
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    choices: tuple[str, ...] = ()          # a Choice instead of a text input
+    labels: dict[str, str] | None = None   # how each choice reads
+
+
+Save = Callable[[dict[str, str]], object]
+
+
+class FormScreen(ModalScreen[object]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"),
+                Binding("enter", "save", "Save")]
+
+    def __init__(self, title: str, fields: list[Field], save: Save,
+                 intro: Text | str = "", form_id: str = "form"):
+        super().__init__(id=form_id, classes="form-screen")
+        self.title_text = title
+        self.fields = fields
+        self.save = save
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            if self.intro:
+                yield Static(Text(self.intro) if isinstance(self.intro, str) else self.intro,
+                             classes="form-intro")
+            for field in self.fields:
+                yield Label(Text(field.label), classes="field-label")
+                if field.choices:
+                    yield Choice(field.choices, field.labels, field.value, id=f"f-{field.name}")
+                else:
+                    yield Input(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+            yield Static("", id="form-error")
+            yield Static(Text("enter saves · tab next field · escape cancels", style="dim"),
+                         classes="form-hint")
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#f-{self.fields[0].name}").focus()
+
+    def values(self) -> dict[str, str]:
+        found = {}
+        for field in self.fields:
+            widget = self.query_one(f"#f-{field.name}")
+            found[field.name] = widget.value
+        return found
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            result = self.save(self.values())
+        except (CadenceError, ValueError) as exc:
+            self.query_one("#form-error", Static).update(Text(f"✖ {exc}", style="bold red"))
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

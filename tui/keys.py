@@ -1,0 +1,78 @@
+"""Every key of the meeting app, once: the footer, the help screen and the command palette all
+read this table, so they can never disagree."""
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+ALL = frozenset(range(1, 6))
+KPI_STAGES = frozenset({1, 2})
+
+
+@dataclass(frozen=True)
+class Key:
+    key: str                      # Textual's key name(s), comma-separated
+    action: str                   # an action of the meeting screen
+    label: str                    # the short name in the footer and the palette
+    help: str                     # what the help screen says
+    stages: frozenset[int] = ALL  # the stages where it works
+    display: str | None = None    # how the key is written for people
+    footer: bool = True
+
+    @property
+    def shown(self) -> str:
+        return self.display or self.key
+
+
+STAGE_NAMES = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
+
+KEYS: tuple[Key, ...] = (
+    *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False)
+      for n, name in enumerate(STAGE_NAMES, start=1)),
+    Key("n", "next_stage", "Next", "next stage"),
+    Key("p", "previous_stage", "Prev", "previous stage"),
+    Key("i", "intervention", "Intervene", "record an intervention on the selected flagged KPI",
+        KPI_STAGES),
+    Key("o", "objective", "New OKR", "start an objective to lift the selected flagged KPI",
+        KPI_STAGES),
+    Key("m", "measure", "Measure", "record a value for the selected KPI (default: the latest "
+        "finished period)", KPI_STAGES),
+    Key("c", "check_in", "Check in", "check in the selected key result (value, confidence, "
+        "note)", frozenset({3})),
+    Key("plus", "priority(True)", "Raise", "raise the selected objective's priority",
+        frozenset({3}), display="+"),
+    Key("minus", "priority(False)", "Lower", "lower the selected objective's priority",
+        frozenset({3}), display="-"),
+    Key("r", "retire", "Retire", "retire the selected objective (final score, closing note)",
+        frozenset({3})),
+    Key("v", "verdict", "Verdict", "settle the selected carried-over action: done, still open "
+        "or dropped", frozenset({5})),
+    Key("a", "attendees", "Attendees", "edit the attendees", frozenset({5})),
+    Key("d", "decision", "Decide", "record a decision or action (text, owner, due)"),
+    Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step"),
+    Key("e", "export", "Export", "export the minutes beside the store and show the path"),
+    Key("t", "pause", "Pause", "pause or resume the meeting clock"),
+    Key("s", "skip", "Skip", "skip this stage and go to the next"),
+    Key("slash", "filter", "Filter", "filter the current list by text (escape clears)",
+        display="/"),
+    Key("question_mark", "help", "Help", "every key with what it does", display="?"),
+    Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
+)
+
+# Keys that belong to widgets, listed so the help screen is complete.
+WIDGET_KEYS: tuple[tuple[str, str], ...] = (
+    ("up / down, k / j", "move in a list"),
+    ("enter", "open the detail of the selected row"),
+    ("escape", "close a form or detail, clear the filter"),
+    ("tab / shift+tab", "next / previous field in a form"),
+    ("ctrl+p", "command palette: every stage and action by name"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display)
+            for k in KEYS]
+
+
+def by_action(action: str) -> Key | None:
+    return next((k for k in KEYS if k.action == action), None)

@@ -1,0 +1,1 @@
+"""The five agenda stages, one view each, in meeting order."""

@@ -1,0 +1,50 @@
+"""Stage 4, Decisions: this meeting's decisions, actions and interventions."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from core.board import Board
+from core.model import Action
+from tui import text
+from tui.stages.base import Context, StageView, matches
+from tui.widgets.review_table import ReviewTable
+
+KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold magenta"}
+
+
+def link_name(board: Board, link: str | None) -> str:
+    """What an action is attached to, by name."""
+    item = board.by_id.get(link) if link else None
+    for attribute in ("kpi", "objective", "kr"):
+        inner = getattr(item, attribute, None)
+        if inner is not None:
+            return getattr(inner, "name", None) or getattr(inner, "title", "")
+    return ""
+
+
+def action_cells(board: Board, a: Action) -> list[Text]:
+    return [text.plain(a.kind, KIND_STYLE[a.kind]), text.plain(a.text), text.plain(a.owner),
+            text.plain(a.due.isoformat() if a.due else "—"),
+            text.plain(link_name(board, a.link), "dim"), text.plain(a.status)]
+
+
+def action_matches(board: Board, a: Action, query: str) -> bool:
+    return matches(query, a.kind, a.text, a.owner, a.status, link_name(board, a.link))
+
+
+class DecisionsStage(StageView):
+    number, title = 4, "Decisions"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="decisions-summary", classes="summary")
+        yield ReviewTable(["kind", "text", "owner", "due", "about", "status"])
+
+    def populate(self, ctx: Context) -> None:
+        mine = [a for a in ctx.board.actions if a.meeting == ctx.meeting]
+        shown = [a for a in mine if action_matches(ctx.board, a, ctx.filter)]
+        self.table.fill([(a.id, action_cells(ctx.board, a)) for a in reversed(shown)])
+        summary = (f"{len(mine)} recorded in this meeting; d records a decision or action"
+                   if mine else "Nothing decided yet. Press d (from any stage) to record a "
+                   "decision or action with its owner.")
+        self.query_one("#decisions-summary", Static).update(Text(summary, style="dim"))

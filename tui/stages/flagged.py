@@ -1,0 +1,72 @@
+"""Stage 2, Flagged: only the flagged KPIs; the selected one's reasons, chart and interventions."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from core import fmt
+from core.board import Board
+from core.health import Health
+from tui import text
+from tui.stages.base import Context, StageView
+from tui.stages.health import kpi_matches
+from tui.widgets.kpi_chart import KpiChart
+from tui.widgets.review_table import ReviewTable
+
+
+def reasons(h: Health) -> Text:
+    lines = [text.join(text.plain(h.kpi.name, "bold"), text.band(h.band),
+                       text.plain(f"owner {h.kpi.owner}", "dim"))]
+    lines += [text.join(text.plain(f.name, "bold yellow"), text.plain(f.reason)) for f in h.flags]
+    return Text("\n").join(lines)
+
+
+def interventions(board: Board, kpi_id: str) -> Text:
+    mine = [a for a in board.actions
+            if a.link == kpi_id and a.kind == "intervention" and a.status == "open"]
+    if not mine:
+        return Text("No open intervention — press i to record one.", style="dim")
+    return Text("\n").join(
+        text.join(text.plain("▸ " + a.text), text.plain(a.owner, "cyan"),
+                  text.plain(f"due {a.due}" if a.due else "no due date", "dim"))
+        for a in mine)
+
+
+class FlaggedStage(StageView):
+    number, title = 2, "Flagged"
+    _board: Board | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ReviewTable(["band", "KPI", "latest", "flags"], id="flagged-table")
+        with Vertical(id="flag-detail"):
+            yield Static(id="reasons")
+            yield KpiChart(id="chart")
+            yield Static(id="interventions")
+
+    def populate(self, ctx: Context) -> None:
+        self._board = ctx.board
+        shown = [h for h in ctx.board.flagged if kpi_matches(h, ctx.filter)]
+        self.table.fill([(h.kpi.id, [text.band(h.band), text.plain(h.kpi.name),
+                                     text.plain(fmt.value(h.latest, h.kpi.unit)),
+                                     text.plain(" ".join(h.flag_names), "yellow")])
+                         for h in shown])
+        if not shown:
+            self.query_one("#reasons", Static).update(
+                Text("Nothing is flagged." if not ctx.filter else "No flagged KPI matches.",
+                     style="green"))
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        board = self._board
+        health = board.by_id.get(self.selected) if board and self.selected else None
+        self.query_one(KpiChart).show(health)
+        if health is None:
+            self.query_one("#interventions", Static).update("")
+            return
+        self.query_one("#reasons", Static).update(reasons(health))
+        self.query_one("#interventions", Static).update(interventions(board, health.kpi.id))

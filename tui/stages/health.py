@@ -1,0 +1,45 @@
+"""Stage 1, KPI health: counts by band, then every KPI — north star first, then by area."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from core import fmt
+from core.health import BAND_LABEL, Health
+from tui import text
+from tui.stages.base import Context, StageView, matches
+from tui.widgets.review_table import ReviewTable
+
+
+def counts_line(ctx: Context) -> Text:
+    counts = ctx.board.counts()
+    parts = [Text(f"{BAND_LABEL[b]} {counts[b]}", style=text.BAND_STYLE[b])
+             for b in ("green", "amber", "red", "none")]
+    return text.join(*parts, sep="   ")
+
+
+def kpi_cells(h: Health) -> list[Text]:
+    k = h.kpi
+    name = ("★ " if k.north_star else "") + k.name
+    target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
+    return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
+            text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
+            text.spark(h.values[-20:], h.band), text.plain(" ".join(h.flag_names), "yellow"),
+            text.plain(k.owner), text.plain(k.area, "dim")]
+
+
+def kpi_matches(h: Health, query: str) -> bool:
+    return matches(query, h.kpi.name, h.kpi.owner, h.kpi.area, h.band, *h.flag_names)
+
+
+class HealthStage(StageView):
+    number, title = 1, "KPI health"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="counts", classes="summary")
+        yield ReviewTable(["band", "KPI", "latest", "target", "trend", "flags", "owner", "area"])
+
+    def populate(self, ctx: Context) -> None:
+        self.query_one("#counts", Static).update(counts_line(ctx))
+        shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
+        self.table.fill([(h.kpi.id, kpi_cells(h)) for h in shown])

@@ -1,0 +1,70 @@
+"""Stage 5, Wrap-up: carried-over actions to settle, time per stage against its timebox."""
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.meeting import clock_text, timebox_state
+from core.model import Action, Meeting
+from tui import text
+from tui.stages.base import Context, StageView
+from tui.stages.decisions import action_cells, action_matches
+from tui.widgets.review_table import ReviewTable
+
+VERDICT = {"open": "still open", "done": "done", "dropped": "dropped"}
+
+
+def carried_over(ctx: Context) -> list[Action]:
+    """Open actions from earlier meetings, plus those settled in this one (to show the verdict)."""
+    meeting: Meeting = ctx.board.by_id[ctx.meeting]
+    return [a for a in ctx.board.actions
+            if a.kind != "decision" and a.meeting != ctx.meeting
+            and (a.status == "open" or a.id in meeting.verdicts)]
+
+
+def stage_times(ctx: Context) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2))
+    for column in ("stage", "spent", "timebox", ""):
+        table.add_column(column)
+    for index, stage in enumerate(ctx.clock.snapshot()):
+        state = timebox_state(stage.spent_s, stage.timebox_min)
+        note = "skipped" if stage.skipped else {"ok": "", "amber": "over",
+                                                "red": "50% over"}[state]
+        style = {"ok": "", "amber": "yellow", "red": "bold red"}[state]
+        table.add_row(Text(f"{index + 1}. {stage.name}"), Text(clock_text(stage.spent_s), style),
+                      Text(f"{stage.timebox_min} min"), Text(note, style))
+    return table
+
+
+class WrapUpStage(StageView):
+    number, title = 5, "Wrap-up"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="carried-summary", classes="summary")
+        yield ReviewTable(["kind", "text", "owner", "due", "about", "verdict"])
+        with VerticalScroll(id="wrapup-detail"):
+            yield Static(id="attendees")
+            yield Static(id="times")
+
+    def populate(self, ctx: Context) -> None:
+        meeting: Meeting = ctx.board.by_id[ctx.meeting]
+        carried = [a for a in carried_over(ctx) if action_matches(ctx.board, a, ctx.filter)]
+        rows = []
+        for a in carried:
+            cells = action_cells(ctx.board, a)
+            verdict = meeting.verdicts.get(a.id)
+            cells[-1] = text.plain(VERDICT[verdict] if verdict else "to settle",
+                                   "green" if verdict else "yellow")
+            rows.append((a.id, cells))
+        self.table.fill(rows)
+        open_count = sum(1 for a in carried if a.id not in meeting.verdicts)
+        self.query_one("#carried-summary", Static).update(Text(
+            f"Carried over from earlier meetings: {open_count} to settle (v: done / still open "
+            "/ dropped)" if carried else "No open actions carried over from earlier meetings.",
+            style="dim"))
+        people = ", ".join(meeting.attendees) or "none yet — press a to add them"
+        self.query_one("#attendees", Static).update(
+            text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "))
+        self.query_one("#times", Static).update(stage_times(ctx))

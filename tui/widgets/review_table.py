@@ -1,0 +1,66 @@
+"""The one list widget of the app: a row-cursor DataTable keyed by entity id that keeps the
+cursor on the same item across refreshes, moves with j/k too, and can skip group rows."""
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+Row = tuple[str, Sequence[Text | str]]
+
+
+class ReviewTable(DataTable):
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False),
+                Binding("k", "cursor_up", "Up", show=False)]
+
+    def __init__(self, columns: Sequence[str], **kwargs):
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._columns = columns
+        self._groups: set[str] = set()
+
+    def on_mount(self) -> None:
+        for label in self._columns:
+            self.add_column(label, key=label or None)
+
+    @property
+    def selected(self) -> str | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return None if key in self._groups else key
+
+    def fill(self, rows: Sequence[Row], groups: Sequence[Row] = (), order: Sequence[str] = ()):
+        """Replace the rows; `groups` are header rows the cursor passes over."""
+        keep = self.selected
+        self._groups = {key for key, _ in groups}
+        every = {key: cells for key, cells in [*groups, *rows]}
+        self.clear()
+        for key in order or every:
+            self.add_row(*every[key], key=key)
+        keys = list(order or every)
+        if keep in keys:
+            self.move_cursor(row=keys.index(keep), animate=False)
+        self._skip_groups(1)
+
+    def _skip_groups(self, step: int) -> None:
+        row, count = self.cursor_row, self.row_count
+        while 0 <= row < count and self._is_group(row):
+            row += step
+        if not 0 <= row < count:                 # nothing that way: look the other way
+            row = self.cursor_row
+            while 0 <= row < count and self._is_group(row):
+                row -= step
+        if 0 <= row < count:
+            self.move_cursor(row=row, animate=False)
+
+    def _is_group(self, row: int) -> bool:
+        return self.coordinate_to_cell_key((row, 0)).row_key.value in self._groups
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._skip_groups(1)
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._skip_groups(-1)

@@ -37,6 +37,7 @@ class KrView:
     progress: float
     behind: bool
     history: tuple[float, ...]
+    checkins: tuple[CheckIn, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,9 @@ def view(objective: Objective, krs: list[KeyResult], checkins: dict[str, list[Ch
     for kr in sorted(krs, key=lambda k: k.position):
         current = kr_current(kr, kpi_latest.get(kr.kpi) if kr.kpi else None)
         share = progress(kr.start, kr.target, current)
-        history = tuple(c.value for c in checkins.get(kr.id, []) if c.value is not None)
-        views.append(KrView(kr, current, share, is_behind(share, elapsed), history))
+        mine = tuple(checkins.get(kr.id, ()))
+        history = tuple(c.value for c in mine if c.value is not None)
+        views.append(KrView(kr, current, share, is_behind(share, elapsed), history, mine))
     total = score([v.progress for v in views])
     return ObjectiveView(objective, tuple(views), total, elapsed, tuple(warnings(objective, krs)))
 

@@ -69,6 +69,7 @@ def test_objective_view_uses_check_ins_kpi_values_and_pace():
     result = view(objective(kpis=("k2",)), krs, checkins, {"k2": 45.0}, date(2026, 11, 15))
     first, second, third = result.krs
     assert (first.current, first.progress, first.history) == (90.0, 0.5, (88.0, 90.0))
+    assert [c.id for c in first.checkins] == ["c1", "c2"]
     assert (second.current, second.progress) == (45.0, 0.5)
     assert (third.current, third.progress) == (70.0, 0.0)        # no check-in yet: start
     assert result.elapsed == pytest.approx(45 / 92)

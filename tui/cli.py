@@ -16,7 +16,6 @@ from core.errors import CadenceError
 from core.paths import store_path
 from core.store import Store
 
-APP_PENDING = "The meeting app is not there yet; `cadence status` shows the review in text."
 
 
 class Parser(argparse.ArgumentParser):
@@ -30,19 +29,26 @@ def _open(args) -> Store:
     return Store(store_path(getattr(args, "db", None)))
 
 
-def cmd_meet(args) -> int:
-    _open(args)
-    print(APP_PENDING)
+def run_app(store: Store, args) -> int:
+    from tui.app import CadenceApp        # Textual loads only when the app opens
+    clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
+    CadenceApp(store, title=getattr(args, "title", None),
+               attendees=tuple(getattr(args, "attendee", ())),
+               facilitator=getattr(args, "facilitator", "")).run()
     return 0
+
+
+def cmd_meet(args) -> int:
+    return run_app(_open(args), args)
 
 
 def cmd_demo(args) -> int:
     store = _open(args)
     demo.write(store, clock.today(), force=args.force)
-    print(f"Demo data written to {store.path}")
-    if not args.no_open:
-        print(APP_PENDING)
-    return 0
+    if args.no_open:
+        print(f"Demo data written to {store.path}")
+        return 0
+    return run_app(store, args)
 
 
 def cmd_status(args) -> int:
@@ -77,15 +83,24 @@ def build_parser() -> Parser:
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the store file (default: $CADENCE_DB, else the user data folder)")
-    parser = Parser(prog="cadence", parents=[common],
+    # Shared options default to SUPPRESS: parents share action objects, and a None default
+    # from the subcommand would wipe out a value given before it.
+    meeting = Parser(add_help=False)
+    meeting.add_argument("--title", default=argparse.SUPPRESS,
+                         help='the meeting\'s title (default "Operating review DATE")')
+    meeting.add_argument("--attendee", action="append", metavar="NAME",
+                         default=argparse.SUPPRESS, help="someone in the meeting (repeat)")
+    meeting.add_argument("--facilitator", metavar="NAME", default=argparse.SUPPRESS,
+                         help="who runs the meeting")
+    parser = Parser(prog="cadence", parents=[common, meeting],
                     description="Run your operating review from the terminal.")
-    # No db default here: parents share their action objects, so a default set on this parser
-    # would override a --db given before the subcommand.
     parser.set_defaults(run=cmd_meet)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
-    meet = commands.add_parser("meet", parents=[common], help="open the meeting app (default)")
+    meet = commands.add_parser("meet", parents=[common, meeting],
+                               help="open the meeting app (default)")
     meet.set_defaults(run=cmd_meet)
-    demo_ = commands.add_parser("demo", parents=[common], help="fill the store with demo data")
+    demo_ = commands.add_parser("demo", parents=[common, meeting],
+                                help="fill the store with demo data, then open the app")
     demo_.add_argument("--no-open", action="store_true", help="only write the demo data")
     demo_.add_argument("--force", action="store_true", help="replace a store holding other data")
     demo_.set_defaults(run=cmd_demo)

@@ -27,10 +27,9 @@ class Key:
 STAGE_NAMES = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
 
 KEYS: tuple[Key, ...] = (
-    *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False)
-      for n, name in enumerate(STAGE_NAMES, start=1)),
-    Key("n", "next_stage", "Next", "next stage"),
-    Key("p", "previous_stage", "Prev", "previous stage"),
+    # The footer shows them in this order and has room for few: help first, then what the
+    # stage is for, then moving on.
+    Key("question_mark", "help", "Help", "every key with what it does", display="?"),
     Key("i", "intervention", "Intervene", "record an intervention on the selected flagged KPI",
         KPI_STAGES),
     Key("o", "objective", "New OKR", "start an objective to lift the selected flagged KPI",
@@ -50,13 +49,16 @@ KEYS: tuple[Key, ...] = (
     Key("a", "attendees", "Attendees", "edit the attendees", frozenset({5})),
     Key("d", "decision", "Decide", "record a decision or action (text, owner, due)"),
     Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step"),
+    Key("n", "next_stage", "Next", "next stage"),
+    Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
+    Key("p", "previous_stage", "Prev", "previous stage"),
     Key("e", "export", "Export", "export the minutes beside the store and show the path"),
     Key("t", "pause", "Pause", "pause or resume the meeting clock"),
     Key("s", "skip", "Skip", "skip this stage and go to the next"),
     Key("slash", "filter", "Filter", "filter the current list by text (escape clears)",
         display="/"),
-    Key("question_mark", "help", "Help", "every key with what it does", display="?"),
-    Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
+    *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False)
+      for n, name in enumerate(STAGE_NAMES, start=1)),
 )
 
 # Keys that belong to widgets, listed so the help screen is complete.

@@ -2,9 +2,10 @@
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from core import fmt
+from core.board import Board
 from core.health import BAND_LABEL, Health
 from tui import text
 from tui.stages.base import Context, StageView, matches
@@ -24,8 +25,20 @@ def kpi_cells(h: Health) -> list[Text]:
     target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
     return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
             text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
-            text.spark(h.values[-20:], h.band), text.plain(" ".join(h.flag_names), "yellow"),
+            text.spark(h.values[-12:], h.band), text.plain(" ".join(h.flag_names), "yellow"),
             text.plain(k.owner), text.plain(k.area, "dim")]
+
+
+def selected_line(h: Health | None) -> Text:
+    if h is None:
+        return Text("")
+    k = h.kpi
+    head = Text.assemble((k.name, "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
+                         f"{fmt.value(k.target, k.unit)} · {k.owner}")
+    if not h.flags:
+        return head
+    return Text.assemble(head, " · ", (h.flags[0].name, "yellow"), f": {h.flags[0].reason}",
+                         f" (+{len(h.flags) - 1} more, enter)" if len(h.flags) > 1 else "")
 
 
 def kpi_matches(h: Health, query: str) -> bool:
@@ -35,11 +48,26 @@ def kpi_matches(h: Health, query: str) -> bool:
 class HealthStage(StageView):
     number, title = 1, "KPI health"
 
+    _board: Board | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="counts", classes="summary")
-        yield ReviewTable(["band", "KPI", "latest", "target", "trend", "flags", "owner", "area"])
+        yield ReviewTable(["band", "KPI", "latest", "target", "trend", "flags", "owner", "area"],
+                          widths={1: 28})
+        yield Static(id="selected-line", classes="selected-line")
 
     def populate(self, ctx: Context) -> None:
+        self._board = ctx.board
         self.query_one("#counts", Static).update(counts_line(ctx))
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, kpi_cells(h)) for h in shown])
+        self.show_selected()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        """The selected KPI's essentials on one line, whatever the width cuts from the table."""
+        health = self._board.by_id.get(self.selected) if self._board and self.selected else None
+        self.query_one("#selected-line", Static).update(selected_line(health))

@@ -17,17 +17,18 @@ def objective_cells(view: okr.ObjectiveView) -> list[Text]:
     warnings = "  ".join(SHORT_WARNING[w.split()[0]] for w in view.warnings)
     return [text.plain(f"#{o.priority}", "bold"), text.plain(o.title, "bold"),
             text.join("score", text.score(view.score, okr.score_band(view.score)), sep=" "),
-            text.plain(f"{o.cycle}, {view.elapsed:.0%} gone", "dim"), text.plain(o.owner),
-            text.plain(warnings, "yellow"), Text("")]
+            Text(""), Text(""),
+            text.plain(f"{o.owner} · {view.elapsed:.0%} of {o.cycle} gone", "dim"),
+            text.plain(warnings, "yellow")]
 
 
 def kr_cells(kr: okr.KrView) -> list[Text]:
     k = kr.kr
     path = " → ".join(fmt.value(v, k.unit) for v in (k.start, kr.current, k.target))
     title = "  " + k.title + (" ⇢ KPI" if k.kpi else "")
-    return [Text(""), text.plain(title), text.bar(kr.progress), text.plain(path),
-            text.spark(list(kr.history), "none"), text.confidence(k.confidence),
-            text.plain("behind" if kr.behind else "", "bold yellow")]
+    return [Text(""), text.plain(title), text.bar(kr.progress), text.confidence(k.confidence),
+            text.plain("behind" if kr.behind else "on pace", "bold yellow" if kr.behind else "dim"),
+            text.plain(path), text.spark(list(kr.history), "none")]
 
 
 class OkrStage(StageView):
@@ -35,8 +36,8 @@ class OkrStage(StageView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="okr-summary", classes="summary")
-        yield ReviewTable(["#", "objective / key result", "progress", "start → now → target",
-                           "check-ins", "confidence", "pace"])
+        yield ReviewTable(["#", "objective / key result", "progress", "confidence", "pace",
+                           "start → now → target", "check-ins"], widths={1: 34})
 
     def populate(self, ctx: Context) -> None:
         groups, rows, order = [], [], []
@@ -52,8 +53,8 @@ class OkrStage(StageView):
                 order.append(kr.kr.id)
         self.table.fill(rows, groups, order)
         active = ctx.board.active
-        summary = (f"{len(active)} active objective{'s' * (len(active) != 1)}; "
-                   "c checks in the selected key result, + / - re-rank, r retires")
+        summary = (f"{len(active)} active objective{'s' * (len(active) != 1)} · c check in · "
+                   "+ / - re-rank · r retire")
         self.query_one("#okr-summary", Static).update(
             Text(summary if active else "No active objective. Press o on a flagged KPI to "
                  "start one.", style="dim"))

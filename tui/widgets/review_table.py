@@ -14,14 +14,15 @@ class ReviewTable(DataTable):
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False),
                 Binding("k", "cursor_up", "Up", show=False)]
 
-    def __init__(self, columns: Sequence[str], **kwargs):
+    def __init__(self, columns: Sequence[str], widths: dict[int, int] | None = None, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._columns = columns
+        self._widths = widths or {}
         self._groups: set[str] = set()
 
     def on_mount(self) -> None:
-        for label in self._columns:
-            self.add_column(label, key=label or None)
+        for index, label in enumerate(self._columns):
+            self.add_column(label, key=label or None, width=self._widths.get(index))
 
     @property
     def selected(self) -> str | None:

@@ -1,0 +1,135 @@
+"""The forms of the meeting: each asks its fields, and its save calls the core service, whose
+validation message is what the form shows inline."""
+
+from rich.text import Text
+
+from core import fmt, okr
+from core.health import Health
+from core.inputs import parse_due, parse_number
+from core.model import CONFIDENCES, Action, Meeting
+from core.periods import current_quarter, latest_finished, period_label
+from core.service import Service
+from tui.forms.base import Field, FormScreen
+from tui.text import CONFIDENCE_LABEL
+
+KIND_LABEL = {"decision": "decision", "action": "action"}
+VERDICT_LABEL = {"done": "done", "open": "still open", "dropped": "dropped"}
+
+
+def _action_fields() -> list[Field]:
+    return [Field("text", "What", placeholder="what was decided or has to happen"),
+            Field("owner", "Owner", placeholder="who owns it"),
+            Field("due", "Due (optional)", placeholder="YYYY-MM-DD, +3d, +2w, fri")]
+
+
+def intervention_form(service: Service, health: Health) -> FormScreen:
+    def save(values: dict[str, str]) -> Action:
+        due = parse_due(values["due"], service.today())
+        return service.record_action("intervention", values["text"], values["owner"], due,
+                                     health.kpi.id)
+    intro = Text.assemble("On ", (health.kpi.name, "bold"), ": ",
+                          "; ".join(f.reason for f in health.flags))
+    return FormScreen("Record an intervention", _action_fields(), save, intro, "intervention-form")
+
+
+def decision_form(service: Service, link: str | None, link_name: str) -> FormScreen:
+    fields = _action_fields() + [Field("kind", "Kind", "decision", choices=("decision", "action"),
+                                       labels=KIND_LABEL)]
+    if link:
+        fields.append(Field("link", "About", "yes", choices=("yes", "no"),
+                            labels={"yes": link_name, "no": "nothing in particular"}))
+
+    def save(values: dict[str, str]) -> Action:
+        due = parse_due(values["due"], service.today())
+        chosen = link if values.get("link") == "yes" else None
+        return service.record_action(values["kind"], values["text"], values["owner"], due, chosen)
+    return FormScreen("Record a decision or action", fields, save, form_id="decision-form")
+
+
+def checkin_form(service: Service, view: okr.KrView) -> FormScreen:
+    kr = view.kr
+    fields = [] if kr.kpi else [Field("value", f"Current value ({kr.unit or 'number'})",
+                                      fmt.number(view.current))]
+    fields += [Field("confidence", "Confidence", kr.confidence, choices=CONFIDENCES,
+                     labels=CONFIDENCE_LABEL),
+               Field("note", "Note (optional)", placeholder="what moved it, what blocks it")]
+    intro = Text.assemble((kr.title, "bold"), f": {fmt.value(kr.start, kr.unit)} → ",
+                          (fmt.value(view.current, kr.unit), "bold"),
+                          f" → {fmt.value(kr.target, kr.unit)}")
+    if kr.kpi:
+        intro.append("\nIts value comes from its KPI.", style="dim")
+
+    def save(values: dict[str, str]):
+        value = None if kr.kpi else parse_number(values["value"], "value")
+        return service.check_in(kr.id, value, values["confidence"], values["note"])
+    return FormScreen("Check in", fields, save, intro, "checkin-form")
+
+
+def retire_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
+    intro = Text.assemble(("Retire ", ""), (view.objective.title, "bold"), "\nFinal score: ",
+                          (fmt.score(view.score), "bold"),
+                          "\nIts KPIs stay on the health screen to prove the new baseline holds.")
+
+    def save(values: dict[str, str]):
+        return service.retire_objective(view.objective.id, values["note"])
+    return FormScreen("Retire objective", [Field("note", "Closing note",
+                                                 placeholder="what we learned")],
+                      save, intro, "retire-form")
+
+
+def measurement_form(service: Service, health: Health) -> FormScreen:
+    k = health.kpi
+    period = period_label(latest_finished(service.today(), k.cadence), k.cadence)
+    fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
+              Field("period", "Period", period, placeholder="YYYY-MM-DD or " + period),
+              Field("note", "Note (optional)")]
+    intro = Text.assemble((k.name, "bold"), f": latest {fmt.value(health.latest, k.unit)}, "
+                          f"target {fmt.value(k.target, k.unit)}")
+
+    def save(values: dict[str, str]):
+        value = parse_number(values["value"], "value")
+        return service.record_measurement(k.id, values["period"], value, values["note"])
+    return FormScreen("Record a measurement", fields, save, intro, "measurement-form")
+
+
+def objective_form(service: Service, health: Health) -> FormScreen:
+    k = health.kpi
+    start = health.latest if health.latest is not None else k.baseline
+    fields = [Field("title", "Objective", placeholder=f"e.g. Bring {k.name} back on target"),
+              Field("owner", "Owner", k.owner),
+              Field("cycle", "Cycle", current_quarter(service.today()),
+                    placeholder="YYYY-Qn, YYYY-Hn, YYYY or start..end"),
+              Field("kr_title", "Key result", k.name),
+              Field("kr_start", f"from ({k.unit or 'number'})",
+                    fmt.number(start) if start is not None else ""),
+              Field("kr_target", f"to ({k.unit or 'number'})", fmt.number(k.target))]
+
+    def save(values: dict[str, str]):
+        kr = dict(title=values["kr_title"], unit=k.unit, kpi=k.id,
+                  start=parse_number(values["kr_start"], "key result start"),
+                  target=parse_number(values["kr_target"], "key result target"))
+        return service.create_objective(values["title"], values["owner"], values["cycle"],
+                                        [kr], (k.id,))
+    intro = Text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
+                          "can follow.")
+    return FormScreen("Start an objective", fields, save, intro, "objective-form")
+
+
+def attendees_form(service: Service, meeting: Meeting) -> FormScreen:
+    def save(values: dict[str, str]):
+        people = tuple(p.strip() for p in values["attendees"].split(",") if p.strip())
+        return service.update_meeting(attendees=people)
+    return FormScreen("Attendees", [Field("attendees", "Attendees (comma-separated)",
+                                          ", ".join(meeting.attendees))], save,
+                      form_id="attendees-form")
+
+
+def verdict_form(service: Service, action: Action) -> FormScreen:
+    intro = Text.assemble((action.text, "bold"), f" — {action.owner}",
+                          f", due {action.due}" if action.due else "")
+
+    def save(values: dict[str, str]):
+        return service.review_action(action.id, values["verdict"])
+    return FormScreen("Settle a carried-over action",
+                      [Field("verdict", "Verdict", "done", choices=("done", "open", "dropped"),
+                             labels=VERDICT_LABEL)], save, intro, "verdict-form")

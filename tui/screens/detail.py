@@ -1,0 +1,100 @@
+"""`enter`: everything about the selected row — a KPI, a key result or an action."""
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from core import fmt, okr
+from core.board import Board
+from core.health import Health
+from core.model import Action
+from core.periods import period_label
+from tui import text
+from tui.stages.decisions import link_name
+from tui.widgets.kpi_chart import KpiChart
+
+
+def facts(rows: list[tuple[str, Text | str]]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column()
+    for label, value in rows:
+        table.add_row(Text(label), value if isinstance(value, Text) else Text(value))
+    return table
+
+
+def kpi_facts(h: Health) -> Group:
+    k = h.kpi
+    rows = [("band", text.band(h.band)), ("latest", fmt.value(h.latest, k.unit)),
+            ("target", f"{fmt.value(k.target, k.unit)} ({k.direction} is better)"),
+            ("threshold", fmt.value(k.threshold, k.unit)), ("cadence", k.cadence),
+            ("owner", k.owner), ("area", k.area or "—"), ("about", k.description or "—")]
+    if h.limits:
+        rows.append(("process limits", f"{fmt.value(h.limits.lower, k.unit)} – "
+                                       f"{fmt.value(h.limits.upper, k.unit)}"))
+    rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
+    recent = "  ".join(f"{period_label(m.period, k.cadence)} {fmt.value(m.value, k.unit)}"
+                       for m in h.series[-6:])
+    rows.append(("last values", recent or "—"))
+    return Group(facts(rows))
+
+
+def kr_facts(view: okr.KrView, board: Board) -> Group:
+    kr = view.kr
+    objective = board.by_id[kr.objective].objective
+    rows = [("objective", objective.title), ("progress", text.bar(view.progress)),
+            ("start → now → target", " → ".join(fmt.value(v, kr.unit)
+                                                for v in (kr.start, view.current, kr.target))),
+            ("confidence", text.confidence(kr.confidence)),
+            ("pace", "behind" if view.behind else "on pace"),
+            ("KPI", link_name(board, kr.kpi) or "—")]
+    for c in reversed(view.checkins[-8:]):
+        moved = f"{fmt.value(c.previous, kr.unit)} → {fmt.value(c.value, kr.unit)}"
+        rows.append((f"check-in {c.day}", f"{moved}, {c.confidence.replace('_', ' ')}"
+                     + (f": {c.note}" if c.note else "")))
+    return Group(facts(rows))
+
+
+def action_facts(a: Action, board: Board) -> Group:
+    meeting = board.by_id.get(a.meeting)
+    return Group(facts([("kind", a.kind), ("text", a.text), ("owner", a.owner),
+                        ("due", a.due.isoformat() if a.due else "—"), ("status", a.status),
+                        ("about", link_name(board, a.link) or "—"),
+                        ("recorded", getattr(meeting, "title", "") or str(a.created))]))
+
+
+class DetailScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, board: Board, ident: str):
+        super().__init__(id="detail")
+        self.board = board
+        self.item = board.by_id[ident]
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        with VerticalScroll(classes="dialog"):
+            if isinstance(item, Health):
+                yield Label(Text(item.kpi.name), classes="form-title")
+                yield Static(kpi_facts(item))
+                yield KpiChart(id="detail-chart")
+            elif isinstance(item, okr.KrView):
+                yield Label(Text(item.kr.title), classes="form-title")
+                yield Static(kr_facts(item, self.board))
+            else:
+                yield Label(Text(item.kind.capitalize()), classes="form-title")
+                yield Static(action_facts(item, self.board))
+            yield Static(Text("escape closes", style="dim"))
+
+    def on_mount(self) -> None:
+        if isinstance(self.item, Health):
+            self.query_one(KpiChart).show(self.item)
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,243 @@
+"""The meeting: five stages behind one header and one footer. Every key of the contract is a
+binding here (so a modal form switches them all off), shown only on the stages where it works."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input
+
+from core import okr
+from core.errors import CadenceError
+from core.health import Health
+from core.meeting import MeetingClock
+from core.model import Action
+from core.service import Service
+from tui import keys
+from tui.forms import meeting_forms as forms
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.detail import DetailScreen
+from tui.screens.help import HelpScreen
+from tui.stages.base import Context, StageView
+from tui.stages.decisions import DecisionsStage, link_name
+from tui.stages.flagged import FlaggedStage
+from tui.stages.health import HealthStage
+from tui.stages.okrs import OkrStage
+from tui.stages.wrapup import WrapUpStage, stage_times
+from tui.widgets.stage_header import StageHeader
+
+STAGES = (HealthStage, FlaggedStage, OkrStage, DecisionsStage, WrapUpStage)
+
+
+class MeetingScreen(Screen):
+    BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
+
+    def __init__(self, service: Service, clock: MeetingClock, export=None):
+        super().__init__(id="meeting")
+        self.service = service
+        self.clock = clock
+        self.export_minutes = export
+        self.stage = 1
+        self.filter = ""
+
+    # --- layout and refresh --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StageHeader(id="header")
+        with ContentSwitcher(initial="stage-1", id="stages"):
+            for stage in STAGES:
+                yield stage()
+        yield Input(placeholder="filter: type words, enter keeps, escape clears", id="filter")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.view.table.focus()
+        self.set_interval(1.0, self.tick)
+
+    @property
+    def view(self) -> StageView:
+        return self.query_one(f"#stage-{self.stage}", StageView)
+
+    def context(self) -> Context:
+        return Context(self.service.board(), self.service.meeting, self.filter, self.clock)
+
+    def reload(self) -> None:
+        self.view.populate(self.context())
+        self.tick()
+
+    def tick(self) -> None:
+        meeting = self.service.board().by_id[self.service.meeting]
+        self.query_one(StageHeader).show(self.stage, meeting.title, self.clock)
+        if self.stage == 5:
+            self.view.query_one("#times").update(stage_times(self.context()))
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "narrow")
+        self.tick()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        key = next((k for k in keys.KEYS if k.action.split("(")[0] == action), None)
+        return key is None or self.stage in key.stages
+
+    # --- moving around -------------------------------------------------------------------
+
+    def action_goto(self, stage: int) -> None:
+        self.clock.switch(stage - 1)
+        self.stage = stage
+        self.query_one(ContentSwitcher).current = f"stage-{stage}"
+        self._set_filter("")
+        self.view.table.focus()
+        self.refresh_bindings()
+
+    def action_next_stage(self) -> None:
+        if self.stage < 5:
+            self.action_goto(self.stage + 1)
+        else:
+            self.notify("This is the last stage. q ends the meeting.", markup=False)
+
+    def action_previous_stage(self) -> None:
+        if self.stage > 1:
+            self.action_goto(self.stage - 1)
+
+    def action_skip(self) -> None:
+        self.clock.skip(self.stage - 1)
+        self.notify(f"Skipped {keys.STAGE_NAMES[self.stage - 1]}.", markup=False)
+        self.action_next_stage()
+
+    def action_pause(self) -> None:
+        paused = self.clock.toggle_pause()
+        self.notify("Clock paused." if paused else "Clock running.", markup=False)
+        self.tick()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("visible")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter or self.query_one("#filter", Input).has_class("visible"):
+            self._set_filter("")
+            self.view.table.focus()
+
+    def _set_filter(self, value: str) -> None:
+        box = self.query_one("#filter", Input)
+        self.filter = value
+        if not value:
+            box.value = ""
+            box.remove_class("visible")
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter = event.value
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.view.table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.view.selected:
+            self.app.push_screen(DetailScreen(self.service.board(), self.view.selected))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    # --- what is selected ----------------------------------------------------------------
+
+    def _selected(self, kind: type, what: str):
+        item = self.service.board().by_id.get(self.view.selected or "")
+        if not isinstance(item, kind):
+            self.notify(f"Select {what} first.", severity="warning", markup=False)
+            return None
+        return item
+
+    def _flagged_kpi(self) -> Health | None:
+        health = self._selected(Health, "a KPI")
+        if health is not None and not health.flags:
+            self.notify(f"{health.kpi.name} is not flagged: interventions and new objectives "
+                        "are for KPIs that need a lift.", severity="warning", markup=False)
+            return None
+        return health
+
+    def _objective(self) -> okr.ObjectiveView | None:
+        kr = self._selected(okr.KrView, "a key result")
+        return None if kr is None else self.service.board().by_id[kr.kr.objective]
+
+    # --- changes -------------------------------------------------------------------------
+
+    def _open(self, form, done: str) -> None:
+        def after(result) -> None:
+            if result is not None:
+                self.reload()
+                self.notify(done, markup=False)
+        self.app.push_screen(form, after)
+
+    def _change(self, change, done) -> None:
+        try:
+            result = change()
+        except CadenceError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.reload()
+        self.notify(done(result), markup=False)
+
+    def action_intervention(self) -> None:
+        if health := self._flagged_kpi():
+            self._open(forms.intervention_form(self.service, health),
+                       f"Intervention recorded on {health.kpi.name}.")
+
+    def action_objective(self) -> None:
+        if health := self._flagged_kpi():
+            self._open(forms.objective_form(self.service, health),
+                       f"Objective started to lift {health.kpi.name}; see OKR check-ins (3).")
+
+    def action_measure(self) -> None:
+        if health := self._selected(Health, "a KPI"):
+            self._open(forms.measurement_form(self.service, health),
+                       f"Value recorded for {health.kpi.name}.")
+
+    def action_check_in(self) -> None:
+        if kr := self._selected(okr.KrView, "a key result"):
+            self._open(forms.checkin_form(self.service, kr), f"Checked in {kr.kr.title}.")
+
+    def action_priority(self, up: bool) -> None:
+        if view := self._objective():
+            self._change(lambda: self.service.move_objective(view.objective.id, up),
+                         lambda o: f"{o.title} is now priority #{o.priority}.")
+
+    def action_retire(self) -> None:
+        if view := self._objective():
+            self._open(forms.retire_form(self.service, view),
+                       f"Retired {view.objective.title}; its KPIs stay on the health screen.")
+
+    def action_decision(self) -> None:
+        board = self.service.board()
+        selected = self.view.selected if self.stage in (1, 2, 3) else None
+        self._open(forms.decision_form(self.service, selected, link_name(board, selected)),
+                   "Recorded; see Decisions (4).")
+
+    def action_verdict(self) -> None:
+        if action := self._selected(Action, "a carried-over action"):
+            self._open(forms.verdict_form(self.service, action), f"Settled: {action.text}")
+
+    def action_attendees(self) -> None:
+        meeting = self.service.board().by_id[self.service.meeting]
+        self._open(forms.attendees_form(self.service, meeting), "Attendees updated.")
+
+    def action_undo(self) -> None:
+        self._change(self.service.undo, lambda event: f"Undone: {event.summary}")
+
+    def action_export(self) -> None:
+        if self.export_minutes is None:
+            self.notify("Minutes export is not available yet.", severity="warning", markup=False)
+            return
+        self._change(self.export_minutes, lambda path: f"Minutes written to {path}")
+
+    def action_quit_meeting(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+        self.app.push_screen(ConfirmScreen("End the meeting and quit?",
+                                           "The meeting's times are saved with it."), answered)

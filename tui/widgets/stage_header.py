@@ -1,0 +1,36 @@
+"""The header: `N/5 Name`, the meeting's title, its clock and the stage clock against the
+timebox (amber and 'over' past it, red and '50% over' past half again), and 'paused'."""
+
+from rich.text import Text
+from textual.widgets import Static
+
+from core.meeting import MeetingClock, clock_text
+from tui.keys import STAGE_NAMES
+
+STATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
+STATE_WORD = {"ok": "", "amber": " over", "red": " 50% over"}
+
+
+def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
+    """Where we are, and the clocks; the meeting title goes between them if it fits."""
+    state = clock.state(stage - 1)
+    timebox = clock.stages[stage - 1].timebox_min
+    left = Text(f" {stage}/5 {STAGE_NAMES[stage - 1]} ", style="bold reverse")
+    right = Text.assemble(
+        ("⏸ paused  ", "bold yellow") if clock.paused else "",
+        ("⏱ ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
+        (f"{clock_text(clock.stage_s(stage - 1))}/{timebox:02d}:00{STATE_WORD[state]}",
+         STATE_STYLE[state]), " ")
+    return left, right
+
+
+class StageHeader(Static):
+    DEFAULT_CSS = "StageHeader { height: 1; }"
+
+    def show(self, stage: int, title: str, clock: MeetingClock) -> None:
+        left, right = header_parts(stage, clock)
+        room = self.size.width - left.cell_len - right.cell_len - 2
+        middle = Text(" " + title, style="bold")
+        middle.truncate(max(0, room), overflow="ellipsis")
+        gap = max(1, self.size.width - left.cell_len - middle.cell_len - right.cell_len)
+        self.update(Text.assemble(left, middle, " " * gap, right))

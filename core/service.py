@@ -9,7 +9,7 @@ from datetime import date
 from core import board as boards
 from core import clock, okr
 from core.errors import CadenceError
-from core.model import (Action, CheckIn, Event, KeyResult, Kpi, Measurement, Meeting,
+from core.model import (Action, Change, CheckIn, Event, KeyResult, Kpi, Measurement, Meeting,
                         Objective, Stage, make_id, split_id)
 from core.periods import parse_cycle, parse_period, period_label
 from core.store import Store, Transaction
@@ -194,11 +194,27 @@ class Service:
             if target is None:
                 raise CadenceError("nothing left to undo in this meeting")
             for change in reversed(target.changes):
-                if tx.get(change.table, change.key) != change.after:
-                    raise CadenceError(f"cannot undo {target.summary!r}: changed again since")
-                tx.put(change.table, change.key, change.before)
+                tx.put(change.table, change.key,
+                       reverted(tx.get(change.table, change.key), change, target.summary))
             tx.undoes, tx.summary = target.id, f"undid {target.summary}"
         return target
+
+
+def reverted(current: dict | None, change: Change, summary: str) -> dict | None:
+    """A document with one change taken back. An update is reverted field by field, so later
+    changes to other fields (attendees after a verdict) survive; a field changed again since,
+    or an added or removed document that changed since, refuses the undo."""
+    if change.before is None or change.after is None or current is None:
+        if current != change.after:
+            raise CadenceError(f"cannot undo {summary!r}: it was changed again since")
+        return change.before
+    fields = {k for k in change.before.keys() | change.after.keys()
+              if change.before.get(k) != change.after.get(k)}
+    if any(current.get(k) != change.after.get(k) for k in fields):
+        raise CadenceError(f"cannot undo {summary!r}: it was changed again since")
+    restored = {k: v for k, v in current.items() if k not in fields}
+    restored.update((k, change.before[k]) for k in fields if k in change.before)
+    return restored
 
 
 def latest_undoable(tx: Transaction, meeting: str) -> Event | None:

@@ -89,9 +89,12 @@ def test_demo_twice_refreshes_the_demo(db):
     assert len(data["kpis"]) == 10
 
 
-def test_demo_without_no_open_says_the_app_is_coming(db):
-    result = run_cli("demo", db=db)
-    assert result.returncode == 0 and "meeting app" in result.stdout
+def test_the_app_without_a_terminal_says_so_instead_of_hanging(db):
+    assert run_cli("demo", db=db).returncode == 1 and not db.exists()
+    run_cli("demo", "--no-open", db=db)
+    for args in (("demo",), ("meet",), ()):
+        result = run_cli(*args, db=db)
+        assert result.returncode == 1 and "needs a terminal" in result.stderr
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"_meta": {"1": {"schema_version": 7}}}'])

@@ -158,3 +158,13 @@ def test_create_objective_is_ranked_last_and_undoable(service):
     assert view.objective.priority == 5 and view.krs[0].current == 26.0
     service.undo()
     assert created.id not in service.board().by_id
+
+
+def test_undo_reverts_field_by_field_so_later_bookkeeping_survives(service):
+    carried = next(a for a in service.board().actions
+                   if a.status == "open" and a.meeting != service.meeting)
+    service.review_action(carried.id, "dropped")
+    service.update_meeting(attendees=("Noor", "Dana", "Sam"))
+    service.undo()
+    meeting = service.board().by_id[service.meeting]
+    assert meeting.verdicts == {} and meeting.attendees == ("Noor", "Dana", "Sam")

@@ -29,9 +29,16 @@ def _open(args) -> Store:
     return Store(store_path(getattr(args, "db", None)))
 
 
+def require_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CadenceError("the meeting app needs a terminal; `cadence status` prints the "
+                           "review as text")
+
+
 def run_app(store: Store, args) -> int:
-    from tui.app import CadenceApp        # Textual loads only when the app opens
     clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
+    require_terminal()
+    from tui.app import CadenceApp        # Textual loads only when the app opens
     CadenceApp(store, title=getattr(args, "title", None),
                attendees=tuple(getattr(args, "attendee", ())),
                facilitator=getattr(args, "facilitator", "")).run()
@@ -44,6 +51,8 @@ def cmd_meet(args) -> int:
 
 def cmd_demo(args) -> int:
     store = _open(args)
+    if not args.no_open:
+        require_terminal()                # before writing: an error changes nothing
     demo.write(store, clock.today(), force=args.force)
     if args.no_open:
         print(f"Demo data written to {store.path}")

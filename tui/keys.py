@@ -27,8 +27,9 @@ class Key:
 STAGE_NAMES = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
 
 KEYS: tuple[Key, ...] = (
-    # The footer shows them in this order and has room for few: help first, then what the
-    # stage is for, then moving on.
+    # The footer shows them in this order and has room for few (80 columns must hold every
+    # stage's row): help first, then what the stage is for, then moving on. The help screen and
+    # the palette have them all.
     Key("question_mark", "help", "Help", "every key with what it does", display="?"),
     Key("i", "intervention", "Intervene", "record an intervention on the selected flagged KPI",
         KPI_STAGES),
@@ -51,12 +52,13 @@ KEYS: tuple[Key, ...] = (
     Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step"),
     Key("n", "next_stage", "Next", "next stage"),
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
-    Key("p", "previous_stage", "Prev", "previous stage"),
-    Key("e", "export", "Export", "export the minutes beside the store and show the path"),
-    Key("t", "pause", "Pause", "pause or resume the meeting clock"),
-    Key("s", "skip", "Skip", "skip this stage and go to the next"),
+    Key("p", "previous_stage", "Prev", "previous stage", footer=False),
+    Key("e", "export", "Export", "export the minutes beside the store and show the path",
+        footer=False),
+    Key("t", "pause", "Pause", "pause or resume the meeting clock", footer=False),
+    Key("s", "skip", "Skip", "skip this stage and go to the next", footer=False),
     Key("slash", "filter", "Filter", "filter the current list by text (escape clears)",
-        display="/"),
+        display="/", footer=False),
     *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False)
       for n, name in enumerate(STAGE_NAMES, start=1)),
 )

@@ -47,7 +47,7 @@ class MeetingScreen(Screen):
             for stage in STAGES:
                 yield stage()
         yield Input(placeholder="filter: type words, enter keeps, escape clears", id="filter")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

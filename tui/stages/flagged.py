@@ -16,8 +16,11 @@ from tui.widgets.review_table import ReviewTable
 
 
 def reasons(h: Health) -> Text:
-    lines = [text.join(text.plain(h.kpi.name, "bold"), text.band(h.band),
-                       text.plain(f"owner {h.kpi.owner}", "dim"))]
+    k = h.kpi
+    lines = [text.join(text.plain(k.name, "bold"), text.band(h.band),
+                       text.plain(f"latest {fmt.value(h.latest, k.unit)}, target "
+                                  f"{fmt.value(k.target, k.unit)}"),
+                       text.plain(f"owner {k.owner}", "dim"))]
     lines += [text.join(text.plain(f.name, "bold yellow"), text.plain(f.reason)) for f in h.flags]
     return Text("\n").join(lines)
 
@@ -38,7 +41,7 @@ class FlaggedStage(StageView):
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
-        yield ReviewTable(["band", "KPI", "latest", "flags"], id="flagged-table")
+        yield ReviewTable(["band", "KPI", "flags"], widths={1: 24}, id="flagged-table")
         with Vertical(id="flag-detail"):
             yield Static(id="reasons")
             yield KpiChart(id="chart")
@@ -48,7 +51,6 @@ class FlaggedStage(StageView):
         self._board = ctx.board
         shown = [h for h in ctx.board.flagged if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, [text.band(h.band), text.plain(h.kpi.name),
-                                     text.plain(fmt.value(h.latest, h.kpi.unit)),
                                      text.plain(" ".join(h.flag_names), "yellow")])
                          for h in shown])
         if not shown:

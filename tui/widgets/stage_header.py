@@ -18,7 +18,7 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
     left = Text(f" {stage}/5 {STAGE_NAMES[stage - 1]} ", style="bold reverse")
     right = Text.assemble(
         ("⏸ paused  ", "bold yellow") if clock.paused else "",
-        ("⏱ ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
+        ("meeting ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
         (f"{clock_text(clock.stage_s(stage - 1))}/{timebox:02d}:00{STATE_WORD[state]}",
          STATE_STYLE[state]), " ")
     return left, right

@@ -1,0 +1,84 @@
+"""Driving the meeting app as a person does: a demo store, a frozen clock, the screen as text."""
+
+from datetime import date
+from pathlib import Path
+
+from core import board, demo
+from core.meeting import MeetingClock
+from core.store import Store
+from tui.app import CadenceApp
+
+TODAY = date(2026, 11, 22)
+
+
+class FrozenTime:
+    """The meeting clock's time source, moved only by the test."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_app(db: Path, **kwargs) -> CadenceApp:
+    return CadenceApp(Store(db), clock=MeetingClock(now=kwargs.pop("now", FrozenTime())),
+                      **kwargs)
+
+
+def run(app: CadenceApp, size=(120, 36)):
+    """run_test with notifications on: what the app tells the facilitator is checked too."""
+    return app.run_test(size=size, notifications=True)
+
+
+def kpi_id(db: Path, name: str) -> str:
+    return next(h.kpi.id for h in load(db).kpis if h.kpi.name == name)
+
+
+def write_demo(db: Path) -> Path:
+    demo.write(Store(db), TODAY)
+    return db
+
+
+def screen_text(app) -> str:
+    """What the screen shows, as plain text (the compositor's strips; Textual has no public
+    text export)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def load(db: Path):
+    return board.load(Store(db), TODAY)
+
+
+def kpi_row(app, name: str) -> int:
+    """The row index of a KPI in the current stage's table."""
+    table = app.screen.view.table
+    for index in range(table.row_count):
+        if name in str(table.get_row_at(index)[1]):
+            return index
+    raise AssertionError(f"{name} is not in the table")
+
+
+async def select_row(pilot, index: int) -> None:
+    table = pilot.app.screen.view.table
+    table.move_cursor(row=index)
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+def notified(app) -> str:
+    """Every notification the app has shown, newest last (toasts wrap and overlap the screen,
+    so their text is checked here rather than on it)."""
+    return "\n".join(n.message for n in app._notifications)
+
+
+def widget_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def table_text(app) -> str:
+    table = app.screen.view.table
+    return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))

@@ -1,0 +1,90 @@
+"""The installed `cadence`, in a real terminal (tmux): open the demo meeting, go to the flagged
+stage, record an intervention, quit, and find the intervention in the store."""
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from core.store import Store
+from tests.app_helpers import TODAY, load, write_demo
+from tests.conftest import cadence_command
+
+
+@pytest.fixture(autouse=True)
+def needs_tmux():
+    assert shutil.which("tmux"), "tmux is needed for the real-terminal tests (.ci/run installs it)"
+
+
+class Terminal:
+    def __init__(self, command: list[str], env: dict, size=(100, 30)):
+        self.name = f"cadence-test-{uuid.uuid4().hex[:8]}"
+        exports = [f"{k}={v}" for k, v in env.items()]
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+                        "-y", str(size[1]), "env", "TERM=xterm-256color", *exports, *command],
+                       check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+                              capture_output=True, text=True).stdout
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        time.sleep(0.2)
+
+    def type(self, text: str) -> None:
+        # Paced like a person: text and a key sent in one burst reach the app as one read,
+        # and Textual then drops the tab ("abc<tab>" arrives as "abc").
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        time.sleep(0.3)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name],
+                              capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_record_an_intervention_in_a_real_terminal(db):
+    write_demo(db)
+    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
+    term = Terminal([*cadence_command(), "--db", str(db)], env)
+    try:
+        term.wait_for("1/5 KPI health")
+        term.keys("2")
+        term.wait_for("2/5 Flagged")
+        term.keys("i")
+        term.wait_for("Record an intervention")
+        term.type("Pair on the checkout fix")
+        term.keys("Tab")
+        term.type("Priya Nair")
+        term.keys("Enter")
+        term.wait_for("▸ Pair on the checkout fix")
+        term.keys("q")
+        term.wait_for("End the meeting and quit?")
+        term.keys("y")
+        deadline = time.monotonic() + 15
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not term.alive()
+    finally:
+        term.close()
+    action = load(db).actions[0]
+    assert (action.kind, action.text, action.owner) == ("intervention", "Pair on the checkout fix",
+                                                         "Priya Nair")
+    meeting = max(load(db).meetings, key=lambda m: m.key)
+    assert action.meeting == meeting.id and meeting.ended_at is not None
+    assert Store(db).events()[-1].kind == "meeting.update"

@@ -31,6 +31,15 @@ class Board:
         found.update((m.id, m) for m in self.meetings)
         return found
 
+    def name_of(self, ident: str | None) -> str:
+        """What a link points at, by name: a KPI's name, an objective's or key result's title."""
+        item = self.by_id.get(ident) if ident else None
+        for attribute in ("kpi", "objective", "kr"):
+            inner = getattr(item, attribute, None)
+            if inner is not None and not isinstance(inner, str):
+                return getattr(inner, "name", None) or inner.title
+        return ""
+
     def counts(self) -> dict[str, int]:
         tally = dict.fromkeys(health.BANDS, 0)
         for item in self.kpis:
@@ -64,9 +73,12 @@ def kpi_order(kpi: Kpi) -> tuple:
 
 
 def load(store: Store, today: date) -> Board:
+    """Everything as it stood on `today`: values of periods that start later are left out, so
+    a past meeting's minutes show the health its meeting saw."""
     series: dict[str, list[Measurement]] = defaultdict(list)
     for m in sorted(records(store, Measurement), key=lambda m: m.period):
-        series[m.kpi].append(m)
+        if m.period <= today:
+            series[m.kpi].append(m)
     kpis = sorted((k for k in records(store, Kpi) if not k.archived), key=kpi_order)
     healths = tuple(health.assess(k, series[k.id], today) for k in kpis)
     # Archived KPIs still feed the key results linked to them.

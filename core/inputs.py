@@ -50,3 +50,13 @@ def parse_number(text: str, field: str, required: bool = True) -> float | None:
     if not math.isfinite(value):
         raise ValidationError(field, f"{raw!r} is not a finite number")
     return value
+
+
+def parse_rating(text: str, field: str) -> int | None:
+    """A meeting rating: a whole number from 1 to 10, or nothing."""
+    value = parse_number(text, field, required=False)
+    if value is None:
+        return None
+    if value != int(value) or not 1 <= value <= 10:
+        raise ValidationError(field, f"{text.strip()!r} is not a whole number from 1 to 10")
+    return int(value)

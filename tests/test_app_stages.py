@@ -407,3 +407,64 @@ async def test_a_form_refuses_bad_input_and_writes_nothing(demo_db):
         after = demo_db.read_bytes()
         assert len(after) > 0 and [a for a in load(demo_db).actions if a.text == "Fix it"] == []
         assert after.count(b'"kind": "intervention"') == before.count(b'"kind": "intervention"')
+
+
+async def test_export_writes_the_minutes_and_shows_the_path(demo_db):
+    app = make_app(demo_db)
+    async with run(app) as pilot:
+        await pilot.press("d")
+        await type_text(pilot, "Ship the fix")
+        await pilot.press("tab")
+        await type_text(pilot, "Sam")
+        await pilot.press("enter", "e")
+        path = demo_db.parent / "minutes" / f"2026-11-22-{this_meeting(demo_db).id}.md"
+        assert path.exists() and "Ship the fix" in path.read_text()
+        assert f"Minutes written to {path}" in notified(app)
+
+
+async def test_wrap_up_previews_and_rates(demo_db):
+    app = make_app(demo_db, attendees=("Noor", "Dana"))
+    async with run(app) as pilot:
+        await pilot.press("5", "g")
+        assert app.focused.id == "f-r0"
+        await type_text(pilot, "11")
+        await pilot.press("enter")
+        assert "not a whole number from 1 to 10" in screen_text(app)
+        await pilot.press("backspace", "backspace")
+        await type_text(pilot, "8")
+        await pilot.press("tab")
+        await type_text(pilot, "7")
+        await pilot.press("enter")
+        assert this_meeting(demo_db).ratings == {"Noor": 8, "Dana": 7}
+        assert "rating 7.5 / 10" in screen_text(app)
+        await pilot.press("w")
+        assert app.screen.id == "minutes-preview"
+        assert "**Rating:** 7.5 / 10" in screen_text(app)
+        await pilot.press("e")
+        assert (demo_db.parent / "minutes").is_dir()
+
+
+async def test_quit_offers_to_export_unexported_changes(demo_db):
+    app = make_app(demo_db)
+    async with run(app) as pilot:
+        await pilot.press("d")
+        await type_text(pilot, "Hire a support lead")
+        await pilot.press("tab")
+        await type_text(pilot, "Lena")
+        await pilot.press("enter", "q")
+        assert "not been exported since the last change" in screen_text(app)
+        await pilot.press("e")
+    meeting = this_meeting(demo_db)
+    exported = (demo_db.parent / "minutes" / f"2026-11-22-{meeting.id}.md").read_text()
+    assert "Hire a support lead" in exported and "in progress" not in exported
+    assert meeting.ended_at is not None
+
+
+async def test_quit_right_after_export_does_not_nag(demo_db):
+    app = make_app(demo_db)
+    async with run(app) as pilot:
+        await pilot.press("e", "q")
+        assert "not been exported" not in screen_text(app)
+        await pilot.press("e")                                 # not offered: nothing happens
+        assert app.screen.id == "confirm"
+        await pilot.press("y")

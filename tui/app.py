@@ -1,5 +1,7 @@
 """The Textual app: opens the store, starts the meeting record, and ends it on the way out."""
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from functools import partial
 
@@ -29,6 +31,11 @@ class CadenceApp(App):
         self._ended = False
 
     def on_mount(self) -> None:
+        # A dropped SSH connection (SIGHUP) or a kill (SIGTERM) closes the app the normal way,
+        # so the meeting still ends with its stage times saved.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.exit)
         if self.service.store.is_empty():
             self.push_screen(EmptyScreen(str(self.service.store.path)))
             return
@@ -40,6 +47,11 @@ class CadenceApp(App):
         if self.service.meeting and not self._ended:
             self._ended = True
             self.service.end_meeting(stages=self.clock.snapshot())
+
+    def save_clock(self) -> None:
+        """The stage times so far, so minutes exported mid-meeting show them."""
+        if self.service.meeting and not self._ended:
+            self.service.update_meeting(stages=self.clock.snapshot())
 
     def on_unmount(self) -> None:
         self.end_meeting()

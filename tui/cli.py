@@ -8,12 +8,15 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import orjson
 
-from core import board, clock, demo, imports, status
+from core import board, clock, demo, fmt, imports, minutes, status
 from core.errors import CadenceError
+from core.minutes_md import render
 from core.paths import store_path
+from core.storage import atomic_write
 from core.store import Store
 
 
@@ -71,6 +74,35 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_minutes(args) -> int:
+    store = _open(args)
+    found = minutes.build(store, args.meeting)
+    payload = minutes.to_json(found) if args.format == "json" else render(found).encode()
+    if args.output:
+        try:
+            atomic_write(Path(args.output), payload)
+        except OSError as exc:
+            raise CadenceError(f"{args.output}: cannot be written ({exc.strerror})") from None
+        print(f"Minutes of {found['meeting']['id']} written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0
+
+
+def cmd_meetings(args) -> int:
+    store = _open(args)
+    listed = minutes.meeting_list(store)
+    if args.format == "json":
+        sys.stdout.buffer.write(orjson.dumps(listed, option=orjson.OPT_INDENT_2) + b"\n")
+    elif not listed:
+        print("No meeting yet; `cadence` opens one.")
+    else:
+        for m in listed:
+            print(fmt.printable(f"{m['id']:>5}  {m['date']}  {m['duration_min']:>5g} min  "
+                                f"{m['decisions']:>3} decided  {m['title']}"))
+    return 0
+
+
 IMPORTERS: dict[str, Callable] = {
     "kpis": lambda store, path: imports.import_kpis(store, path),
     "measurements": lambda store, path: imports.import_measurements(store, path, clock.today()),
@@ -122,6 +154,18 @@ def build_parser() -> Parser:
     import_.add_argument("kind", choices=tuple(IMPORTERS))
     import_.add_argument("file", metavar="FILE.csv")
     import_.set_defaults(run=cmd_import)
+    minutes_ = commands.add_parser("minutes", parents=[common],
+                                   help="write a meeting's minutes (default: the last meeting)")
+    which = minutes_.add_mutually_exclusive_group()
+    which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
+    which.add_argument("--last", action="store_true", help="the most recent meeting (default)")
+    minutes_.add_argument("--format", choices=("md", "json"), default="md")
+    minutes_.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    minutes_.set_defaults(run=cmd_minutes)
+    meetings = commands.add_parser("meetings", parents=[common],
+                                   help="list the meetings, newest first")
+    meetings.add_argument("--format", choices=("text", "json"), default="text")
+    meetings.set_defaults(run=cmd_meetings)
     return parser
 
 

@@ -48,6 +48,9 @@ KEYS: tuple[Key, ...] = (
     Key("v", "verdict", "Verdict", "settle the selected carried-over action: done, still open "
         "or dropped", frozenset({5})),
     Key("a", "attendees", "Attendees", "edit the attendees", frozenset({5})),
+    Key("g", "rate", "Rate", "record each attendee's 1-10 rating of the meeting",
+        frozenset({5})),
+    Key("w", "preview", "Minutes", "preview the minutes as they stand", frozenset({5})),
     Key("d", "decision", "Decide", "record a decision or action (text, owner, due)"),
     Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step"),
     Key("n", "next_stage", "Next", "next stage"),

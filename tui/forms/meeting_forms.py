@@ -4,8 +4,9 @@ validation message is what the form shows inline."""
 from rich.text import Text
 
 from core import fmt, okr
+from core.errors import CadenceError
 from core.health import Health
-from core.inputs import parse_due, parse_number
+from core.inputs import parse_due, parse_number, parse_rating
 from core.model import CONFIDENCES, Action, Meeting
 from core.periods import current_quarter, latest_finished, period_label
 from core.service import Service
@@ -122,6 +123,21 @@ def attendees_form(service: Service, meeting: Meeting) -> FormScreen:
     return FormScreen("Attendees", [Field("attendees", "Attendees (comma-separated)",
                                           ", ".join(meeting.attendees))], save,
                       form_id="attendees-form")
+
+
+def rating_form(service: Service, meeting: Meeting) -> FormScreen:
+    people = list(meeting.attendees)
+    fields = [Field(f"r{i}", person, str(meeting.ratings.get(person, "")), placeholder="1-10")
+              for i, person in enumerate(people)]
+
+    def save(values: dict[str, str]):
+        if not people:
+            raise CadenceError("no attendees yet: press a to add them first")
+        ratings = {person: parse_rating(values[f"r{i}"], f"rating of {person}")
+                   for i, person in enumerate(people)}
+        return service.update_meeting(ratings={p: r for p, r in ratings.items() if r})
+    intro = "How useful was this meeting, 1 (waste of time) to 10 (couldn't do without)?"
+    return FormScreen("Rate the meeting", fields, save, intro, "rating-form")
 
 
 def verdict_form(service: Service, action: Action) -> FormScreen:

@@ -15,7 +15,6 @@ from core.health import Health
 from core.model import Action
 from core.periods import period_label
 from tui import text
-from tui.stages.decisions import link_name
 from tui.widgets.kpi_chart import KpiChart
 
 
@@ -52,7 +51,7 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
                                                 for v in (kr.start, view.current, kr.target))),
             ("confidence", text.confidence(kr.confidence)),
             ("pace", "behind" if view.behind else "on pace"),
-            ("KPI", link_name(board, kr.kpi) or "—")]
+            ("KPI", board.name_of(kr.kpi) or "—")]
     for c in reversed(view.checkins[-8:]):
         moved = f"{fmt.value(c.previous, kr.unit)} → {fmt.value(c.value, kr.unit)}"
         rows.append((f"check-in {c.day}", f"{moved}, {c.confidence.replace('_', ' ')}"
@@ -64,7 +63,7 @@ def action_facts(a: Action, board: Board) -> Group:
     meeting = board.by_id.get(a.meeting)
     return Group(facts([("kind", a.kind), ("text", a.text), ("owner", a.owner),
                         ("due", a.due.isoformat() if a.due else "—"), ("status", a.status),
-                        ("about", link_name(board, a.link) or "—"),
+                        ("about", board.name_of(a.link) or "—"),
                         ("recorded", getattr(meeting, "title", "") or str(a.created))]))
 
 

@@ -6,19 +6,21 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input
 
-from core import okr
+from core import minutes, okr
 from core.errors import CadenceError
 from core.health import Health
 from core.meeting import MeetingClock
+from core.minutes_md import render
 from core.model import Action
 from core.service import Service
 from tui import keys
 from tui.forms import meeting_forms as forms
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.quit import QuitScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
+from tui.screens.minutes_preview import MinutesPreview
 from tui.stages.base import Context, StageView
-from tui.stages.decisions import DecisionsStage, link_name
+from tui.stages.decisions import DecisionsStage
 from tui.stages.flagged import FlaggedStage
 from tui.stages.health import HealthStage
 from tui.stages.okrs import OkrStage
@@ -31,13 +33,13 @@ STAGES = (HealthStage, FlaggedStage, OkrStage, DecisionsStage, WrapUpStage)
 class MeetingScreen(Screen):
     BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
 
-    def __init__(self, service: Service, clock: MeetingClock, export=None):
+    def __init__(self, service: Service, clock: MeetingClock):
         super().__init__(id="meeting")
         self.service = service
         self.clock = clock
-        self.export_minutes = export
         self.stage = 1
         self.filter = ""
+        self._exported_at: int | None = None       # the event count when last exported
 
     # --- layout and refresh --------------------------------------------------------------
 
@@ -215,7 +217,7 @@ class MeetingScreen(Screen):
     def action_decision(self) -> None:
         board = self.service.board()
         selected = self.view.selected if self.stage in (1, 2, 3) else None
-        self._open(forms.decision_form(self.service, selected, link_name(board, selected)),
+        self._open(forms.decision_form(self.service, selected, board.name_of(selected)),
                    "Recorded; see Decisions (4).")
 
     def action_verdict(self) -> None:
@@ -229,15 +231,37 @@ class MeetingScreen(Screen):
     def action_undo(self) -> None:
         self._change(self.service.undo, lambda event: f"Undone: {event.summary}")
 
+    def action_rate(self) -> None:
+        meeting = self.service.board().by_id[self.service.meeting]
+        self._open(forms.rating_form(self.service, meeting), "Ratings saved.")
+
+    def _minutes_changed(self) -> bool:
+        return self._exported_at != len(self.service.store.events())
+
+    def _export(self) -> None:
+        self.app.save_clock()
+        self._change(lambda: minutes.export(self.service.store, self.service.meeting),
+                     lambda path: f"Minutes written to {path}")
+        self._exported_at = len(self.service.store.events())
+
     def action_export(self) -> None:
-        if self.export_minutes is None:
-            self.notify("Minutes export is not available yet.", severity="warning", markup=False)
-            return
-        self._change(self.export_minutes, lambda path: f"Minutes written to {path}")
+        self._export()
+
+    def action_preview(self) -> None:
+        self.app.save_clock()
+        found = minutes.build(self.service.store, self.service.meeting)
+
+        def closed(export: bool | None) -> None:
+            if export:
+                self._export()
+        self.app.push_screen(MinutesPreview(render(found)), closed)
 
     def action_quit_meeting(self) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
+        def answered(answer: str | None) -> None:
+            if answer == "export":
+                self.app.end_meeting()
+                self._export()
+            if answer in ("quit", "export"):
                 self.app.exit()
-        self.app.push_screen(ConfirmScreen("End the meeting and quit?",
-                                           "The meeting's times are saved with it."), answered)
+        offer = self._minutes_changed()
+        self.app.push_screen(QuitScreen(offer_export=offer), answered)

@@ -13,24 +13,14 @@ from tui.widgets.review_table import ReviewTable
 KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold magenta"}
 
 
-def link_name(board: Board, link: str | None) -> str:
-    """What an action is attached to, by name."""
-    item = board.by_id.get(link) if link else None
-    for attribute in ("kpi", "objective", "kr"):
-        inner = getattr(item, attribute, None)
-        if inner is not None:
-            return getattr(inner, "name", None) or getattr(inner, "title", "")
-    return ""
-
-
 def action_cells(board: Board, a: Action) -> list[Text]:
     return [text.plain(a.kind, KIND_STYLE[a.kind]), text.plain(a.text), text.plain(a.owner),
             text.plain(a.due.isoformat() if a.due else "—"),
-            text.plain(link_name(board, a.link), "dim"), text.plain(a.status)]
+            text.plain(board.name_of(a.link), "dim"), text.plain(a.status)]
 
 
 def action_matches(board: Board, a: Action, query: str) -> bool:
-    return matches(query, a.kind, a.text, a.owner, a.status, link_name(board, a.link))
+    return matches(query, a.kind, a.text, a.owner, a.status, board.name_of(a.link))
 
 
 class DecisionsStage(StageView):
@@ -38,7 +28,7 @@ class DecisionsStage(StageView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="decisions-summary", classes="summary")
-        yield ReviewTable(["kind", "text", "owner", "due", "about", "status"])
+        yield ReviewTable(["kind", "text", "owner", "due", "about", "status"], widths={1: 36})
 
     def populate(self, ctx: Context) -> None:
         mine = [a for a in ctx.board.actions if a.meeting == ctx.meeting]

@@ -43,7 +43,7 @@ class WrapUpStage(StageView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="carried-summary", classes="summary")
-        yield ReviewTable(["kind", "text", "owner", "due", "about", "verdict"])
+        yield ReviewTable(["verdict", "kind", "text", "owner", "due", "about"], widths={2: 36})
         with VerticalScroll(id="wrapup-detail"):
             yield Static(id="attendees")
             yield Static(id="times")
@@ -53,18 +53,23 @@ class WrapUpStage(StageView):
         carried = [a for a in carried_over(ctx) if action_matches(ctx.board, a, ctx.filter)]
         rows = []
         for a in carried:
-            cells = action_cells(ctx.board, a)
             verdict = meeting.verdicts.get(a.id)
-            cells[-1] = text.plain(VERDICT[verdict] if verdict else "to settle",
-                                   "green" if verdict else "yellow")
-            rows.append((a.id, cells))
+            shown = text.plain(VERDICT[verdict] if verdict else "to settle",
+                               "green" if verdict else "yellow")
+            rows.append((a.id, [shown, *action_cells(ctx.board, a)[:-1]]))
         self.table.fill(rows)
         open_count = sum(1 for a in carried if a.id not in meeting.verdicts)
         self.query_one("#carried-summary", Static).update(Text(
             f"Carried over from earlier meetings: {open_count} to settle (v: done / still open "
             "/ dropped)" if carried else "No open actions carried over from earlier meetings.",
             style="dim"))
-        people = ", ".join(meeting.attendees) or "none yet — press a to add them"
-        self.query_one("#attendees", Static).update(
-            text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "))
+        people = ", ".join(f"{p} ({meeting.ratings[p]})" if p in meeting.ratings else p
+                           for p in meeting.attendees) or "none yet — press a to add them"
+        ratings = list(meeting.ratings.values())
+        average = f"rating {sum(ratings) / len(ratings):.1f} / 10" if ratings else \
+            "no rating yet (g)"
+        self.query_one("#attendees", Static).update(Text("\n").join([
+            text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "),
+            text.join(text.plain("Meeting:", "bold"), text.plain(average),
+                      text.plain("· w previews the minutes · e exports them", "dim"), sep=" ")]))
         self.query_one("#times", Static).update(stage_times(ctx))

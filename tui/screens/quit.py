@@ -1,0 +1,36 @@
+"""Ending the meeting: `y` or `enter` quits, `n` or `escape` stays; when the minutes have not
+been exported since the last change, `e` exports them first."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class QuitScreen(ModalScreen[str]):
+    BINDINGS = [Binding("y,enter", "answer('quit')", "Quit"),
+                Binding("e", "answer('export')", "Export and quit"),
+                Binding("n,escape", "answer('stay')", "Stay")]
+
+    def __init__(self, offer_export: bool):
+        super().__init__(id="confirm")
+        self.offer_export = offer_export
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("End the meeting and quit?", classes="form-title")
+            if self.offer_export:
+                yield Static(Text("The minutes have not been exported since the last change.",
+                                  style="yellow"))
+                keys = "e: export the minutes, then quit · y / enter: quit · n / escape: stay"
+            else:
+                keys = "y / enter: quit · n / escape: stay"
+            yield Static(Text("The meeting's end and its stage times are saved.\n" + keys))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return self.offer_export or parameters != ("export",)
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)

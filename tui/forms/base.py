@@ -29,8 +29,14 @@ Save = Callable[[dict[str, str]], object]
 
 
 class FormScreen(ModalScreen[object]):
+    # tab / shift+tab are priority bindings: handled as they arrive rather than after bubbling
+    # up from the focused input, so "81<tab>at risk" typed fast (or coalesced by SSH into one
+    # read) still lands in two fields — a bubbling tab is overtaken by the keys behind it.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
-                Binding("enter", "save", "Save")]
+                Binding("enter", "save", "Save"),
+                Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+                Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                        priority=True)]
 
     def __init__(self, title: str, fields: list[Field], save: Save,
                  intro: Text | str = "", form_id: str = "form"):

@@ -107,7 +107,8 @@ def _breach(kpi: Kpi, series: list[Measurement]) -> Flag | None:
     latest = series[-1].value
     if band(kpi, latest) != "red":
         return None
-    return Flag("breach", f"{_off_target(kpi, latest)} in {period_label(series[-1].period, kpi.cadence)}")
+    period = period_label(series[-1].period, kpi.cadence)
+    return Flag("breach", f"{_off_target(kpi, latest)} in {period}")
 
 
 def _sustained(kpi: Kpi, series: list[Measurement]) -> Flag | None:
@@ -148,7 +149,8 @@ def _signal(kpi: Kpi, series: list[Measurement]) -> Flag | None:
     run, before = values[-RUN_LENGTH:], values[-RUN_LENGTH - BASELINE_MAX:-RUN_LENGTH]
     if len(run) == RUN_LENGTH and len(before) >= BASELINE_MIN:
         mean = fmean(before)
-        side = "above" if all(v > mean for v in run) else "below" if all(v < mean for v in run) else None
+        side = ("above" if all(v > mean for v in run)
+                else "below" if all(v < mean for v in run) else None)
         if side:
             return Flag("signal", f"{RUN_LENGTH} values in a row {side} the earlier mean "
                         f"{_v(kpi, mean)}")

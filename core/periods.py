@@ -48,11 +48,6 @@ def previous_period(start: date, cadence: str) -> date:
     return _add_months(start, -1 if cadence == "monthly" else -3)
 
 
-def period_end(start: date, cadence: str) -> date:
-    """The last day of the period that starts on `start`."""
-    return next_period(start, cadence) - timedelta(days=1)
-
-
 def latest_finished(today: date, cadence: str) -> date:
     """The start of the last period that has fully ended by today."""
     return previous_period(period_start(today, cadence), cadence)

@@ -105,14 +105,6 @@ class Service:
                 or tx.get(*found) is None:
             raise CadenceError(f"link: no KPI, objective or key result with id {link!r}")
 
-    def set_action_status(self, action_id: str, status: str) -> Action:
-        with self._tx("action.status") as tx:
-            key, doc = self._doc(tx, action_id, "actions")
-            action = Action.from_doc(key, doc).evolve(status=status)
-            tx.put("actions", key, action.to_doc())
-            tx.summary = f"{action.kind} {action.text!r} marked {status}"
-        return action
-
     def review_action(self, action_id: str, verdict: str) -> Action:
         """A carried-over action's verdict: its status, and the verdict kept on the meeting
         (so "still open" is on record too)."""

@@ -321,7 +321,7 @@ async def test_help_lists_every_key(demo_db):
         text = screen_text(app)
         for key in KEYS:
             assert key.help[:30] in text, key
-        for shown, does in WIDGET_KEYS:
+        for _, does in WIDGET_KEYS:
             assert does[:25] in text
         await pilot.press("escape")
         assert app.screen.id == "meeting"

@@ -70,8 +70,8 @@ def test_empty_store_status_gives_guidance_and_creates_nothing(db):
 
 
 def test_demo_refuses_other_data_unless_forced(db, write_csv):
-    run_cli("import", "kpis", str(write_csv("k.csv", KPI_HEADER + "Mine,Ann,%,lower,1,2,weekly\n")),
-            db=db)
+    mine = write_csv("k.csv", KPI_HEADER + "Mine,Ann,%,lower,1,2,weekly\n")
+    run_cli("import", "kpis", str(mine), db=db)
     before = db.read_bytes()
     refused = run_cli("demo", "--no-open", db=db)
     assert refused.returncode == 1 and "--force" in refused.stderr and str(db) in refused.stderr
@@ -97,7 +97,8 @@ def test_the_app_without_a_terminal_says_so_instead_of_hanging(db):
         assert result.returncode == 1 and "needs a terminal" in result.stderr
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"_meta": {"1": {"schema_version": 7}}}'])
+@pytest.mark.parametrize("content", [b"{not json", b"[]",
+                                     b'{"_meta": {"1": {"schema_version": 7}}}'])
 @pytest.mark.parametrize("command", [
     ("status",), ("status", "--format", "json"), ("demo", "--no-open"),
     ("demo", "--no-open", "--force"), ("meet",), (),

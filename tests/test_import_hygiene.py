@@ -15,7 +15,8 @@ def test_no_core_module_pulls_in_textual_or_rich():
     modules = [f"core.{m.name}" for m in pkgutil.iter_modules(core.__path__)]
     assert "core.store" in modules
     script = ("import sys\n" + "".join(f"import {m}\n" for m in modules) +
-              "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui'))\n"
+              "bad = sorted(m for m in sys.modules\n"
+              "             if m.split('.')[0] in ('textual', 'rich', 'tui'))\n"
               "print(','.join(bad))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=ROOT)

@@ -61,7 +61,7 @@ def test_a_bad_kpi_row_names_file_row_and_field(db, write_csv, row, message):
 def test_one_bad_row_and_nothing_is_written(db, write_csv):
     import_kpis(Store(db), write_csv("kpis.csv", KPIS))
     before = db.read_bytes()
-    path = write_csv("mixed.csv", KPIS.replace("Dana", "Dana") + "Churn,Ana,%,lower,2,1,monthly,,\n")
+    path = write_csv("mixed.csv", KPIS + "Churn,Ana,%,lower,2,1,monthly,,\n")
     with pytest.raises(CadenceError, match="row 4: threshold"):
         import_kpis(Store(db), path)
     assert db.read_bytes() == before

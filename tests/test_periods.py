@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.periods import (current_quarter, latest_finished, next_period, parse_cycle,
-                          parse_period, period_end, period_label, period_start, previous_period)
+                          parse_period, period_label, period_start, previous_period)
 
 
 @pytest.mark.parametrize("day, cadence, start", [
@@ -29,16 +29,15 @@ def test_iso_week_53_and_the_year_boundary():
     assert parse_period("2020-W53", "weekly") == start
 
 
-@pytest.mark.parametrize("start, cadence, before, after, end", [
-    (date(2026, 1, 1), "monthly", date(2025, 12, 1), date(2026, 2, 1), date(2026, 1, 31)),
-    (date(2026, 10, 1), "quarterly", date(2026, 7, 1), date(2027, 1, 1), date(2026, 12, 31)),
-    (date(2024, 2, 1), "monthly", date(2024, 1, 1), date(2024, 3, 1), date(2024, 2, 29)),
-    (date(2026, 12, 31), "daily", date(2026, 12, 30), date(2027, 1, 1), date(2026, 12, 31)),
+@pytest.mark.parametrize("start, cadence, before, after", [
+    (date(2026, 1, 1), "monthly", date(2025, 12, 1), date(2026, 2, 1)),
+    (date(2026, 10, 1), "quarterly", date(2026, 7, 1), date(2027, 1, 1)),
+    (date(2024, 2, 1), "monthly", date(2024, 1, 1), date(2024, 3, 1)),
+    (date(2026, 12, 31), "daily", date(2026, 12, 30), date(2027, 1, 1)),
 ])
-def test_neighbouring_periods_and_period_end(start, cadence, before, after, end):
+def test_neighbouring_periods(start, cadence, before, after):
     assert previous_period(start, cadence) == before
     assert next_period(start, cadence) == after
-    assert period_end(start, cadence) == end
 
 
 def test_latest_finished_period():

@@ -129,7 +129,8 @@ def test_undo_only_reverts_this_meetings_changes(service, db):
 
 def test_undo_refuses_when_the_change_was_changed_again_elsewhere(service, db):
     action = service.record_action("action", "Ship the fix", "Priya")
-    Service(Store(db)).set_action_status(action.id, "done")
+    with Store(db).transaction("elsewhere") as tx:             # another process closes it
+        tx.put("actions", action.key, {**tx.get("actions", action.key), "status": "done"})
     with pytest.raises(CadenceError, match="changed again since"):
         service.undo()
     assert service.board().by_id[action.id].status == "done"

@@ -69,10 +69,9 @@ def test_a_failed_transaction_writes_nothing_and_forgets_its_changes(db):
     store = Store(db)
     add_kpi(store)
     before = db.read_bytes()
-    with pytest.raises(RuntimeError):
-        with store.transaction("half") as tx:
-            tx.insert("kpis", {"name": "CSAT"})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction("half") as tx:
+        tx.insert("kpis", {"name": "CSAT"})
+        raise RuntimeError("boom")
     assert db.read_bytes() == before
     assert [d["name"] for d in store.docs("kpis").values()] == ["Uptime"]
 

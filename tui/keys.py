@@ -80,6 +80,3 @@ def bindings() -> list[Binding]:
     return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display)
             for k in KEYS]
 
-
-def by_action(action: str) -> Key | None:
-    return next((k for k in KEYS if k.action == action), None)

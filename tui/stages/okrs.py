@@ -58,7 +58,3 @@ class OkrStage(StageView):
         self.query_one("#okr-summary", Static).update(
             Text(summary if active else "No active objective. Press o on a flagged KPI to "
                  "start one.", style="dim"))
-
-    def selected_objective(self, ctx_board) -> str | None:
-        kr = ctx_board.by_id.get(self.selected) if self.selected else None
-        return kr.kr.objective if isinstance(kr, okr.KrView) else None

@@ -468,3 +468,42 @@ async def test_quit_right_after_export_does_not_nag(demo_db):
         await pilot.press("e")                                 # not offered: nothing happens
         assert app.screen.id == "confirm"
         await pilot.press("y")
+
+
+async def test_markup_looking_text_renders_literally_everywhere(db, monkeypatch, write_csv):
+    from core.imports import import_kpis, import_measurements, import_okrs
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    store = Store(db)
+    import_kpis(store, write_csv("k.csv", "name,owner,unit,direction,target,threshold,cadence\n"
+                                 "[bold]x[/,[red]Ann,[/],lower,20,25,weekly\n"
+                                 "[/],Bo,%,higher,90,80,weekly\n"))
+    import_measurements(store, write_csv("m.csv", "kpi,date,value\n[bold]x[/,2026-11-10,30\n"
+                                         "[/],2026-11-10,70\n"), TODAY)
+    import_okrs(store, write_csv("o.csv", "objective,key_result,start,target,kpi\n"
+                                 "[b]Grow[/b],[@click=app.quit]q[/],1,2,\n"
+                                 "[b]Grow[/b],Linked,30,20,[bold]x[/\n"), TODAY)
+    app = make_app(db)
+    async with run(app, (160, 50)) as pilot:
+        text = screen_text(app)
+        assert "[bold]x[/" in text and "[/]" in text and "30 [/]" in text
+        await pilot.press("2")
+        await select_row(pilot, kpi_row(app, "[bold]x[/"))
+        assert "[bold]x[/" in screen_text(app) and "[red]Ann" in screen_text(app)
+        await pilot.press("i")
+        assert "On [bold]x[/" in screen_text(app)
+        await type_text(pilot, "[@click=app.quit]boom[/]")
+        await pilot.press("tab")
+        await type_text(pilot, "[i]Eve")
+        await pilot.press("enter")
+        assert app.is_running
+        assert "▸ [@click=app.quit]boom[/]" in widget_text(app, "#interventions")
+        await pilot.press("3")
+        assert "[b]Grow[/b]" in screen_text(app) and "[@click=app.quit]q[/]" in screen_text(app)
+        await pilot.press("enter")
+        assert "[b]Grow[/b]" in screen_text(app)
+        await pilot.press("escape", "4")
+        assert "[@click=app.quit]boom[/]" in screen_text(app) and "[i]Eve" in screen_text(app)
+        await pilot.press("w")
+        assert "[@click=app.quit]boom[/]" in screen_text(app).replace("\\", "")
+        await pilot.press("escape")
+        assert app.is_running

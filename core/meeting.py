@@ -38,6 +38,15 @@ class MeetingClock:
     def __post_init__(self):
         self._since = self.now()
 
+    @classmethod
+    def resume(cls, stages: tuple[Stage, ...], current: int, paused: bool, meeting_s: float,
+               age_s: float = 0.0, now: Callable[[], float] = time.monotonic) -> "MeetingClock":
+        """A clock that goes on from a published state, `age_s` seconds old (a follower's view,
+        or a facilitator taking a meeting over)."""
+        clock = cls(list(stages) or list(DEFAULT_STAGES), now, current, paused, meeting_s)
+        clock._since = clock.now() - max(0.0, age_s)
+        return clock
+
     def _settle(self) -> None:
         """Book the time since the last event to the meeting and the current stage."""
         now = self.now()

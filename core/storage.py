@@ -54,8 +54,9 @@ def current_stamp(path: Path) -> Stamp:
         return None
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Temp file in the same folder, fsync, rename over, fsync the folder."""
+def atomic_write(path: Path, payload: bytes, durable: bool = True) -> None:
+    """Temp file in the same folder, fsync, rename over, fsync the folder. `durable=False`
+    skips the fsyncs, for files that are only a view of the moment."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = os.stat(path).st_mode & 0o777
@@ -68,11 +69,14 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    if not durable:
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)

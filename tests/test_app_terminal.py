@@ -107,3 +107,35 @@ def test_a_form_takes_text_and_tabs_arriving_in_one_burst(db):
         term.close()
     decision = load(db).actions[0]
     assert (decision.text, decision.owner) == ("Keep the freeze", "Sam")
+
+
+def test_one_facilitator_and_two_followers_stay_in_step(db):
+    write_demo(db)
+    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
+    lead = Terminal([*cadence_command(), "--db", str(db), "--facilitator", "Noor"], env)
+    terms = [lead]
+    try:
+        lead.wait_for("1/5 KPI health")
+        followers = [Terminal([*cadence_command(), "--db", str(db), "follow"], env,
+                              size=(80, 24)),
+                     Terminal([*cadence_command(), "--db", str(db)], env)]   # a second `cadence`
+        terms += followers
+        for term in followers:
+            term.wait_for("following Noor")
+        for stage, name in ((2, "2/5 Flagged"), (3, "3/5 OKR check-ins"), (5, "5/5 Wrap-up")):
+            lead.keys(str(stage))
+            for term in followers:
+                term.wait_for(name, timeout=10)
+        before = db.read_bytes()
+        for term in followers:
+            term.keys("d", "u", "e")
+        lead.wait_for("5/5 Wrap-up")
+        assert db.read_bytes() == before
+        lead.keys("q")
+        lead.wait_for("End the meeting and quit?")
+        lead.keys("y")
+        for term in followers:
+            term.wait_for("waiting for a facilitator", timeout=40)
+    finally:
+        for term in terms:
+            term.close()

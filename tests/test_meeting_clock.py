@@ -76,3 +76,16 @@ def test_bad_numbers_name_the_field(text, message):
     with pytest.raises(ValidationError, match=message) as err:
         parse_number(text, "value")
     assert err.value.field == "value"
+
+
+def test_a_resumed_clock_goes_on_from_the_published_state():
+    from core.model import Stage
+    now = FakeTime()
+    stages = (Stage("KPI health", 10, 300), Stage("Flagged", 15, 60))
+    clock = MeetingClock.resume(stages, current=1, paused=False, meeting_s=360, age_s=2, now=now)
+    assert clock.stage_s(1) == 62 and clock.meeting_s() == 362
+    now.t += 10
+    assert clock.stage_s(1) == 72 and clock.stage_s(0) == 300
+    paused = MeetingClock.resume(stages, current=1, paused=True, meeting_s=360, age_s=2, now=now)
+    now.t += 10
+    assert paused.stage_s(1) == 60 and paused.meeting_s() == 360

@@ -1,4 +1,4 @@
-"""The Textual app: opens the store, starts the meeting record, and ends it on the way out."""
+"""The Textual app: a facilitator's meeting (started, taken over) or a follower's view."""
 
 import asyncio
 import signal
@@ -8,11 +8,13 @@ from functools import partial
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from core import presence
 from core.meeting import MeetingClock
 from core.service import Service
 from core.store import Store
 from tui import keys
 from tui.screens.empty import EmptyScreen
+from tui.screens.follow import FollowScreen
 from tui.screens.meeting import MeetingScreen
 
 
@@ -21,13 +23,18 @@ class CadenceApp(App):
     TITLE = "Cadence"
 
     def __init__(self, store: Store, title: str | None = None,
-                 attendees: tuple[str, ...] = (), facilitator: str = "", clock=None):
+                 attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
+                 mode: str = "facilitate", live: presence.Presence | None = None):
+        """`mode` is 'facilitate' (a new meeting), 'follow' (watch `live` or wait for one), or
+        'take_over' (go on with `live`, whose facilitator is gone)."""
         super().__init__()
         self.service = Service(store)
         self.meeting_title = title
         self.attendees = attendees
         self.facilitator = facilitator
         self.clock = clock or MeetingClock()
+        self.mode = mode
+        self.live = live
         self._ended = False
 
     def on_mount(self) -> None:
@@ -38,19 +45,35 @@ class CadenceApp(App):
             loop.add_signal_handler(signum, self.exit)
         if self.service.store.is_empty():
             self.push_screen(EmptyScreen(str(self.service.store.path)))
-            return
-        self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
-        self.push_screen(MeetingScreen(self.service, self.clock))
+        elif self.mode == "follow":
+            self.push_screen(FollowScreen(self.service))
+            if self.live is not None:
+                self.notify(f"A meeting is live with {self.live.who}: you are following it "
+                            "(read-only).", markup=False)
+        else:
+            self.start_or_take_over()
+            self.push_screen(MeetingScreen(self.service, self.clock))
+
+    def start_or_take_over(self) -> None:
+        if self.mode == "take_over" and self.live is not None:
+            live = self.live
+            self.service.meeting = live.meeting
+            self.clock = MeetingClock.resume(live.stages, live.current, live.paused,
+                                             live.meeting_s)
+            self.notify(f"You took over the meeting from {live.who}.", markup=False)
+        else:
+            self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
 
     def end_meeting(self) -> None:
         """Once, however the app closes: the meeting's end and its stage times are saved."""
-        if self.service.meeting and not self._ended:
+        if self.mode != "follow" and self.service.meeting and not self._ended:
             self._ended = True
             self.service.end_meeting(stages=self.clock.snapshot())
+            presence.clear(self.service.store.path)
 
     def save_clock(self) -> None:
         """The stage times so far, so minutes exported mid-meeting show them."""
-        if self.service.meeting and not self._ended:
+        if self.mode != "follow" and self.service.meeting and not self._ended:
             self.service.update_meeting(stages=self.clock.snapshot())
 
     def on_unmount(self) -> None:

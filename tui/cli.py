@@ -5,6 +5,9 @@ Exit status: 0 on success, 1 on a user error (one line on stderr saying what and
 """
 
 import argparse
+import ipaddress
+import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from core import board, clock, demo, fmt, imports, minutes, status
+from core import board, clock, demo, fmt, imports, minutes, presence, status
 from core.errors import CadenceError
 from core.minutes_md import render
 from core.paths import store_path
@@ -33,23 +36,62 @@ def _open(args) -> Store:
 
 
 def require_terminal() -> None:
+    if os.environ.get("TEXTUAL_DRIVER"):  # e.g. the web driver of `cadence serve`
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CadenceError("the meeting app needs a terminal; `cadence status` prints the "
                            "review as text")
 
 
-def run_app(store: Store, args) -> int:
+def run_app(store: Store, args, mode: str | None = None) -> int:
+    """Open the app: following when told to or when a meeting is live with someone else,
+    taking over with --take-over, else facilitating a new meeting."""
     clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
+    found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
+    if mode == "follow":
+        found_mode, live = "follow", presence.read(store.path)
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     CadenceApp(store, title=getattr(args, "title", None),
                attendees=tuple(getattr(args, "attendee", ())),
-               facilitator=getattr(args, "facilitator", "")).run()
+               facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live).run()
     return 0
 
 
 def cmd_meet(args) -> int:
     return run_app(_open(args), args)
+
+
+def cmd_follow(args) -> int:
+    return run_app(_open(args), args, mode="follow")
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args) -> int:
+    """The follower view in a browser, for attendees on a video call."""
+    store = _open(args)
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise CadenceError("`cadence serve` needs the serve extra: "
+                           "python -m pip install -e '.[serve]'") from None
+    if not is_loopback(args.host):
+        print(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
+              "can watch the meeting (there is no login)", file=sys.stderr)
+    command = shlex.join([sys.executable, "-m", "tui", "--db", str(store.path), "follow"])
+    print(f"Serving the follower view on http://{args.host}:{args.port} (ctrl+c stops)",
+          file=sys.stderr)
+    try:
+        Server(command, host=args.host, port=args.port, title="Cadence").serve()
+    except OSError as exc:
+        raise CadenceError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
+    return 0
 
 
 def cmd_demo(args) -> int:
@@ -133,6 +175,9 @@ def build_parser() -> Parser:
                          default=argparse.SUPPRESS, help="someone in the meeting (repeat)")
     meeting.add_argument("--facilitator", metavar="NAME", default=argparse.SUPPRESS,
                          help="who runs the meeting")
+    meeting.add_argument("--take-over", action="store_true", default=argparse.SUPPRESS,
+                         help="go on with the live meeting of a facilitator who is gone "
+                              "(heartbeat older than 30 s)")
     parser = Parser(prog="cadence", parents=[common, meeting],
                     description="Run your operating review from the terminal.")
     parser.set_defaults(run=cmd_meet)
@@ -145,6 +190,14 @@ def build_parser() -> Parser:
     demo_.add_argument("--no-open", action="store_true", help="only write the demo data")
     demo_.add_argument("--force", action="store_true", help="replace a store holding other data")
     demo_.set_defaults(run=cmd_demo)
+    follow = commands.add_parser("follow", parents=[common],
+                                 help="watch the live meeting, read-only")
+    follow.set_defaults(run=cmd_follow)
+    serve = commands.add_parser("serve", parents=[common],
+                                help="the follower view in a browser (extra: cadence[serve])")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
     status_ = commands.add_parser("status", parents=[common],
                                   help="print KPI health, flags and OKR progress")
     status_.add_argument("--format", choices=("text", "json"), default="text")

@@ -18,6 +18,8 @@ class Key:
     stages: frozenset[int] = ALL  # the stages where it works
     display: str | None = None    # how the key is written for people
     footer: bool = True
+    changes: bool = False         # changes the store or the meeting: never in `cadence follow`
+    moves: bool = False           # moves around: in `cadence follow` only in free look
 
     @property
     def shown(self) -> str:
@@ -32,38 +34,40 @@ KEYS: tuple[Key, ...] = (
     # the palette have them all.
     Key("question_mark", "help", "Help", "every key with what it does", display="?"),
     Key("i", "intervention", "Intervene", "record an intervention on the selected flagged KPI",
-        KPI_STAGES),
+        KPI_STAGES, changes=True),
     Key("o", "objective", "New OKR", "start an objective to lift the selected flagged KPI",
-        KPI_STAGES),
+        KPI_STAGES, changes=True),
     Key("m", "measure", "Measure", "record a value for the selected KPI (default: the latest "
-        "finished period)", KPI_STAGES),
+        "finished period)", KPI_STAGES, changes=True),
     Key("c", "check_in", "Check in", "check in the selected key result (value, confidence, "
-        "note)", frozenset({3})),
+        "note)", frozenset({3}), changes=True),
     Key("plus", "priority(True)", "Raise", "raise the selected objective's priority",
-        frozenset({3}), display="+"),
+        frozenset({3}), display="+", changes=True),
     Key("minus", "priority(False)", "Lower", "lower the selected objective's priority",
-        frozenset({3}), display="-"),
+        frozenset({3}), display="-", changes=True),
     Key("r", "retire", "Retire", "retire the selected objective (final score, closing note)",
-        frozenset({3})),
+        frozenset({3}), changes=True),
     Key("v", "verdict", "Verdict", "settle the selected carried-over action: done, still open "
-        "or dropped", frozenset({5})),
-    Key("a", "attendees", "Attendees", "edit the attendees", frozenset({5})),
+        "or dropped", frozenset({5}), changes=True),
+    Key("a", "attendees", "Attendees", "edit the attendees", frozenset({5}), changes=True),
     Key("g", "rate", "Rate", "record each attendee's 1-10 rating of the meeting",
-        frozenset({5})),
-    Key("w", "preview", "Minutes", "preview the minutes as they stand", frozenset({5})),
-    Key("d", "decision", "Decide", "record a decision or action (text, owner, due)"),
-    Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step"),
-    Key("n", "next_stage", "Next", "next stage"),
+        frozenset({5}), changes=True),
+    Key("w", "preview", "Minutes", "preview the minutes as they stand", frozenset({5}), moves=True),
+    Key("d", "decision", "Decide", "record a decision or action (text, owner, due)", changes=True),
+    Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step", changes=True),
+    Key("n", "next_stage", "Next", "next stage", moves=True),
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
-    Key("p", "previous_stage", "Prev", "previous stage", footer=False),
+    Key("p", "previous_stage", "Prev", "previous stage", footer=False, moves=True),
     Key("e", "export", "Export", "export the minutes beside the store and show the path",
-        footer=False),
-    Key("t", "pause", "Pause", "pause or resume the meeting clock", footer=False),
-    Key("s", "skip", "Skip", "skip this stage and go to the next", footer=False),
+        footer=False, changes=True),
+    Key("t", "pause", "Pause", "pause or resume the meeting clock", footer=False, changes=True),
+    Key("s", "skip", "Skip", "skip this stage and go to the next", footer=False, changes=True),
     Key("slash", "filter", "Filter", "filter the current list by text (escape clears)",
-        display="/", footer=False),
-    *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False)
+        display="/", footer=False, moves=True),
+    *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False, moves=True)
       for n, name in enumerate(STAGE_NAMES, start=1)),
+    Key("f", "free_look", "Free look", "in `cadence follow`: browse on your own, then follow "
+        "the facilitator again"),
 )
 
 # Keys that belong to widgets, listed so the help screen is complete.

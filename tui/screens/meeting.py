@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input
 
-from core import minutes, okr
+from core import minutes, okr, presence
 from core.errors import CadenceError
 from core.health import Health
 from core.meeting import MeetingClock
@@ -39,7 +39,9 @@ class MeetingScreen(Screen):
         self.clock = clock
         self.stage = 1
         self.filter = ""
+        self.detail: str | None = None               # the row whose detail is open
         self._exported_at: int | None = None       # the event count when last exported
+        self._shown_version = -1                     # the store version on screen
 
     # --- layout and refresh --------------------------------------------------------------
 
@@ -60,24 +62,65 @@ class MeetingScreen(Screen):
     def view(self) -> StageView:
         return self.query_one(f"#stage-{self.stage}", StageView)
 
+    @property
+    def meeting_id(self) -> str | None:
+        return self.service.meeting
+
+    def meeting_title(self) -> str:
+        return self.service.board().by_id[self.meeting_id].title
+
+    def header_note(self) -> str:
+        return ""
+
     def context(self) -> Context:
-        return Context(self.service.board(), self.service.meeting, self.filter, self.clock)
+        return Context(self.service.board(), self.meeting_id, self.filter, self.clock)
 
     def reload(self) -> None:
         self.view.populate(self.context())
-        self.tick()
+        self._shown_version = self.service.store.version
+        self.show_header()
+        self.publish()
 
-    def tick(self) -> None:
-        meeting = self.service.board().by_id[self.service.meeting]
-        self.query_one(StageHeader).show(self.stage, meeting.title, self.clock)
+    def show_header(self) -> None:
+        header = self.query_one(StageHeader)
+        header.show(self.stage, self.meeting_title(), self.clock, self.header_note())
         if self.stage == 5:
             self.view.query_one("#times").update(stage_times(self.context()))
 
+    def tick(self) -> None:
+        """Every second: pick up what other processes wrote (an import mid-meeting), keep the
+        clocks moving, and let followers know the facilitator is still here."""
+        self.service.board()                       # re-reads the store if it changed on disk
+        if self.service.store.version != self._shown_version:
+            self.reload()
+        else:
+            self.show_header()
+            self.publish()
+
+    def publish(self) -> None:
+        """Tell followers where the meeting is (the presence file beside the store)."""
+        if not self.meeting_id:
+            return
+        stages = self.clock.snapshot()
+        presence.publish(self.service.store.path, presence.Presence(
+            meeting=self.meeting_id, title=self.meeting_title(), facilitator=self.facilitator(),
+            stage=self.stage, selected=self.view.selected, filter=self.filter,
+            detail=self.detail, stages=stages, current=self.clock.current,
+            paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
+
+    def facilitator(self) -> str:
+        return self.service.board().by_id[self.meeting_id].facilitator
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.publish()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "narrow")
-        self.tick()
+        self.show_header()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "free_look":
+            return False                                  # only followers look around
         key = next((k for k in keys.KEYS if k.action.split("(")[0] == action), None)
         return key is None or self.stage in key.stages
 
@@ -85,11 +128,17 @@ class MeetingScreen(Screen):
 
     def action_goto(self, stage: int) -> None:
         self.clock.switch(stage - 1)
+        self.show_stage(stage)
+
+    def show_stage(self, stage: int) -> None:
         self.stage = stage
         self.query_one(ContentSwitcher).current = f"stage-{stage}"
         self._set_filter("")
-        self.view.table.focus()
+        self.focus_list()
         self.refresh_bindings()
+
+    def focus_list(self) -> None:
+        self.view.table.focus()
 
     def action_next_stage(self) -> None:
         if self.stage < 5:
@@ -109,7 +158,8 @@ class MeetingScreen(Screen):
     def action_pause(self) -> None:
         paused = self.clock.toggle_pause()
         self.notify("Clock paused." if paused else "Clock running.", markup=False)
-        self.tick()
+        self.show_header()
+        self.publish()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -119,7 +169,7 @@ class MeetingScreen(Screen):
     def action_clear_filter(self) -> None:
         if self.filter or self.query_one("#filter", Input).has_class("visible"):
             self._set_filter("")
-            self.view.table.focus()
+            self.focus_list()
 
     def _set_filter(self, value: str) -> None:
         box = self.query_one("#filter", Input)
@@ -136,12 +186,20 @@ class MeetingScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.view.table.focus()
+            self.focus_list()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if self.view.selected:
-            self.app.push_screen(DetailScreen(self.service.board(), self.view.selected))
+            self.open_detail(self.view.selected)
+
+    def open_detail(self, ident: str) -> None:
+        def closed(_) -> None:
+            self.detail = None
+            self.publish()
+        self.detail = ident
+        self.app.push_screen(DetailScreen(self.service.board(), ident), closed)
+        self.publish()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -60,7 +60,6 @@ class FlaggedStage(StageView):
         self.show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
         self.show_detail()
 
     def show_detail(self) -> None:

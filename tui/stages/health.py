@@ -64,7 +64,6 @@ class HealthStage(StageView):
         self.show_selected()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
         self.show_selected()
 
     def show_selected(self) -> None:

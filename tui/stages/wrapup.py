@@ -16,12 +16,17 @@ from tui.widgets.review_table import ReviewTable
 VERDICT = {"open": "still open", "done": "done", "dropped": "dropped"}
 
 
+def verdicts(ctx: Context) -> dict[str, str]:
+    meeting = ctx.board.by_id.get(ctx.meeting)
+    return meeting.verdicts if isinstance(meeting, Meeting) else {}
+
+
 def carried_over(ctx: Context) -> list[Action]:
     """Open actions from earlier meetings, plus those settled in this one (to show the verdict)."""
-    meeting: Meeting = ctx.board.by_id[ctx.meeting]
+    settled = verdicts(ctx)
     return [a for a in ctx.board.actions
             if a.kind != "decision" and a.meeting != ctx.meeting
-            and (a.status == "open" or a.id in meeting.verdicts)]
+            and (a.status == "open" or a.id in settled)]
 
 
 def stage_times(ctx: Context) -> Table:
@@ -49,27 +54,32 @@ class WrapUpStage(StageView):
             yield Static(id="times")
 
     def populate(self, ctx: Context) -> None:
-        meeting: Meeting = ctx.board.by_id[ctx.meeting]
+        settled = verdicts(ctx)
         carried = [a for a in carried_over(ctx) if action_matches(ctx.board, a, ctx.filter)]
         rows = []
         for a in carried:
-            verdict = meeting.verdicts.get(a.id)
+            verdict = settled.get(a.id)
             shown = text.plain(VERDICT[verdict] if verdict else "to settle",
                                "green" if verdict else "yellow")
             rows.append((a.id, [shown, *action_cells(ctx.board, a)[:-1]]))
         self.table.fill(rows)
-        open_count = sum(1 for a in carried if a.id not in meeting.verdicts)
+        open_count = sum(1 for a in carried if a.id not in settled)
         self.query_one("#carried-summary", Static).update(Text(
             f"Carried over from earlier meetings: {open_count} to settle (v: done / still open "
             "/ dropped)" if carried else "No open actions carried over from earlier meetings.",
             style="dim"))
-        people = ", ".join(f"{p} ({meeting.ratings[p]})" if p in meeting.ratings else p
-                           for p in meeting.attendees) or "none yet — press a to add them"
-        ratings = list(meeting.ratings.values())
-        average = f"rating {sum(ratings) / len(ratings):.1f} / 10" if ratings else \
-            "no rating yet (g)"
-        self.query_one("#attendees", Static).update(Text("\n").join([
-            text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "),
-            text.join(text.plain("Meeting:", "bold"), text.plain(average),
-                      text.plain("· w previews the minutes · e exports them", "dim"), sep=" ")]))
+        meeting = ctx.board.by_id.get(ctx.meeting)
+        if isinstance(meeting, Meeting):
+            self.query_one("#attendees", Static).update(people_line(meeting))
         self.query_one("#times", Static).update(stage_times(ctx))
+
+
+def people_line(meeting: Meeting) -> Text:
+    people = ", ".join(f"{p} ({meeting.ratings[p]})" if p in meeting.ratings else p
+                       for p in meeting.attendees) or "none yet — press a to add them"
+    ratings = list(meeting.ratings.values())
+    average = f"rating {sum(ratings) / len(ratings):.1f} / 10" if ratings else "no rating yet (g)"
+    return Text("\n").join([
+        text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "),
+        text.join(text.plain("Meeting:", "bold"), text.plain(average),
+                  text.plain("· w previews the minutes · e exports them", "dim"), sep=" ")])

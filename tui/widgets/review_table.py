@@ -31,6 +31,12 @@ class ReviewTable(DataTable):
         key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
         return None if key in self._groups else key
 
+    def select(self, key: str | None) -> None:
+        """Put the cursor on the row with this key, if the table has one."""
+        keys = [self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count)]
+        if key in keys and keys.index(key) != self.cursor_row:
+            self.move_cursor(row=keys.index(key), animate=False)
+
     def fill(self, rows: Sequence[Row], groups: Sequence[Row] = (), order: Sequence[str] = ()):
         """Replace the rows; `groups` are header rows the cursor passes over."""
         keep = self.selected

@@ -27,10 +27,12 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
 class StageHeader(Static):
     DEFAULT_CSS = "StageHeader { height: 1; }"
 
-    def show(self, stage: int, title: str, clock: MeetingClock) -> None:
+    def show(self, stage: int, title: str, clock: MeetingClock, note: str = "") -> None:
+        """`note` says who is watching whom (`following Noor · read-only`)."""
         left, right = header_parts(stage, clock)
         room = self.size.width - left.cell_len - right.cell_len - 2
-        middle = Text(" " + title, style="bold")
+        # The note goes first: at 80 columns the title is what gets cut, not "read-only".
+        middle = Text.assemble((f" {note} ·" if note else "", "italic"), (" " + title, "bold"))
         middle.truncate(max(0, room), overflow="ellipsis")
         gap = max(1, self.size.width - left.cell_len - middle.cell_len - right.cell_len)
         self.update(Text.assemble(left, middle, " " * gap, right))

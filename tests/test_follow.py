@@ -1,0 +1,169 @@
+"""Live meetings: a follower mirrors the facilitator, changes nothing, and both pick up what
+another process writes; one facilitator at a time, with take-over when one is gone."""
+
+import dataclasses
+import time
+
+import pytest
+
+from core import presence
+from core.imports import import_measurements
+from core.store import Store
+from tests.app_helpers import TODAY, load, make_app, screen_text, write_demo
+from tests.conftest import run_cli
+from tui.keys import KEYS
+
+
+@pytest.fixture
+def demo_db(db, monkeypatch):
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    return write_demo(db)
+
+
+async def until(pilot, condition, timeout=1.0) -> float:
+    """Wait (in the app's loop) until condition() holds; returns how long it took."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
+async def test_the_follower_mirrors_stage_selection_and_detail(demo_db):
+    facilitator = make_app(demo_db, facilitator="Noor")
+    follower = make_app(demo_db, mode="follow")
+    async with facilitator.run_test(size=(120, 36)) as lead, \
+            follower.run_test(size=(120, 36)) as watch:
+        await until(watch, lambda: "following Noor" in screen_text(follower))
+        assert "read-only" in screen_text(follower)
+        await lead.press("2")
+        await until(watch, lambda: "2/5 Flagged" in screen_text(follower))
+        await lead.press("down", "down")
+        chosen = facilitator.screen.view.selected
+        await until(watch, lambda: follower.screen.view.selected == chosen)
+        await lead.press("3", "down")
+        await until(watch, lambda: follower.screen.view.selected == "kr2")
+        await lead.press("enter")
+        await until(watch, lambda: follower.screen.id == "detail")
+        await lead.press("escape")
+        await until(watch, lambda: follower.screen.id == "meeting")
+
+
+async def test_a_followers_keys_change_nothing(demo_db):
+    facilitator = make_app(demo_db)
+    follower = make_app(demo_db, mode="follow")
+    async with facilitator.run_test(size=(120, 36)) as lead, \
+            follower.run_test(size=(120, 36)) as watch:
+        await until(watch, lambda: "following" in screen_text(follower))
+        await lead.pause(0.3)
+        before = demo_db.read_bytes()
+        footer = screen_text(follower).splitlines()[-1]
+        assert "Decide" not in footer and "Undo" not in footer and "Free look" in footer
+        for key in KEYS:
+            if key.action not in ("quit_meeting", "free_look", "help"):
+                await watch.press(key.key.split(",")[0])
+                await watch.press("escape")
+        await watch.press("f", "2", "i", "d", "u", "e", "m", "enter", "escape", "f")
+        assert demo_db.read_bytes() == before
+        assert not (demo_db.parent / "minutes").exists()
+        assert follower.screen.id == "meeting"
+
+
+async def test_free_look_browses_alone_then_follows_again(demo_db):
+    facilitator = make_app(demo_db)
+    follower = make_app(demo_db, mode="follow")
+    async with facilitator.run_test(size=(120, 36)) as lead, \
+            follower.run_test(size=(120, 36)) as watch:
+        await until(watch, lambda: "following" in screen_text(follower))
+        await watch.press("4")                       # ignored while following
+        assert follower.screen.stage == 1
+        await watch.press("f", "4")
+        assert follower.screen.stage == 4 and "free look" in screen_text(follower)
+        await lead.press("3")
+        await watch.pause(0.5)
+        assert follower.screen.stage == 4            # free look: not pulled along
+        await watch.press("f")
+        await until(watch, lambda: follower.screen.stage == 3)
+
+
+async def test_an_external_import_shows_up_in_both(demo_db, write_csv):
+    facilitator = make_app(demo_db)
+    follower = make_app(demo_db, mode="follow")
+    async with facilitator.run_test(size=(120, 36)) as lead, \
+            follower.run_test(size=(120, 36)) as watch:
+        await until(watch, lambda: "following" in screen_text(follower))
+        import_measurements(Store(demo_db), write_csv(
+            "m.csv", "kpi,date,value\nCart abandonment,2026-11-12,17.5\n"), TODAY)
+        await until(lead, lambda: "17.5%" in screen_text(facilitator), timeout=2.0)
+        await until(watch, lambda: "17.5%" in screen_text(follower), timeout=2.0)
+
+
+async def test_follow_waits_for_a_meeting_and_picks_it_up(demo_db):
+    follower = make_app(demo_db, mode="follow")
+    async with follower.run_test(size=(120, 36)) as watch:
+        await watch.pause(0.3)
+        assert "waiting for a facilitator" in screen_text(follower)
+        assert "1/5 KPI health" in screen_text(follower)
+        facilitator = make_app(demo_db, facilitator="Dana")
+        async with facilitator.run_test(size=(120, 36)) as lead:
+            await lead.press("5")
+            await until(watch, lambda: "5/5 Wrap-up" in screen_text(follower))
+            assert "following Dana" in screen_text(follower)
+        await until(watch, lambda: "waiting for a facilitator" in screen_text(follower))
+
+
+def live_presence(db, age_s: float) -> presence.Presence:
+    found = presence.Presence(meeting="m1", title="Operating review 2026-11-15",
+                              facilitator="Noor", stage=3, heartbeat=time.time() - age_s,
+                              pid=999999)
+    presence.publish(db, found)
+    return found
+
+
+def test_second_facilitator_follows_and_take_over_needs_a_stale_heartbeat(demo_db):
+    assert presence.role(demo_db, take_over=False) == ("facilitate", None)
+    live_presence(demo_db, age_s=3)
+    mode, live = presence.role(demo_db, take_over=False)
+    assert mode == "follow" and live.facilitator == "Noor"
+    with pytest.raises(Exception, match="still live with Noor"):
+        presence.role(demo_db, take_over=True)
+    live_presence(demo_db, age_s=45)
+    assert presence.role(demo_db, take_over=False)[0] == "facilitate"
+    mode, live = presence.role(demo_db, take_over=True)
+    assert mode == "take_over" and live.meeting == "m1"
+
+
+def test_take_over_refusals_are_one_line_errors(demo_db, tmp_path):
+    empty = run_cli("--take-over", db=tmp_path / "other.json")
+    assert empty.returncode == 1 and "no meeting to take over" in empty.stderr
+    live_presence(demo_db, age_s=3)
+    fresh = run_cli("meet", "--take-over", db=demo_db)
+    assert fresh.returncode == 1 and "still live with Noor" in fresh.stderr
+    assert len(fresh.stderr.strip().splitlines()) == 1
+
+
+async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
+    from core.model import DEFAULT_STAGES, Stage
+    stages = tuple(Stage(s.name, s.timebox_min, 120.0 * i) for i, s in enumerate(DEFAULT_STAGES))
+    stale = dataclasses.replace(live_presence(demo_db, age_s=60), stages=stages, current=2,
+                                meeting_s=1200.0)
+    app = make_app(demo_db, mode="take_over", live=stale)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.service.meeting == "m1"
+        assert app.clock.stage_s(2) == pytest.approx(240, abs=1)
+        await pilot.press("d")
+        await pilot.press(*"Carry on")
+        await pilot.press("tab", *"Sam", "enter")
+        await pilot.press("q", "y")
+    assert load(demo_db).actions[0].meeting == "m1"
+    assert len(load(demo_db).meetings) == 1                     # no new meeting was started
+
+
+async def test_the_facilitator_removes_its_presence_when_the_meeting_ends(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        assert presence.read(demo_db).meeting == app.service.meeting
+        await pilot.press("q", "y")
+    assert presence.read(demo_db) is None

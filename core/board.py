@@ -10,6 +10,7 @@ from functools import cached_property
 from core import health, okr
 from core.errors import StoreError
 from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, Objective, Record
+from core.periods import latest_finished, parse_cycle
 from core.store import Store
 
 
@@ -39,6 +40,22 @@ class Board:
             if inner is not None and not isinstance(inner, str):
                 return getattr(inner, "name", None) or inner.title
         return ""
+
+    def find_kpi(self, ref: str) -> health.Health | None:
+        """A KPI by name (any case) or id."""
+        ref = ref.strip()
+        return next((h for h in self.kpis
+                     if h.kpi.name.casefold() == ref.casefold() or h.kpi.id == ref.lower()), None)
+
+    def to_fill(self) -> list[health.Health]:
+        """KPIs with no value for their latest finished period: the scorecard still to fill."""
+        return [h for h in self.kpis
+                if all(m.period != latest_finished(self.today, h.kpi.cadence) for m in h.series)]
+
+    def ended_cycles(self) -> list[str]:
+        """Cycles of active objectives that are over: time to close them."""
+        return sorted({v.objective.cycle for v in self.active
+                       if parse_cycle(v.objective.cycle).end < self.today})
 
     def counts(self) -> dict[str, int]:
         tally = dict.fromkeys(health.BANDS, 0)

@@ -14,7 +14,7 @@ import orjson
 from core.errors import CadenceError
 from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, make_id
 from core.periods import current_quarter, latest_finished, previous_period
-from core.service import add_objective
+from core.manage import add_objective
 from core.store import Store, Transaction
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.json"

@@ -11,7 +11,8 @@ from core import csvrows, okr
 from core.errors import CadenceError
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
 from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
-from core.service import add_objective, measurement_index, put_measurement
+from core.manage import add_objective
+from core.service import measurement_index, put_measurement
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")

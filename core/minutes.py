@@ -23,6 +23,9 @@ from core.storage import atomic_write
 from core.store import Store
 
 SCHEMA = "cadence.minutes/1"
+# Changes to the operating system itself (not meeting moves), listed as they were described.
+SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
+                  "objective.delete", "kr.create", "kr.update"}
 
 
 def pick_meeting(store: Store, meeting_id: str | None) -> Meeting:
@@ -76,6 +79,8 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
                                if e.kind == "objective.create"],
         "retired": _retired(events, board),
+        "changes": [{"kind": e.kind, "summary": e.summary} for e in events
+                    if e.kind in SYSTEM_CHANGES],
         "decisions": [_action(a, board) for a in actions],
         "carried_over": [{**_action(board.by_id[a], board), "verdict": verdict}
                          for a, verdict in meeting.verdicts.items() if a in board.by_id],

@@ -123,6 +123,7 @@ def render(m: dict) -> str:
     lines += _section("Retired", [
         f"- {md(o['title'])}: final score {fmt.score(o['final_score'])}"
         + (f" — {md(o['note'])}" if o["note"] else "") for o in m["retired"]])
+    lines += _section("KPIs and OKRs changed", [f"- {md(c['summary'])}" for c in m["changes"]])
     lines += _section("Decisions and actions", _decisions(m["decisions"]))
     lines += _section("Carried-over actions", _carried(m["carried_over"]))
     lines += _section("Time per stage", _stages(m["stages"]))

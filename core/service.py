@@ -9,15 +9,16 @@ from datetime import date
 from core import board as boards
 from core import clock, okr
 from core.errors import CadenceError
-from core.model import (Action, Change, CheckIn, Event, KeyResult, Kpi, Measurement, Meeting,
+from core.manage import ManageMixin, active_ranking, add_objective, write_ranking
+from core.model import (Action, Change, CheckIn, Event, Kpi, Measurement, Meeting,
                         Objective, Stage, make_id, split_id)
-from core.periods import parse_cycle, parse_period, period_label
+from core.periods import parse_period, period_label
 from core.store import Store, Transaction
 
 NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 
 
-class Service:
+class Service(ManageMixin):
     def __init__(self, store: Store, meeting: str | None = None):
         self.store = store
         self.meeting = meeting
@@ -165,15 +166,7 @@ class Service:
         return Objective.from_doc(moved.key, tx.get("objectives", moved.key))
 
     def retire_objective(self, objective_id: str, note: str) -> Objective:
-        view = self.board().by_id.get(objective_id)
-        if not isinstance(view, okr.ObjectiveView) or view.objective.status != "active":
-            raise CadenceError(f"no active objective with id {objective_id!r}")
-        retired = view.objective.evolve(status="retired", priority=None, retired_on=self.today(),
-                                        final_score=view.score, closing_note=note.strip())
-        with self._tx("objective.retire", f"retired {retired.title!r}") as tx:
-            tx.put("objectives", retired.key, retired.to_doc())
-            write_ranking(tx, [o for o in active_ranking(tx) if o.id != retired.id])
-        return retired
+        return self.retire_objectives({objective_id: note})[0]
 
     # --- undo ----------------------------------------------------------------------------
 
@@ -234,29 +227,3 @@ def put_measurement(tx: Transaction, index: dict[tuple[str, str], int], kpi: Kpi
     else:
         tx.put("measurements", key, measurement.to_doc())
     return measurement.evolve(id=make_id("measurements", key))
-
-
-def active_ranking(tx: Transaction) -> list[Objective]:
-    objectives = [Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()]
-    return [o for o in okr.ranked(objectives) if o.status == "active"]
-
-
-def write_ranking(tx: Transaction, ranking: list[Objective]) -> None:
-    """Priorities 1..n in list order, so the ranking never has gaps or ties."""
-    for rank, objective in enumerate(ranking, start=1):
-        if objective.priority != rank:
-            tx.put("objectives", objective.key, objective.evolve(priority=rank).to_doc())
-
-
-def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_results: list[dict],
-                  kpis: tuple[str, ...] = ()) -> Objective:
-    """A new active objective ranked last, with its key results (dicts of KeyResult fields)."""
-    parse_cycle(cycle)
-    objective = Objective(id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
-                          priority=len(active_ranking(tx)) + 1, kpis=tuple(kpis))
-    key = tx.insert("objectives", objective.to_doc())
-    objective = objective.evolve(id=make_id("objectives", key))
-    for position, fields in enumerate(key_results):
-        kr = KeyResult(id="", objective=objective.id, position=position, **fields)
-        tx.insert("key_results", kr.to_doc())
-    return objective

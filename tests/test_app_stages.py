@@ -397,7 +397,7 @@ async def test_a_form_refuses_bad_input_and_writes_nothing(demo_db):
         await type_text(pilot, "Fix it")
         await pilot.press("enter")                              # no owner
         assert "owner: must not be empty" in screen_text(app)
-        await pilot.press("tab")
+        assert app.focused.id == "f-owner"                     # the refusal is at its field
         await type_text(pilot, "Sam")
         await pilot.press("tab")
         await type_text(pilot, "next week")

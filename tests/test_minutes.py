@@ -50,6 +50,7 @@ def meeting(db, monkeypatch):
     svc.record_action("action", "Typo we will undo", "Noor")
     svc.undo()
     svc.record_measurement(kpi["Uptime"], "2026-11-12", 99.91, "short outage")
+    svc.update_kpi(kpi["Uptime"], owner="SRE on call")
     fcr = next(k for v in board.active for k in v.krs if k.kr.title == "First-contact resolution")
     svc.check_in(fcr.kr.id, 80.0, "on_track", "new macros")
     trials = next(v for v in board.active if v.objective.title.startswith("Turn more"))
@@ -93,7 +94,7 @@ def test_every_section_with_content(meeting):
     text = render(found)
     assert "Typo we will undo" not in text                              # undone: not there
     for heading in ("KPI health", "Flagged KPIs", "Values recorded", "OKR check-ins",
-                    "Re-prioritised", "Retired", "Decisions and actions",
+                    "Re-prioritised", "Retired", "KPIs and OKRs changed", "Decisions and actions",
                     "Carried-over actions", "Time per stage"):
         section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
         assert section.strip() and section.strip() != "None.", heading
@@ -109,7 +110,8 @@ def test_sections_without_content_say_none(db, monkeypatch):
     jsonschema.validate(found, SCHEMA)
     text = render(found)
     for heading in ("Values recorded", "OKR check-ins", "Re-prioritised", "Objectives started",
-                    "Retired", "Decisions and actions", "Carried-over actions"):
+                    "Retired", "KPIs and OKRs changed", "Decisions and actions",
+                    "Carried-over actions"):
         assert f"## {heading}\n\nNone." in text
     assert "in progress" in text and "Rating" not in text
 

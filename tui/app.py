@@ -44,15 +44,23 @@ class CadenceApp(App):
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.exit)
         if self.service.store.is_empty():
-            self.push_screen(EmptyScreen(str(self.service.store.path)))
+            self.push_screen(EmptyScreen(self.service, follower=self.mode == "follow"))
         elif self.mode == "follow":
             self.push_screen(FollowScreen(self.service))
             if self.live is not None:
                 self.notify(f"A meeting is live with {self.live.who}: you are following it "
                             "(read-only).", markup=False)
         else:
-            self.start_or_take_over()
-            self.push_screen(MeetingScreen(self.service, self.clock))
+            self.begin_meeting()
+
+    def begin_meeting(self) -> None:
+        """Start (or take over) the meeting and show it; from the empty store's first KPI too."""
+        self.start_or_take_over()
+        screen = MeetingScreen(self.service, self.clock)
+        if isinstance(self.screen, EmptyScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def start_or_take_over(self) -> None:
         if self.mode == "take_over" and self.live is not None:

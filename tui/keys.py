@@ -66,6 +66,27 @@ KEYS: tuple[Key, ...] = (
         display="/", footer=False, moves=True),
     *(Key(str(n), f"goto({n})", name, f"jump to stage {n}: {name}", footer=False, moves=True)
       for n, name in enumerate(STAGE_NAMES, start=1)),
+    # Keeping the system (shift + letter): the same letter means the same on every stage.
+    Key("N", "new_kpi", "New KPI", "add a KPI", frozenset({1}), footer=False, changes=True),
+    Key("E", "edit_kpi", "Edit KPI", "edit the selected KPI", KPI_STAGES, footer=False,
+        changes=True),
+    Key("X", "archive_kpi", "Archive KPI", "archive the selected KPI: it leaves the meeting, "
+        "its history stays", frozenset({1}), footer=False, changes=True),
+    Key("M", "scorecard", "Fill scorecard", "fill the scorecard: a value for every KPI whose "
+        "latest finished period has none, one form after another", KPI_STAGES, footer=False,
+        changes=True),
+    Key("N", "new_objective", "New objective", "write a new objective with its first key "
+        "result", frozenset({3}), footer=False, changes=True),
+    Key("A", "add_key_result", "Add key result", "add a key result to the selected objective",
+        frozenset({3}), footer=False, changes=True),
+    Key("E", "edit_objective", "Edit objective", "edit the selected key result and its "
+        "objective", frozenset({3}), footer=False, changes=True),
+    Key("X", "delete_draft", "Delete draft", "delete the selected objective while nobody has "
+        "checked it in (retire it after)", frozenset({3}), footer=False, changes=True),
+    Key("C", "close_cycle", "Close cycle", "close the selected objective's cycle: final "
+        "scores, retire one by one or all at once", frozenset({3}), footer=False, changes=True),
+    Key("H", "show_retired", "Retired", "show or hide retired objectives", frozenset({3}),
+        footer=False, moves=True),
     Key("f", "free_look", "Free look", "in `cadence follow`: browse on your own, then follow "
         "the facilitator again"),
 )

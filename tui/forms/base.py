@@ -58,6 +58,7 @@ class FormScreen(ModalScreen[object]):
                     yield Choice(field.choices, field.labels, field.value, id=f"f-{field.name}")
                 else:
                     yield Input(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+                yield Static("", id=f"e-{field.name}", classes="field-error")
             yield Static("", id="form-error")
             yield Static(Text("enter saves · tab next field · escape cancels", style="dim"),
                          classes="form-hint")
@@ -78,12 +79,32 @@ class FormScreen(ModalScreen[object]):
         self.action_save()
 
     def action_save(self) -> None:
+        for error in self.query(".field-error, #form-error"):
+            error.update("")
+            error.remove_class("shown")
         try:
             result = self.save(self.values())
         except (CadenceError, ValueError) as exc:
-            self.query_one("#form-error", Static).update(Text(f"✖ {exc}", style="bold red"))
+            self.show_error(exc)
             return
         self.dismiss(result)
+
+    def show_error(self, exc: Exception) -> None:
+        """Next to the field it is about when there is one (a key result's fields are kr_*),
+        else under the form; the whole message either way."""
+        names = {f.name for f in self.fields}
+        field = getattr(exc, "field", None)
+        entity = getattr(exc, "entity", "")
+        candidates = [f"kr_{field}"] if entity.startswith("key result") else []
+        target = next((c for c in [*candidates, field] if c in names), None)
+        where = self.query_one(f"#e-{target}" if target else "#form-error", Static)
+        where.update(Text(f"✖ {exc}", style="bold red"))
+        where.add_class("shown")
+        if target:
+            widget = self.query_one(f"#f-{target}")
+            widget.focus()
+            if isinstance(widget, Input):
+                widget.select_all()              # typing replaces what was refused
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""What an empty store opens on: how to fill it, and a way out."""
+"""What an empty store opens on: how to fill it — from here (`N`) or from CSV — and a way out."""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -7,8 +7,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from core.service import Service
+from tui.forms.manage_forms import kpi_form
+
 GUIDANCE = """This store has no KPIs or objectives yet.
 
+  Start here:                     press N to add your first KPI
   Try Cadence on demo data:       cadence demo
   Or bring your own, from CSV:    cadence import kpis kpis.csv
                                   cadence import measurements measurements.csv
@@ -18,15 +22,26 @@ The README lists the CSV columns. Press q to quit."""
 
 
 class EmptyScreen(Screen):
-    BINDINGS = [Binding("q", "app.quit", "Quit")]
+    BINDINGS = [Binding("N", "first_kpi", "Add a KPI"), Binding("q", "app.quit", "Quit")]
 
-    def __init__(self, path: str):
+    def __init__(self, service: Service, follower: bool = False):
         super().__init__(id="empty")
-        self.path = path
+        self.service = service
+        self.follower = follower
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text("Cadence", style="bold"))
-            yield Static(Text(f"Store: {self.path}", style="dim"))
+            yield Static(Text(f"Store: {self.service.store.path}", style="dim"))
             yield Static(Text(GUIDANCE))
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return action != "first_kpi" or not self.follower
+
+    def action_first_kpi(self) -> None:
+        """The first KPI opens the meeting: the health stage, ready for the next `N`."""
+        def added(kpi) -> None:
+            if kpi is not None:
+                self.app.begin_meeting()
+        self.app.push_screen(kpi_form(self.service), added)

@@ -14,7 +14,9 @@ from core.minutes_md import render
 from core.model import Action
 from core.service import Service
 from tui import keys
+from tui.forms import manage_forms
 from tui.forms import meeting_forms as forms
+from tui.screens.cycle_close import CycleCloseScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -288,6 +290,72 @@ class MeetingScreen(Screen):
 
     def action_undo(self) -> None:
         self._change(self.service.undo, lambda event: f"Undone: {event.summary}")
+
+    # --- keeping the system: KPIs, objectives, cycles --------------------------------------
+
+    def action_new_kpi(self) -> None:
+        self._open(manage_forms.kpi_form(self.service), "KPI added.")
+
+    def action_edit_kpi(self) -> None:
+        if health := self._selected(Health, "a KPI"):
+            self._open(manage_forms.kpi_form(self.service, health), f"{health.kpi.name} saved.")
+
+    def action_archive_kpi(self) -> None:
+        if health := self._selected(Health, "a KPI"):
+            self._change(lambda: self.service.archive_kpi(health.kpi.id),
+                         lambda k: f"Archived {k.name}: its history stays (u undoes).")
+
+    def action_scorecard(self) -> None:
+        """One measurement form after another, for every KPI still missing its latest value;
+        escape stops the walk."""
+        todo = self.service.board().to_fill()
+        if not todo:
+            self.notify("The scorecard is full: every KPI has its latest value.", markup=False)
+            return
+        filled = 0
+
+        def step(result=True) -> None:
+            nonlocal filled
+            filled += result is not None and result is not True
+            if result is None or not todo:
+                self.reload()
+                self.notify(f"Scorecard: {filled} value{'s' * (filled != 1)} recorded, "
+                            f"{len(self.service.board().to_fill())} still missing.",
+                            markup=False)
+                return
+            health = todo.pop(0)
+            # Each form its own id: the previous one is still being removed.
+            form = forms.measurement_form(self.service, health, f"scorecard-{filled}-{len(todo)}")
+            self.app.push_screen(form, step)
+        step()
+
+    def action_new_objective(self) -> None:
+        self._open(manage_forms.new_objective_form(self.service), "Objective written.")
+
+    def action_add_key_result(self) -> None:
+        if view := self._objective():
+            self._open(manage_forms.key_result_form(self.service, view), "Key result added.")
+
+    def action_edit_objective(self) -> None:
+        if kr := self._selected(okr.KrView, "a key result"):
+            view = self.service.board().by_id[kr.kr.objective]
+            self._open(manage_forms.edit_objective_form(self.service, view, kr), "Saved.")
+
+    def action_delete_draft(self) -> None:
+        if view := self._objective():
+            self._change(lambda: self.service.delete_draft(view.objective.id),
+                         lambda o: f"Deleted the draft {o.title} (u undoes).")
+
+    def action_close_cycle(self) -> None:
+        if view := self._objective():
+            def closed(_) -> None:
+                self.reload()
+            self.app.push_screen(CycleCloseScreen(self.service, view.objective.cycle), closed)
+
+    def action_show_retired(self) -> None:
+        stage = self.query_one(OkrStage)
+        stage.show_retired = not stage.show_retired
+        self.reload()
 
     def action_rate(self) -> None:
         meeting = self.service.board().by_id[self.service.meeting]

@@ -16,7 +16,9 @@ def counts_line(ctx: Context) -> Text:
     counts = ctx.board.counts()
     parts = [Text(f"{BAND_LABEL[b]} {counts[b]}", style=text.BAND_STYLE[b])
              for b in ("green", "amber", "red", "none")]
-    return text.join(*parts, sep="   ")
+    missing = len(ctx.board.to_fill())
+    hint = f"M fills the scorecard ({missing} missing)" if missing else "N adds a KPI"
+    return text.join(*parts, Text(hint, style="dim"), sep="   ")
 
 
 def kpi_cells(h: Health) -> list[Text]:

@@ -31,8 +31,18 @@ def kr_cells(kr: okr.KrView) -> list[Text]:
             text.plain(path), text.spark(list(kr.history), "none")]
 
 
+def retired_cells(view: okr.ObjectiveView) -> list[Text]:
+    o = view.objective
+    return [text.plain("✓", "dim"), text.plain(o.title, "dim"),
+            text.join("final", text.score(o.final_score, okr.score_band(o.final_score)),
+                      sep=" "),
+            Text(""), Text(""), text.plain(f"retired {o.retired_on} · {o.closing_note}", "dim"),
+            Text("")]
+
+
 class OkrStage(StageView):
     number, title = 3, "OKR check-ins"
+    show_retired = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="okr-summary", classes="summary")
@@ -51,10 +61,25 @@ class OkrStage(StageView):
             for kr in krs:
                 rows.append((kr.kr.id, kr_cells(kr)))
                 order.append(kr.kr.id)
+        if self.show_retired:
+            for view in (v for v in ctx.board.objectives if v.objective.status == "retired"):
+                if matches(ctx.filter, view.objective.title, view.objective.owner):
+                    groups.append((view.objective.id, retired_cells(view)))
+                    order.append(view.objective.id)
         self.table.fill(rows, groups, order)
-        active = ctx.board.active
-        summary = (f"{len(active)} active objective{'s' * (len(active) != 1)} · c check in · "
-                   "+ / - re-rank · r retire")
-        self.query_one("#okr-summary", Static).update(
-            Text(summary if active else "No active objective. Press o on a flagged KPI to "
-                 "start one.", style="dim"))
+        self.query_one("#okr-summary", Static).update(summary(ctx, self.show_retired))
+
+
+
+def summary(ctx: Context, showing_retired: bool) -> Text:
+    active = ctx.board.active
+    line = Text(f"{len(active)} active objective{'s' * (len(active) != 1)} · c check in · "
+                "+ / - re-rank · r retire · N new · H "
+                + ("hides" if showing_retired else "shows") + " retired", style="dim")
+    if not active:
+        line = Text("No active objective: N writes one, or o on a flagged KPI starts one to "
+                    "lift it.", style="dim")
+    ended = ctx.board.ended_cycles()
+    if ended:
+        line.append(f"\n{', '.join(ended)} has ended: C closes it.", style="yellow")
+    return line

@@ -1,0 +1,148 @@
+"""Keeping the operating system itself: KPIs added, edited and archived; objectives written,
+edited, deleted while still drafts, and closed with their cycle. Mixed into `Service`, so every
+change is an event like any other (undoable inside a meeting, in the minutes when it happened
+in one)."""
+
+from core import okr
+from core.errors import CadenceError, ValidationError
+from core.model import KeyResult, Kpi, Objective, make_id, split_id
+from core.periods import parse_cycle
+from core.store import Transaction
+
+
+def active_ranking(tx: Transaction) -> list[Objective]:
+    objectives = [Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()]
+    return [o for o in okr.ranked(objectives) if o.status == "active"]
+
+
+def write_ranking(tx: Transaction, ranking: list[Objective]) -> None:
+    """Priorities 1..n in list order, so the ranking never has gaps or ties."""
+    for rank, objective in enumerate(ranking, start=1):
+        if objective.priority != rank:
+            tx.put("objectives", objective.key, objective.evolve(priority=rank).to_doc())
+
+
+def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_results: list[dict],
+                  kpis: tuple[str, ...] = ()) -> Objective:
+    """A new active objective ranked last, with its key results (dicts of KeyResult fields)."""
+    parse_cycle(cycle)
+    objective = Objective(id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
+                          priority=len(active_ranking(tx)) + 1, kpis=tuple(kpis))
+    key = tx.insert("objectives", objective.to_doc())
+    objective = objective.evolve(id=make_id("objectives", key))
+    for position, fields in enumerate(key_results):
+        kr = KeyResult(id="", objective=objective.id, position=position, **fields)
+        tx.insert("key_results", kr.to_doc())
+    return objective
+
+
+class ManageMixin:
+    # --- KPIs ----------------------------------------------------------------------------
+
+    def _unique_name(self, tx, name: str, key: int | None) -> None:
+        for other, doc in tx.docs("kpis").items():
+            if other != key and doc["name"].casefold() == name.strip().casefold():
+                raise ValidationError("name", f"{name.strip()!r} is taken by another KPI")
+
+    def add_kpi(self, **fields) -> Kpi:
+        kpi = Kpi(id="", **{**fields, "name": fields["name"].strip()})
+        with self._tx("kpi.create", f"KPI {kpi.name!r} added") as tx:
+            self._unique_name(tx, kpi.name, None)
+            return kpi.evolve(id=make_id("kpis", tx.insert("kpis", kpi.to_doc())))
+
+    def update_kpi(self, kpi_id: str, **fields) -> Kpi:
+        with self._tx("kpi.update") as tx:
+            key, doc = self._doc(tx, kpi_id, "kpis")
+            kpi = Kpi.from_doc(key, doc).evolve(**fields)
+            self._unique_name(tx, kpi.name, key)
+            tx.put("kpis", key, kpi.to_doc())
+            tx.summary = f"KPI {kpi.name!r} edited"
+        return kpi
+
+    def archive_kpi(self, kpi_id: str) -> Kpi:
+        """The KPI leaves the meeting; its history stays in the store."""
+        with self._tx("kpi.archive") as tx:
+            key, doc = self._doc(tx, kpi_id, "kpis")
+            kpi = Kpi.from_doc(key, doc).evolve(archived=True)
+            tx.put("kpis", key, kpi.to_doc())
+            tx.summary = f"KPI {kpi.name!r} archived"
+        return kpi
+
+    # --- objectives and key results ------------------------------------------------------
+
+    def _linked_kpis(self, tx, refs: tuple[str, ...]) -> tuple[str, ...]:
+        for ref in refs:
+            found = split_id(ref)
+            if not found or found[0] != "kpis" or tx.get(*found) is None:
+                raise ValidationError("kpis", f"no KPI with id {ref!r}")
+        return tuple(dict.fromkeys(refs))
+
+    def update_objective(self, objective_id: str, **fields) -> Objective:
+        with self._tx("objective.update") as tx:
+            key, doc = self._doc(tx, objective_id, "objectives")
+            if "cycle" in fields:
+                fields["cycle"] = parse_cycle(fields["cycle"]).label
+            if "kpis" in fields:
+                fields["kpis"] = self._linked_kpis(tx, fields["kpis"])
+            objective = Objective.from_doc(key, doc).evolve(**fields)
+            tx.put("objectives", key, objective.to_doc())
+            tx.summary = f"objective {objective.title!r} edited"
+        return objective
+
+    def add_key_result(self, objective_id: str, **fields) -> KeyResult:
+        with self._tx("kr.create") as tx:
+            key, _ = self._doc(tx, objective_id, "objectives")
+            mine = [d for d in tx.docs("key_results").values() if d["objective"] == objective_id]
+            if len(mine) >= okr.MAX_KRS:
+                raise CadenceError(f"an objective has at most {okr.MAX_KRS} key results")
+            kr = KeyResult(id="", objective=objective_id, position=len(mine), **fields)
+            if kr.kpi:
+                self._linked_kpis(tx, (kr.kpi,))
+            tx.summary = f"key result {kr.title!r} added"
+            return kr.evolve(id=make_id("key_results", tx.insert("key_results", kr.to_doc())))
+
+    def update_key_result(self, kr_id: str, **fields) -> KeyResult:
+        with self._tx("kr.update") as tx:
+            key, doc = self._doc(tx, kr_id, "key_results")
+            kr = KeyResult.from_doc(key, doc).evolve(**fields)
+            if kr.kpi:
+                self._linked_kpis(tx, (kr.kpi,))
+            tx.put("key_results", key, kr.to_doc())
+            tx.summary = f"key result {kr.title!r} edited"
+        return kr
+
+    def delete_draft(self, objective_id: str) -> Objective:
+        """An objective nobody has checked in yet can go; one with history is retired instead."""
+        with self._tx("objective.delete") as tx:
+            key, doc = self._doc(tx, objective_id, "objectives")
+            objective = Objective.from_doc(key, doc)
+            krs = {k for k, d in tx.docs("key_results").items() if d["objective"] == objective_id}
+            kr_ids = {make_id("key_results", k) for k in krs}
+            if any(d["kr"] in kr_ids for d in tx.docs("checkins").values()):
+                raise CadenceError(f"{objective.title!r} has check-ins: retire it (r) instead")
+            for k in krs:
+                tx.put("key_results", k, None)
+            tx.put("objectives", key, None)
+            write_ranking(tx, [o for o in active_ranking(tx) if o.id != objective_id])
+            tx.summary = f"draft objective {objective.title!r} deleted"
+        return objective
+
+    def retire_objectives(self, notes: dict[str, str]) -> list[Objective]:
+        """Retire several objectives at once (a cycle close), each with its final score and
+        closing note, as one change."""
+        board = self.board()
+        retired = []
+        for objective_id, note in notes.items():
+            view = board.by_id.get(objective_id)
+            if not isinstance(view, okr.ObjectiveView) or view.objective.status != "active":
+                raise CadenceError(f"no active objective with id {objective_id!r}")
+            retired.append(view.objective.evolve(
+                status="retired", priority=None, retired_on=self.today(),
+                final_score=view.score, closing_note=note.strip()))
+        titles = ", ".join(repr(o.title) for o in retired)
+        with self._tx("objective.retire", f"retired {titles}") as tx:
+            for objective in retired:
+                tx.put("objectives", objective.key, objective.to_doc())
+            gone = {o.id for o in retired}
+            write_ranking(tx, [o for o in active_ranking(tx) if o.id not in gone])
+        return retired

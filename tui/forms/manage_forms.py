@@ -1,0 +1,159 @@
+"""Forms that keep the operating system: KPIs, objectives and their key results. Values are
+parsed by core/inputs and validated by the domain model; a refusal shows next to its field."""
+
+from rich.text import Text
+
+from core import fmt, okr
+from core.board import Board
+from core.errors import ValidationError
+from core.health import Health
+from core.inputs import parse_number
+from core.model import CADENCES, DIRECTIONS
+from core.periods import current_quarter, parse_cycle
+from core.service import Service
+from tui.forms.base import Field, FormScreen
+
+YES_NO = {"no": "no", "yes": "yes"}
+
+
+def _number(values: dict[str, str], name: str, required: bool = True) -> float | None:
+    return parse_number(values[name], name, required)
+
+
+def _whole(values: dict[str, str], name: str) -> int:
+    raw = values[name].strip() or "2"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError(name, f"{raw!r} is not a whole number >= 1")
+    return int(raw)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else fmt.number(value) if isinstance(value, float) else str(value)
+
+
+def kpi_form(service: Service, health: Health | None = None) -> FormScreen:
+    """A new KPI, or (given one) its edit."""
+    k = health.kpi if health else None
+    fields = [
+        Field("name", "Name", _text(k and k.name), placeholder="e.g. Cart abandonment"),
+        Field("owner", "Owner", _text(k and k.owner)),
+        Field("unit", "Unit (%, x, $, min, … or empty)", _text(k and k.unit)),
+        Field("direction", "Better when", k.direction if k else "higher", choices=DIRECTIONS,
+              labels={"higher": "higher", "lower": "lower"}),
+        Field("target", "Target (green from here)", _text(k and k.target)),
+        Field("threshold", "Threshold (red beyond here)", _text(k and k.threshold)),
+        Field("cadence", "Cadence", k.cadence if k else "weekly", choices=CADENCES),
+        Field("area", "Area (team)", _text(k and k.area)),
+        Field("description", "How it is measured", _text(k and k.description)),
+        Field("north_star", "North star", "yes" if k and k.north_star else "no",
+              choices=("no", "yes"), labels=YES_NO),
+        Field("sustain", "Periods off target before 'sustained'", _text(k.sustain if k else 2)),
+    ]
+
+    def save(values: dict[str, str]):
+        parsed = dict(name=values["name"], owner=values["owner"].strip(),
+                      unit=values["unit"].strip(), direction=values["direction"],
+                      target=_number(values, "target"), threshold=_number(values, "threshold"),
+                      cadence=values["cadence"], area=values["area"].strip(),
+                      description=values["description"].strip(),
+                      north_star=values["north_star"] == "yes", sustain=_whole(values, "sustain"))
+        if not parsed["owner"]:
+            raise ValidationError("owner", "must not be empty")
+        if k is None:
+            return service.add_kpi(**parsed)
+        return service.update_kpi(k.id, **parsed)
+    title = f"Edit KPI {k.name}" if k else "New KPI"
+    return FormScreen(title, fields, save, form_id="kpi-form")
+
+
+def _kpi_refs(board: Board, text: str, field: str) -> tuple[str, ...]:
+    refs = []
+    for name in (n for n in text.split(",") if n.strip()):
+        found = board.find_kpi(name)
+        if found is None:
+            raise ValidationError(field, f"no KPI named {name.strip()!r}")
+        refs.append(found.kpi.id)
+    return tuple(refs)
+
+
+def _kpi_names(board: Board, ids) -> str:
+    return ", ".join(board.name_of(i) for i in ids if i)
+
+
+def _kr_fields(board: Board, kr=None, current: float | None = None) -> list[Field]:
+    return [Field("kr_title", "Key result", _text(kr and kr.title)),
+            Field("kr_start", "from", _text(kr and kr.start)),
+            Field("kr_target", "to", _text(kr and kr.target)),
+            Field("kr_unit", "Unit", _text(kr and kr.unit)),
+            Field("kr_kpi", "Linked KPI (optional: its value is the current one)",
+                  _kpi_names(board, [kr.kpi] if kr else []))]
+
+
+def _kr_values(board: Board, values: dict[str, str]) -> dict:
+    linked = _kpi_refs(board, values["kr_kpi"], "kr_kpi")
+    return dict(title=values["kr_title"].strip(), start=_number(values, "kr_start"),
+                target=_number(values, "kr_target"), unit=values["kr_unit"].strip(),
+                kpi=linked[0] if linked else None)
+
+
+def _objective_fields(board: Board, today, o=None) -> list[Field]:
+    return [Field("title", "Objective", _text(o and o.title), placeholder="qualitative, inspiring"),
+            Field("owner", "Owner", _text(o and o.owner)),
+            Field("cycle", "Cycle", o.cycle if o else current_quarter(today),
+                  placeholder="YYYY-Qn, YYYY-Hn, YYYY or start..end"),
+            Field("kpis", "Linked KPIs (names, comma-separated)",
+                  _kpi_names(board, o.kpis if o else ()))]
+
+
+def new_objective_form(service: Service) -> FormScreen:
+    board = service.board()
+
+    def save(values: dict[str, str]):
+        parse_cycle(values["cycle"])               # refusals in field order: cycle before KR
+        kpis = _kpi_refs(board, values["kpis"], "kpis")
+        return service.create_objective(values["title"], values["owner"], values["cycle"],
+                                        [_kr_values(board, values)], kpis)
+    intro = (f"Its first key result now; A adds the others ({okr.MIN_KRS} to {okr.MAX_KRS} "
+             "keep an objective focused).")
+    return FormScreen("New objective", _objective_fields(board, service.today())
+                      + _kr_fields(board), save, intro, "objective-new-form")
+
+
+def edit_objective_form(service: Service, view: okr.ObjectiveView,
+                        kr: okr.KrView) -> FormScreen:
+    board = service.board()
+    o = view.objective
+
+    def save(values: dict[str, str]):
+        kpis = _kpi_refs(board, values["kpis"], "kpis")
+        service.update_key_result(kr.kr.id, **_kr_values(board, values))
+        return service.update_objective(o.id, title=values["title"].strip(),
+                                        owner=values["owner"].strip(), cycle=values["cycle"],
+                                        kpis=kpis)
+    return FormScreen(f"Edit {o.title}", _objective_fields(board, service.today(), o)
+                      + _kr_fields(board, kr.kr), save, form_id="objective-edit-form")
+
+
+def key_result_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
+    board = service.board()
+
+    def save(values: dict[str, str]):
+        return service.add_key_result(view.objective.id, **_kr_values(board, values))
+    intro = Text.assemble("Add a key result to ", (view.objective.title, "bold"),
+                          f" (it has {len(view.krs)}).")
+    return FormScreen("New key result", _kr_fields(board), save, intro, "key-result-form")
+
+
+def close_cycle_form(service: Service, views: list[okr.ObjectiveView]) -> FormScreen:
+    """Retire every objective of a cycle at once, each with its final score and note."""
+    fields = [Field(f"n{i}", f"{v.objective.title} — final score {fmt.score(v.score)}",
+                    placeholder="closing note: what we learned")
+              for i, v in enumerate(views)]
+
+    def save(values: dict[str, str]):
+        return service.retire_objectives({v.objective.id: values[f"n{i}"]
+                                          for i, v in enumerate(views)})
+    cycle = views[0].objective.cycle if views else ""
+    intro = (f"Close {cycle}: each objective is retired with its final score; its KPIs stay "
+             "on the health screen.")
+    return FormScreen(f"Close the cycle {cycle}", fields, save, intro, "close-cycle-form")

@@ -8,7 +8,7 @@ from datetime import date
 
 from core import board as boards
 from core import clock, okr
-from core.errors import CadenceError
+from core.errors import CadenceError, StoreError
 from core.manage import ManageMixin, active_ranking, add_objective, write_ranking
 from core.model import (Action, Change, CheckIn, Event, Kpi, Measurement, Meeting,
                         Objective, Stage, make_id, split_id)
@@ -22,14 +22,24 @@ class Service(ManageMixin):
     def __init__(self, store: Store, meeting: str | None = None):
         self.store = store
         self.meeting = meeting
+        self.problem: str | None = None      # why the store cannot be read right now
         self._board: tuple[int, date, boards.Board] | None = None
 
     def today(self) -> date:
         return clock.today()
 
     def board(self) -> boards.Board:
-        """The read model, rebuilt only when the store (or the day) changed."""
-        self.store.refresh()
+        """The read model, rebuilt only when the store (or the day) changed. If the file turns
+        unreadable mid-meeting (someone broke it by hand), the last good state stays on screen
+        and `problem` says why; writes are refused until it is readable again."""
+        try:
+            self.store.refresh()
+            self.problem = None
+        except StoreError as exc:
+            if self._board is None:
+                raise
+            self.problem = str(exc)
+            return self._board[2]
         today = self.today()
         if self._board is None or self._board[:2] != (self.store.version, today):
             self._board = (self.store.version, today, boards.load(self.store, today))

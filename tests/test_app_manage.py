@@ -250,3 +250,21 @@ async def test_an_empty_store_starts_with_the_first_kpi(db, monkeypatch):
     board = load(db)
     assert board.kpis[0].latest == 64000 and board.kpis[0].band == "amber"
     assert len(board.meetings) == 1 and board.meetings[0].ended_at
+
+
+async def test_a_sixth_key_result_is_refused(demo_db):
+    app = make_app(demo_db)
+    async with run(app) as pilot:
+        await pilot.press("3")
+        for n in range(2):                                      # o1 has 3: two more make 5
+            await pilot.press("A")
+            await fill(pilot, f"Extra {n}", "0", "1")
+            await pilot.press("enter")
+        before = demo_db.read_bytes()
+        await pilot.press("A")
+        await fill(pilot, "One too many", "0", "1")
+        await pilot.press("enter")
+        assert "at most 5 key results" in screen_text(app)
+        await pilot.press("escape")
+        assert demo_db.read_bytes() == before
+        assert len(load(demo_db).by_id["o1"].krs) == 5

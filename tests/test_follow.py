@@ -167,3 +167,23 @@ async def test_the_facilitator_removes_its_presence_when_the_meeting_ends(demo_d
         assert presence.read(demo_db).meeting == app.service.meeting
         await pilot.press("q", "y")
     assert presence.read(demo_db) is None
+
+
+async def test_a_store_broken_mid_meeting_is_left_alone_and_the_meeting_goes_on(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        good = demo_db.read_bytes()
+        demo_db.write_bytes(b'{"kpis": {')                     # someone breaks it by hand
+        await until(pilot, lambda: any("not valid JSON" in n.message
+                                       for n in app._notifications), timeout=3)
+        assert "1/5 KPI health" in screen_text(app) and app.is_running
+        await pilot.press("2", "d")
+        await pilot.press(*"Fix the file", "tab", *"Noor", "enter")
+        assert "not valid JSON" in screen_text(app)           # refused in the form
+        await pilot.press("escape")
+        assert demo_db.read_bytes() == b'{"kpis": {'           # never overwritten
+        demo_db.write_bytes(good)
+        await pilot.pause(1.2)
+        await pilot.press("d", *"Fixed", "tab", *"Noor", "enter")
+        assert load(demo_db).actions[0].text == "Fixed"
+        await pilot.press("q", "y")

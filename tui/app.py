@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import sys
 from collections.abc import Iterable
 from functools import partial
 
@@ -9,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from core import presence
+from core.errors import CadenceError
 from core.meeting import MeetingClock
 from core.service import Service
 from core.store import Store
@@ -76,8 +78,12 @@ class CadenceApp(App):
         """Once, however the app closes: the meeting's end and its stage times are saved."""
         if self.mode != "follow" and self.service.meeting and not self._ended:
             self._ended = True
-            self.service.end_meeting(stages=self.clock.snapshot())
             presence.clear(self.service.store.path)
+            try:
+                self.service.end_meeting(stages=self.clock.snapshot())
+            except CadenceError as exc:         # e.g. the file was broken by hand meanwhile
+                print(f"cadence: warning: the meeting's end was not saved: {exc}",
+                      file=sys.stderr)
 
     def save_clock(self) -> None:
         """The stage times so far, so minutes exported mid-meeting show them."""

@@ -44,6 +44,7 @@ class MeetingScreen(Screen):
         self.detail: str | None = None               # the row whose detail is open
         self._exported_at: int | None = None       # the event count when last exported
         self._shown_version = -1                     # the store version on screen
+        self._problem_shown: str | None = None       # the store problem last told
 
     # --- layout and refresh --------------------------------------------------------------
 
@@ -93,6 +94,11 @@ class MeetingScreen(Screen):
         """Every second: pick up what other processes wrote (an import mid-meeting), keep the
         clocks moving, and let followers know the facilitator is still here."""
         self.service.board()                       # re-reads the store if it changed on disk
+        if self.service.problem and self.service.problem != self._problem_shown:
+            self.notify(f"{self.service.problem}. Showing the last good state; changes wait "
+                        "until the file is readable.", severity="error", timeout=10,
+                        markup=False)
+        self._problem_shown = self.service.problem
         if self.service.store.version != self._shown_version:
             self.reload()
         else:

@@ -17,7 +17,7 @@ from core.errors import CadenceError
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
-from core.model import Action, CheckIn, Event, Measurement, Meeting, Objective
+from core.model import Action, CheckIn, Event, Meeting, Objective
 from core.periods import period_label
 from core.storage import atomic_write
 from core.store import Store
@@ -73,7 +73,7 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
         "meeting": _header(meeting),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
-        "measurements": _measurements(store, meeting, board),
+        "measurements": _measurements(meeting, board),
         "checkins": _checkins(store, meeting, board),
         "reprioritised": _reprioritised(events, board),
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
@@ -124,15 +124,10 @@ def _flagged(h: Health, board: boards.Board) -> dict:
             "interventions": interventions}
 
 
-def _measurements(store: Store, meeting: Meeting, board: boards.Board) -> list[dict]:
-    found = []
-    for m in boards.records(store, Measurement):
-        health = board.by_id.get(m.kpi)
-        if m.meeting == meeting.id and isinstance(health, Health):
-            found.append({"kpi": m.kpi, "name": health.kpi.name, "unit": health.kpi.unit,
-                          "period": period_label(m.period, health.kpi.cadence),
-                          "value": m.value, "note": m.note})
-    return found
+def _measurements(meeting: Meeting, board: boards.Board) -> list[dict]:
+    return [{"kpi": h.kpi.id, "name": h.kpi.name, "unit": h.kpi.unit,
+             "period": period_label(m.period, h.kpi.cadence), "value": m.value, "note": m.note}
+            for h in board.kpis for m in h.series if m.meeting == meeting.id]
 
 
 def _checkins(store: Store, meeting: Meeting, board: boards.Board) -> list[dict]:

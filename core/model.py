@@ -8,6 +8,7 @@ import math
 import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cache
 from datetime import date
 from typing import Any, ClassVar
 
@@ -84,28 +85,37 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _load(cls, doc: dict[str, Any]):
+@cache
+def _converters(cls) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and the function that turns its JSON value back into the field's
+    type, built once per class: a store holds hundreds of thousands of documents."""
     hints = typing.get_type_hints(cls)
-    values = {f.name: _convert(hints[f.name], doc[f.name]) for f in fields(cls) if f.name in doc}
-    return cls(**values)
+    return tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
 
 
-def _convert(hint: Any, raw: Any) -> Any:
-    if raw is None:
-        return None
+def _identity(raw: Any) -> Any:
+    return raw
+
+
+def _converter(hint: Any):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(inner[0], raw)
+        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return lambda raw: None if raw is None else inner(raw)
     if hint is date:
-        return date.fromisoformat(raw)
+        return date.fromisoformat
     if hint is float:
-        return float(raw)
+        return float
     if origin is tuple:
-        return tuple(_convert(typing.get_args(hint)[0], v) for v in raw)
+        item = _converter(typing.get_args(hint)[0])
+        return lambda raw: tuple(map(item, raw))
     if is_dataclass(hint):
-        return _load(hint, raw)
-    return raw
+        return lambda raw: _load(hint, raw)
+    return _identity
+
+
+def _load(cls, doc: dict[str, Any]):
+    return cls(**{name: convert(doc[name]) for name, convert in _converters(cls) if name in doc})
 
 
 @dataclass(frozen=True, slots=True)

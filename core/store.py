@@ -116,6 +116,7 @@ class Transaction:
         self.changes: list[Change] = []
         self._pending: dict[str, dict[int, dict | None]] = {}
         self._tables: dict[str, dict[int, dict]] = {}
+        self._highest: dict[str, int] = {}
 
     def docs(self, table: str) -> dict[int, dict]:
         """The table as this transaction sees it (pending changes included)."""
@@ -145,11 +146,14 @@ class Transaction:
         self.changes.append(Change(table, key, _plain(before), _plain(doc)))
 
     def _allocate(self, table: str) -> int:
-        """Ids are never reused, even after an undo removed the newest document."""
+        """Ids are never reused, even after an undo removed the newest document. The table's
+        highest key is looked up once per transaction: an import allocates thousands."""
         counters = self.store.meta().setdefault("next_ids", {})
-        existing = max(self.docs(table), default=0)
-        key = max(counters.get(table, 1), existing + 1)
+        if table not in self._highest:
+            self._highest[table] = max(self.docs(table), default=0)
+        key = max(counters.get(table, 1), self._highest[table] + 1)
         counters[table] = key + 1
+        self._highest[table] = key
         self.store.storage.dirty = True
         return key
 

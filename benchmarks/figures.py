@@ -1,0 +1,181 @@
+"""Each figure: Cadence's time for a job, and a floor — the least that job could cost on this
+machine — measured in the same run on the same data."""
+
+import csv
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+from benchmarks.terminal import Pty
+from core import board, minutes, presence
+from core.minutes_md import render
+from core.model import Action
+from core.service import Service
+from core.storage import atomic_write
+from core.store import Store
+
+FRAME_MS = 1000 / 60
+BARE_APP = ("from textual.app import App\nfrom textual.widgets import Label\n"
+            "class Bare(App):\n    def compose(self):\n        yield Label('bare app ready')\n"
+            "Bare().run()\n")
+
+
+@dataclass
+class Result:
+    figure: str
+    size: str
+    value: float
+    unit: str
+    floor: float | None
+    goal: str
+    met: bool
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.floor else None
+
+
+def timed(job, repeat: int) -> float:
+    """The median of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def env(today: date) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CADENCE_")}
+    return {**clean, "CADENCE_TODAY": today.isoformat()}
+
+
+def app_command(store: Path) -> list[str]:
+    return [sys.executable, "-m", "tui", "--db", str(store)]
+
+
+def launch(store: Path, today: date, size: str, repeat: int, goal: float) -> list[Result]:
+    """Launch to first screen, keys to next frame and peak memory, in a real pseudo-terminal."""
+    def first_screen(command, marker) -> float:
+        presence.sidecar(store).unlink(missing_ok=True)
+        term = Pty(command, env(today))
+        try:
+            return term.wait_for(marker)
+        finally:
+            term.close()
+    floor = statistics.median(first_screen([sys.executable, "-c", BARE_APP], b"bare app ready")
+                              for _ in range(repeat))
+    value = statistics.median(first_screen(app_command(store), b"KPI health")
+                              for _ in range(repeat))
+    results = [Result("launch to first screen", size, value * 1000, "ms", floor * 1000,
+                      f"<= {goal}x", value <= goal * floor)]
+    presence.sidecar(store).unlink(missing_ok=True)
+    term = Pty(app_command(store), env(today))
+    try:
+        term.wait_for(b"KPI health")
+        stage = [term.key_to_frame(k) * 1000 for k in [b"2", b"1"] * (repeat * 2)]
+        cursor = [term.key_to_frame(k) * 1000 for k in [b"j", b"k"] * (repeat * 2)]
+        rss = term.peak_rss_mb()
+    finally:
+        term.close()
+    for name, samples in (("key to frame: stage switch", stage), ("key to frame: cursor", cursor)):
+        p50, p95 = statistics.median(samples), quantile(samples, 0.95)
+        results += [Result(f"{name} p50", size, p50, "ms", FRAME_MS, "<= 2 frames",
+                           p50 <= 2 * FRAME_MS),
+                    Result(f"{name} p95", size, p95, "ms", FRAME_MS, "<= 100 ms", p95 <= 100)]
+    memory_goal = {"S": 250, "M": 250, "L": 600}[size]
+    results.append(Result("peak memory of the app", size, rss, "MB", None,
+                          f"<= {memory_goal} MB", rss <= memory_goal))
+    return results
+
+
+def quantile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def durable_action(store_path: Path, size: str, repeat: int) -> Result:
+    service = Service(Store(store_path))
+    service.start_meeting()
+    value = timed(lambda: service.record_action("decision", "Benchmark", "Noor"), repeat)
+    data = service.store.storage.read()
+    floor = timed(lambda: atomic_write(store_path.with_suffix(".floor"),
+                                       orjson.dumps(data)), repeat)
+    return Result("meeting action made durable", size, value * 1000, "ms", floor * 1000,
+                  "<= 1.5x", value <= 1.5 * floor)
+
+
+def open_store(store_path: Path, size: str, today: date, repeat: int) -> Result:
+    value = timed(lambda: board.load(Store(store_path), today), repeat)
+    floor = timed(lambda: orjson.loads(store_path.read_bytes()), repeat)
+    return Result("opening the store (read + index)", size, value * 1000, "ms", floor * 1000,
+                  "<= 2x", value <= 2 * floor)
+
+
+def status_json(store_path: Path, size: str, today: date, repeat: int) -> Result:
+    def run(command):
+        return lambda: subprocess.run(command, env=env(today), check=True,
+                                      stdout=subprocess.DEVNULL)
+    value = timed(run([sys.executable, "-m", "tui", "--db", str(store_path), "status",
+                       "--format", "json"]), repeat)
+    floor = timed(run([sys.executable, "-c", "import orjson, sys; "
+                       f"orjson.loads(open({str(store_path)!r}, 'rb').read())"]), repeat)
+    return Result("cadence status --format json", size, value * 1000, "ms", floor * 1000,
+                  "<= 1.5x", value <= 1.5 * floor)
+
+
+def import_rows(store_path: Path, size: str, today: date, rows: int) -> Result:
+    """Import `rows` measurement rows (daily KPIs, so every row is a new period)."""
+    from core.imports import import_kpis, import_measurements
+    work = store_path.with_name(f"import-{size}.json")
+    shutil.copy(store_path, work)
+    kpis = work.with_suffix(".kpis.csv")
+    per_kpi = 1000
+    count = max(1, rows // per_kpi)
+    kpis.write_text("name,owner,unit,direction,target,threshold,cadence\n" + "".join(
+        f"Daily {k},Ann,%,higher,90,80,daily\n" for k in range(count)))
+    import_kpis(Store(work), kpis)
+    lines = io.StringIO()
+    writer = csv.writer(lines)
+    writer.writerow(["kpi", "date", "value"])
+    start = date.fromordinal(today.toordinal() - per_kpi)
+    for k in range(count):
+        for d in range(per_kpi):
+            writer.writerow([f"Daily {k}", date.fromordinal(start.toordinal() + d), 50 + d % 7])
+    file = work.with_suffix(".csv")
+    file.write_text(lines.getvalue())
+    started = time.perf_counter()
+    import_measurements(Store(work), file, today)
+    value = time.perf_counter() - started
+    data = orjson.loads(work.read_bytes())
+    started = time.perf_counter()
+    list(csv.reader(file.open()))
+    atomic_write(work.with_suffix(".floor"), orjson.dumps(data))
+    floor = time.perf_counter() - started
+    return Result(f"import of {count * per_kpi // 1000}k measurement rows", size, value * 1000,
+                  "ms", floor * 1000, "<= 2x", value <= 2 * floor)
+
+
+def minutes_of_a_big_meeting(store_path: Path, size: str, actions: int = 200) -> Result:
+    store = Store(store_path)
+    service = Service(store)
+    meeting = service.start_meeting()
+    with store.transaction("benchmark") as tx:
+        for a in range(actions):
+            tx.insert("actions", Action(id="", kind="action", text=f"Follow-up {a}",
+                                        owner="Noor", meeting=meeting.id,
+                                        created=meeting.day).to_doc())
+    started = time.perf_counter()
+    render(minutes.build(store, meeting.id))
+    value = time.perf_counter() - started
+    return Result(f"minutes of a {actions}-action meeting", size, value * 1000, "ms", None,
+                  "< 500 ms", value < 0.5)

@@ -78,8 +78,15 @@ class MeetingScreen(Screen):
     def context(self) -> Context:
         return Context(self.service.board(), self.meeting_id, self.filter, self.clock)
 
-    def reload(self) -> None:
-        self.view.populate(self.context())
+    def reload(self, force: bool = False) -> None:
+        """Refill the current stage, unless it already shows this board with this filter:
+        switching back to a stage costs no refill (500 rows at a time are felt)."""
+        context = self.context()
+        shown = (self.service.store.version, context.board.today, context.filter,
+                 context.meeting)
+        if force or self.view.shown != shown:
+            self.view.populate(context)
+            self.view.shown = shown
         self._shown_version = self.service.store.version
         self.show_header()
         self.publish()
@@ -361,7 +368,7 @@ class MeetingScreen(Screen):
     def action_show_retired(self) -> None:
         stage = self.query_one(OkrStage)
         stage.show_retired = not stage.show_retired
-        self.reload()
+        self.reload(force=True)
 
     def action_rate(self) -> None:
         meeting = self.service.board().by_id[self.service.meeting]

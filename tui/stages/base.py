@@ -27,6 +27,7 @@ def matches(query: str, *fields: str) -> bool:
 class StageView(Vertical):
     number: ClassVar[int]
     title: ClassVar[str]
+    shown: tuple | None = None        # what it was last filled from (store version, day, ...)
 
     def __init__(self):
         super().__init__(id=f"stage-{self.number}", classes="stage")

@@ -58,7 +58,10 @@ class Store:
         return self._db.table(name, cache_size=0)
 
     def docs(self, name: str) -> dict[int, dict[str, Any]]:
-        return {doc.doc_id: doc for doc in self.table(name).all()}
+        """A table's documents by key, straight from the parsed file: read-only (changes go
+        through a transaction), and without TinyDB's per-document copy, which costs a tenth
+        of a second per 80k documents."""
+        return {int(key): doc for key, doc in self.storage.read().get(name, {}).items()}
 
     def meta(self) -> dict[str, Any]:
         return schema.meta(self.storage.read())

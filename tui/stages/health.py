@@ -27,7 +27,7 @@ def kpi_cells(h: Health) -> list[Text]:
     target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
     return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
             text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
-            text.spark(h.values[-12:], h.band), text.plain(" ".join(h.flag_names), "yellow"),
+            text.plain(" ".join(h.flag_names), "yellow"), text.spark(h.values[-12:], h.band),
             text.plain(k.owner), text.plain(k.area, "dim")]
 
 
@@ -54,8 +54,9 @@ class HealthStage(StageView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts", classes="summary")
-        yield ReviewTable(["band", "KPI", "latest", "target", "trend", "flags", "owner", "area"],
-                          widths={1: 28})
+        # Flags before the trend: at 80 columns what is off matters more than its shape.
+        yield ReviewTable(["band", "KPI", "latest", "target", "flags", "trend", "owner", "area"],
+                          widths={1: 28, 4: 16})
         yield Static(id="selected-line", classes="selected-line")
 
     def populate(self, ctx: Context) -> None:

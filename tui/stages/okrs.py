@@ -73,9 +73,8 @@ class OkrStage(StageView):
 
 def summary(ctx: Context, showing_retired: bool) -> Text:
     active = ctx.board.active
-    line = Text(f"{len(active)} active objective{'s' * (len(active) != 1)} · c check in · "
-                "+ / - re-rank · r retire · N new · H "
-                + ("hides" if showing_retired else "shows") + " retired", style="dim")
+    line = Text(f"{len(active)} active · c check in · +/- re-rank · r retire · N new · "
+                f"H {'hides' if showing_retired else 'shows'} retired", style="dim")
     if not active:
         line = Text("No active objective: N writes one, or o on a flagged KPI starts one to "
                     "lift it.", style="dim")

@@ -37,6 +37,13 @@ def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_resul
 
 
 class ManageMixin:
+    def _evolve(self, tx, cls, ident: str, **fields):
+        """Load a document as its value, change some fields (validated), and put it back."""
+        key, doc = self._doc(tx, ident, cls.TABLE)
+        value = cls.from_doc(key, doc).evolve(**fields)
+        tx.put(cls.TABLE, key, value.to_doc())
+        return value
+
     # --- KPIs ----------------------------------------------------------------------------
 
     def _unique_name(self, tx, name: str, key: int | None) -> None:
@@ -52,19 +59,15 @@ class ManageMixin:
 
     def update_kpi(self, kpi_id: str, **fields) -> Kpi:
         with self._tx("kpi.update") as tx:
-            key, doc = self._doc(tx, kpi_id, "kpis")
-            kpi = Kpi.from_doc(key, doc).evolve(**fields)
-            self._unique_name(tx, kpi.name, key)
-            tx.put("kpis", key, kpi.to_doc())
+            kpi = self._evolve(tx, Kpi, kpi_id, **fields)
+            self._unique_name(tx, kpi.name, kpi.key)
             tx.summary = f"KPI {kpi.name!r} edited"
         return kpi
 
     def archive_kpi(self, kpi_id: str) -> Kpi:
         """The KPI leaves the meeting; its history stays in the store."""
         with self._tx("kpi.archive") as tx:
-            key, doc = self._doc(tx, kpi_id, "kpis")
-            kpi = Kpi.from_doc(key, doc).evolve(archived=True)
-            tx.put("kpis", key, kpi.to_doc())
+            kpi = self._evolve(tx, Kpi, kpi_id, archived=True)
             tx.summary = f"KPI {kpi.name!r} archived"
         return kpi
 
@@ -79,13 +82,11 @@ class ManageMixin:
 
     def update_objective(self, objective_id: str, **fields) -> Objective:
         with self._tx("objective.update") as tx:
-            key, doc = self._doc(tx, objective_id, "objectives")
             if "cycle" in fields:
                 fields["cycle"] = parse_cycle(fields["cycle"]).label
             if "kpis" in fields:
                 fields["kpis"] = self._linked_kpis(tx, fields["kpis"])
-            objective = Objective.from_doc(key, doc).evolve(**fields)
-            tx.put("objectives", key, objective.to_doc())
+            objective = self._evolve(tx, Objective, objective_id, **fields)
             tx.summary = f"objective {objective.title!r} edited"
         return objective
 
@@ -103,11 +104,9 @@ class ManageMixin:
 
     def update_key_result(self, kr_id: str, **fields) -> KeyResult:
         with self._tx("kr.update") as tx:
-            key, doc = self._doc(tx, kr_id, "key_results")
-            kr = KeyResult.from_doc(key, doc).evolve(**fields)
+            kr = self._evolve(tx, KeyResult, kr_id, **fields)
             if kr.kpi:
                 self._linked_kpis(tx, (kr.kpi,))
-            tx.put("key_results", key, kr.to_doc())
             tx.summary = f"key result {kr.title!r} edited"
         return kr
 

@@ -47,6 +47,21 @@ class Board:
         return next((h for h in self.kpis
                      if h.kpi.name.casefold() == ref.casefold() or h.kpi.id == ref.lower()), None)
 
+    def open_interventions(self, kpi_id: str) -> list[Action]:
+        return [a for a in self.actions
+                if a.link == kpi_id and a.kind == "intervention" and a.status == "open"]
+
+    def verdicts(self, meeting_id: str | None) -> dict[str, str]:
+        meeting = self.by_id.get(meeting_id) if meeting_id else None
+        return meeting.verdicts if isinstance(meeting, Meeting) else {}
+
+    def carried_over(self, meeting_id: str | None) -> list[Action]:
+        """Actions from earlier meetings still open, plus those settled in this meeting (so
+        their verdict shows): the wrap-up's list."""
+        settled = self.verdicts(meeting_id)
+        return [a for a in self.actions if a.kind != "decision" and a.meeting != meeting_id
+                and (a.status == "open" or a.id in settled)]
+
     def to_fill(self) -> list[health.Health]:
         """KPIs with no value for their latest finished period: the scorecard still to fill."""
         return [h for h in self.kpis

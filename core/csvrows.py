@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import CadenceError, ValidationError
-from core.inputs import parse_number
+from core.inputs import parse_number, parse_whole
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,8 @@ class Row:
             return parse_number(self.values.get(field, ""), field, required)
 
     def integer(self, field: str) -> int | None:
-        raw = self.text(field, required=False)
-        if not raw:
-            return None
-        if not raw.isdigit() or int(raw) < 1:
-            raise self.error(field, f"{raw!r} is not a whole number >= 1")
-        return int(raw)
+        with self.checked():
+            return parse_whole(self.values.get(field, ""), field)
 
     def choice(self, field: str, choices: tuple[str, ...], required: bool = True) -> str:
         raw = self.text(field, required).lower().replace("-", "_").replace(" ", "_")

@@ -52,6 +52,16 @@ def parse_number(text: str, field: str, required: bool = True) -> float | None:
     return value
 
 
+def parse_whole(text: str, field: str) -> int | None:
+    """A whole number >= 1 (a count of periods), or None when empty."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError(field, f"{raw!r} is not a whole number >= 1")
+    return int(raw)
+
+
 def parse_rating(text: str, field: str) -> int | None:
     """A meeting rating: a whole number from 1 to 10, or nothing."""
     value = parse_number(text, field, required=False)

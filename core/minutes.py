@@ -17,6 +17,7 @@ from core.errors import CadenceError
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
+from core.status import action_json
 from core.model import Action, CheckIn, Event, Meeting, Objective
 from core.periods import period_label
 from core.storage import atomic_write
@@ -112,14 +113,11 @@ def _health(board: boards.Board) -> dict:
 
 
 def _action(a: Action, board: boards.Board) -> dict:
-    return {"id": a.id, "kind": a.kind, "text": a.text, "owner": a.owner,
-            "due": a.due.isoformat() if a.due else None, "status": a.status, "link": a.link,
-            "link_name": board.name_of(a.link) or None}
+    return {**action_json(a), "link_name": board.name_of(a.link) or None}
 
 
 def _flagged(h: Health, board: boards.Board) -> dict:
-    interventions = [_action(a, board) for a in board.actions
-                     if a.link == h.kpi.id and a.kind == "intervention" and a.status == "open"]
+    interventions = [_action(a, board) for a in board.open_interventions(h.kpi.id)]
     return {**_kpi_line(h), "flags": [{"flag": f.name, "reason": f.reason} for f in h.flags],
             "interventions": interventions}
 

@@ -91,10 +91,8 @@ class Service(ManageMixin):
         """Attendees, facilitator, ratings, stage times, end: bookkeeping, not undoable.
         Fields given as None are left as they are."""
         with self._tx("meeting.update") as tx:
-            key, doc = self._doc(tx, self.meeting, "meetings")
-            meeting = Meeting.from_doc(key, doc)
-            meeting = meeting.evolve(**{k: v for k, v in fields.items() if v is not None})
-            tx.put("meetings", key, meeting.to_doc())
+            meeting = self._evolve(tx, Meeting, self.meeting,
+                                   **{k: v for k, v in fields.items() if v is not None})
             tx.summary = f"updated {meeting.title}: {', '.join(sorted(fields))}"
         return meeting
 
@@ -120,13 +118,10 @@ class Service(ManageMixin):
         """A carried-over action's verdict: its status, and the verdict kept on the meeting
         (so "still open" is on record too)."""
         with self._tx("action.verdict") as tx:
-            key, doc = self._doc(tx, action_id, "actions")
-            action = Action.from_doc(key, doc).evolve(status=verdict)
-            m_key, m_doc = self._doc(tx, self.meeting, "meetings")
-            meeting = Meeting.from_doc(m_key, m_doc)
-            meeting = meeting.evolve(verdicts={**meeting.verdicts, action.id: verdict})
-            tx.put("actions", key, action.to_doc())
-            tx.put("meetings", m_key, meeting.to_doc())
+            action = self._evolve(tx, Action, action_id, status=verdict)
+            key, doc = self._doc(tx, self.meeting, "meetings")
+            settled = Meeting.from_doc(key, doc).verdicts
+            self._evolve(tx, Meeting, self.meeting, verdicts={**settled, action.id: verdict})
             tx.summary = f"{action.kind} {action.text!r}: {verdict.replace('open', 'still open')}"
         return action
 

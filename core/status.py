@@ -11,7 +11,7 @@ def as_json(board: Board) -> dict:
         "counts": board.counts(),
         "kpis": [_kpi_json(h) for h in board.kpis],
         "objectives": [_objective_json(v) for v in board.objectives],
-        "actions": [_action_json(a) for a in board.actions],
+        "actions": [action_json(a) for a in board.actions],
     }
 
 
@@ -40,7 +40,7 @@ def _objective_json(v: okr.ObjectiveView) -> dict:
                              "confidence": k.kr.confidence} for k in v.krs]}
 
 
-def _action_json(a) -> dict:
+def action_json(a) -> dict:
     return {"id": a.id, "kind": a.kind, "text": a.text, "owner": a.owner,
             "due": a.due.isoformat() if a.due else None, "status": a.status, "link": a.link,
             "meeting": a.meeting, "created": a.created.isoformat()}

@@ -40,6 +40,12 @@ def test_serve_answers_on_loopback_and_stops_cleanly(db):
     assert "warning" not in server.stderr.read()
 
 
+def test_a_bad_port_is_a_one_line_error(db):
+    result = run_cli("serve", "--port", "70000", db=db)
+    assert result.returncode == 1 and "'70000' is not a port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_serving_beyond_loopback_warns(db):
     """192.0.2.1 is a documentation address this machine does not have: the warning comes
     first, then a one-line error, and nothing listens anywhere."""

@@ -99,7 +99,6 @@ class CadenceApp(App):
         if not isinstance(screen, MeetingScreen):
             return
         for key in keys.KEYS:
-            name = key.action.split("(")[0]
-            if screen.check_action(name, ()):
+            if screen.check_action(key.name, ()):
                 yield SystemCommand(f"{key.label} ({key.shown})", key.help,
                                     partial(screen.run_action, key.action))

@@ -66,6 +66,12 @@ def cmd_follow(args) -> int:
     return run_app(_open(args), args, mode="follow")
 
 
+def port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
 def is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -196,7 +202,7 @@ def build_parser() -> Parser:
     serve = commands.add_parser("serve", parents=[common],
                                 help="the follower view in a browser (extra: cadence[serve])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port, default=8000)
     serve.set_defaults(run=cmd_serve)
     status_ = commands.add_parser("status", parents=[common],
                                   help="print KPI health, flags and OKR progress")

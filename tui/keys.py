@@ -25,6 +25,11 @@ class Key:
     def shown(self) -> str:
         return self.display or self.key
 
+    @property
+    def name(self) -> str:
+        """The action's name without its parameters: `priority(True)` -> `priority`."""
+        return self.action.split("(")[0]
+
 
 STAGE_NAMES = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
 
@@ -99,6 +104,10 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("tab / shift+tab", "next / previous field in a form"),
     ("ctrl+p", "command palette: every stage and action by name"),
 )
+
+
+def lookup(action: str) -> Key | None:
+    return next((k for k in KEYS if k.name == action), None)
 
 
 def bindings() -> list[Binding]:

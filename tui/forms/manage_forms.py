@@ -7,7 +7,7 @@ from core import fmt, okr
 from core.board import Board
 from core.errors import ValidationError
 from core.health import Health
-from core.inputs import parse_number
+from core.inputs import parse_number, parse_whole
 from core.model import CADENCES, DIRECTIONS
 from core.periods import current_quarter, parse_cycle
 from core.service import Service
@@ -18,13 +18,6 @@ YES_NO = {"no": "no", "yes": "yes"}
 
 def _number(values: dict[str, str], name: str, required: bool = True) -> float | None:
     return parse_number(values[name], name, required)
-
-
-def _whole(values: dict[str, str], name: str) -> int:
-    raw = values[name].strip() or "2"
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValidationError(name, f"{raw!r} is not a whole number >= 1")
-    return int(raw)
 
 
 def _text(value: object) -> str:
@@ -56,7 +49,8 @@ def kpi_form(service: Service, health: Health | None = None) -> FormScreen:
                       target=_number(values, "target"), threshold=_number(values, "threshold"),
                       cadence=values["cadence"], area=values["area"].strip(),
                       description=values["description"].strip(),
-                      north_star=values["north_star"] == "yes", sustain=_whole(values, "sustain"))
+                      north_star=values["north_star"] == "yes",
+                      sustain=parse_whole(values["sustain"], "sustain") or 2)
         if not parsed["owner"]:
             raise ValidationError("owner", "must not be empty")
         if k is None:

@@ -43,7 +43,7 @@ class FollowScreen(MeetingScreen):
         """A follower never writes, not even its presence."""
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        key = next((k for k in keys.KEYS if k.action.split("(")[0] == action), None)
+        key = keys.lookup(action)
         if key is None or action in ("help", "quit_meeting", "free_look"):
             return True
         if key.changes or (key.moves and self.following):

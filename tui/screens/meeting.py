@@ -136,7 +136,7 @@ class MeetingScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "free_look":
             return False                                  # only followers look around
-        key = next((k for k in keys.KEYS if k.action.split("(")[0] == action), None)
+        key = keys.lookup(action)
         return key is None or self.stage in key.stages
 
     # --- moving around -------------------------------------------------------------------

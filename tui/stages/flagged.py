@@ -26,8 +26,7 @@ def reasons(h: Health) -> Text:
 
 
 def interventions(board: Board, kpi_id: str) -> Text:
-    mine = [a for a in board.actions
-            if a.link == kpi_id and a.kind == "intervention" and a.status == "open"]
+    mine = board.open_interventions(kpi_id)
     if not mine:
         return Text("No open intervention — press i to record one.", style="dim")
     return Text("\n").join(

@@ -7,26 +7,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.meeting import clock_text, timebox_state
-from core.model import Action, Meeting
+from core.model import Meeting
 from tui import text
 from tui.stages.base import Context, StageView
 from tui.stages.decisions import action_cells, action_matches
 from tui.widgets.review_table import ReviewTable
 
 VERDICT = {"open": "still open", "done": "done", "dropped": "dropped"}
-
-
-def verdicts(ctx: Context) -> dict[str, str]:
-    meeting = ctx.board.by_id.get(ctx.meeting)
-    return meeting.verdicts if isinstance(meeting, Meeting) else {}
-
-
-def carried_over(ctx: Context) -> list[Action]:
-    """Open actions from earlier meetings, plus those settled in this one (to show the verdict)."""
-    settled = verdicts(ctx)
-    return [a for a in ctx.board.actions
-            if a.kind != "decision" and a.meeting != ctx.meeting
-            and (a.status == "open" or a.id in settled)]
 
 
 def stage_times(ctx: Context) -> Table:
@@ -54,8 +41,9 @@ class WrapUpStage(StageView):
             yield Static(id="times")
 
     def populate(self, ctx: Context) -> None:
-        settled = verdicts(ctx)
-        carried = [a for a in carried_over(ctx) if action_matches(ctx.board, a, ctx.filter)]
+        settled = ctx.board.verdicts(ctx.meeting)
+        carried = [a for a in ctx.board.carried_over(ctx.meeting)
+                   if action_matches(ctx.board, a, ctx.filter)]
         rows = []
         for a in carried:
             verdict = settled.get(a.id)

@@ -9,8 +9,8 @@ import random
 from datetime import date
 from pathlib import Path
 
-from core import demo, schema
-from core.model import Action, KeyResult, Kpi, Measurement, Meeting, Objective, make_id
+from core import demo, schema, series
+from core.model import Action, KeyResult, Kpi, Meeting, Objective, make_id
 from core.periods import current_quarter, latest_finished, previous_period
 from core.storage import atomic_write, encode
 from core.store import Store
@@ -26,7 +26,7 @@ def build(size: str, folder: Path, today: date) -> Path:
     kpis, weeks, objectives, actions = SIZES[size]
     rng = random.Random(size)
     tables: dict[str, dict[str, dict]] = {name: {} for name in (
-        "kpis", "measurements", "objectives", "key_results", "meetings", "actions")}
+        "kpis", series.TABLE, "objectives", "key_results", "meetings", "actions")}
 
     def add(table: str, value) -> str:
         key = len(tables[table]) + 1
@@ -37,11 +37,11 @@ def build(size: str, folder: Path, today: date) -> Path:
         kpi_id = add("kpis", Kpi(id="", name=f"Metric {k}", owner=f"Owner {k % 25}", unit="%",
                                  direction="higher", target=90.0, threshold=80.0,
                                  cadence="weekly", area=f"Area {k % 12}"))
-        period, level = latest_finished(today, "weekly"), rng.uniform(75, 95)
+        period, level, values = latest_finished(today, "weekly"), rng.uniform(75, 95), {}
         for _ in range(weeks):
-            add("measurements", Measurement(id="", kpi=kpi_id, period=period,
-                                            value=round(level + rng.gauss(0, 2), 2)))
+            values[period.isoformat()] = round(level + rng.gauss(0, 2), 2)
             period = previous_period(period, "weekly")
+        tables[series.TABLE][str(k + 1)] = dict(sorted(values.items()))
     for o in range(objectives):
         objective = add("objectives", Objective(id="", title=f"Objective {o}", owner="Noor",
                                                 cycle=current_quarter(today), priority=o + 1))
@@ -55,6 +55,7 @@ def build(size: str, folder: Path, today: date) -> Path:
         add("actions", Action(id="", kind=("decision", "action")[a % 2], text=f"Action {a}",
                               owner=f"Owner {a % 25}", meeting=meeting, created=today))
     data = {**tables, schema.META: {"1": {"schema_version": schema.CURRENT, "next_ids": {
-        name: len(docs) + 1 for name, docs in tables.items()}, "demo": False}}}
+        name: len(docs) + 1 for name, docs in tables.items() if name != series.TABLE},
+        "demo": False}}}
     atomic_write(path, encode(data))
     return path

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from core import health, okr
+from core import health, okr, series
 from core.errors import StoreError
-from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, Objective, Record
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
 from core.periods import latest_finished, parse_cycle
 from core.store import Store
 
@@ -65,7 +65,7 @@ class Board:
     def to_fill(self) -> list[health.Health]:
         """KPIs with no value for their latest finished period: the scorecard still to fill."""
         return [h for h in self.kpis
-                if all(m.period != latest_finished(self.today, h.kpi.cadence) for m in h.series)]
+                if not h.series.has(latest_finished(self.today, h.kpi.cadence))]
 
     def ended_cycles(self) -> list[str]:
         """Cycles of active objectives that are over: time to close them."""
@@ -87,16 +87,36 @@ class Board:
         return [v for v in self.objectives if v.objective.status == "active"]
 
 
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
+    return StoreError(f"{store.path}: {table} document {key} is malformed "
+                      f"({type(exc).__name__}: {exc})")
+
+
 def records(store: Store, cls: type[Record]) -> list:
     """Every document of a table as a typed value; a malformed one names file, table and key."""
     values = []
     for key, doc in sorted(store.docs(cls.TABLE).items()):
         try:
             values.append(cls.from_doc(key, doc))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreError(f"{store.path}: {cls.TABLE} document {key} is malformed "
-                             f"({type(exc).__name__}: {exc})") from None
+        except MALFORMED as exc:
+            raise malformed(store, cls.TABLE, key, exc) from None
     return values
+
+
+def all_series(store: Store, today: date) -> dict[str, series.Series]:
+    """Each KPI's values up to `today`, by KPI id."""
+    found = {}
+    for key, doc in store.docs(series.TABLE).items():
+        try:
+            series.check(doc)
+        except MALFORMED as exc:
+            raise malformed(store, series.TABLE, key, exc) from None
+        kpi = make_id("kpis", key)
+        found[kpi] = series.Series(kpi, doc, today)
+    return found
 
 
 def kpi_order(kpi: Kpi) -> tuple:
@@ -107,14 +127,12 @@ def kpi_order(kpi: Kpi) -> tuple:
 def load(store: Store, today: date) -> Board:
     """Everything as it stood on `today`: values of periods that start later are left out, so
     a past meeting's minutes show the health its meeting saw."""
-    series: dict[str, list[Measurement]] = defaultdict(list)
-    for m in sorted(records(store, Measurement), key=lambda m: m.period):
-        if m.period <= today:
-            series[m.kpi].append(m)
+    values = all_series(store, today)
     kpis = sorted((k for k in records(store, Kpi) if not k.archived), key=kpi_order)
-    healths = tuple(health.assess(k, series[k.id], today) for k in kpis)
+    healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today)
+                    for k in kpis)
     # Archived KPIs still feed the key results linked to them.
-    latest = {kpi: values[-1].value for kpi, values in series.items() if values}
+    latest = {kpi: s.values(1)[0] for kpi, s in values.items() if len(s)}
     krs: dict[str, list[KeyResult]] = defaultdict(list)
     for kr in records(store, KeyResult):
         krs[kr.objective].append(kr)

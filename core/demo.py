@@ -11,8 +11,9 @@ from pathlib import Path
 
 import orjson
 
+from core import series
 from core.errors import CadenceError
-from core.model import Action, CheckIn, KeyResult, Kpi, Measurement, Meeting, make_id
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, make_id
 from core.periods import current_quarter, latest_finished, previous_period
 from core.manage import add_objective
 from core.store import Store, Transaction
@@ -50,7 +51,7 @@ def write(store: Store, today: date, force: bool = False) -> None:
 
 
 def _clear(tx: Transaction) -> None:
-    for table in ("kpis", "measurements", "objectives", "key_results", "checkins", "meetings",
+    for table in ("kpis", series.TABLE, "objectives", "key_results", "checkins", "meetings",
                   "actions"):
         for key in list(tx.docs(table)):
             tx.put(table, key, None)
@@ -63,10 +64,11 @@ def _write_kpi(tx: Transaction, spec: dict, today: date) -> Kpi:
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
         period = previous_period(period, kpi.cadence)
+    history = []
     for value in reversed(spec["history"]):
-        tx.insert("measurements", Measurement(id="", kpi=kpi.id, period=period,
-                                              value=float(value)).to_doc())
+        history.append(series.Measurement(kpi.id, period, float(value)))
         period = previous_period(period, kpi.cadence)
+    series.put(tx, kpi, history, today)
     return kpi
 
 

@@ -1,6 +1,6 @@
 """KPI health: the band of a value and the flags of a KPI, each flag with a human reason.
 
-The series handed to these functions is the KPI's measurements in period order, oldest first.
+Flags look at a KPI's recent values only (at most RECENT of them), oldest first.
 """
 
 from dataclasses import dataclass
@@ -8,8 +8,9 @@ from datetime import date
 from statistics import fmean
 
 from core import fmt
-from core.model import Kpi, Measurement
+from core.model import Kpi
 from core.periods import latest_finished, period_label, unit
+from core.series import Series
 
 BANDS = ("green", "amber", "red", "none")
 # Words and symbols, so a band reads without colour (NO_COLOR, monochrome projectors).
@@ -17,6 +18,7 @@ BAND_LABEL = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none":
 FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal")
 XMR_FACTOR = 2.66
 BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8
+RECENT = BASELINE_MAX + RUN_LENGTH   # the most values any flag looks at
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +39,11 @@ class Limits:
 @dataclass(frozen=True, slots=True)
 class Health:
     kpi: Kpi
-    series: tuple[Measurement, ...]
+    series: Series
+    latest: float | None
     band: str
     flags: tuple[Flag, ...]
     limits: Limits | None
-
-    @property
-    def latest(self) -> float | None:
-        return self.series[-1].value if self.series else None
-
-    @property
-    def values(self) -> list[float]:
-        return [m.value for m in self.series]
 
     @property
     def flag_names(self) -> list[str]:
@@ -75,19 +70,22 @@ def xmr_limits(baseline: list[float]) -> Limits:
     return Limits(mean, mean - spread, mean + spread)
 
 
-def assess(kpi: Kpi, series: list[Measurement], today: date) -> Health:
-    values = [m.value for m in series]
+def assess(kpi: Kpi, series: Series, today: date) -> Health:
+    values = series.values(max(RECENT, kpi.sustain))
     baseline = values[-1 - BASELINE_MAX:-1]
     limits = xmr_limits(baseline) if len(baseline) >= BASELINE_MIN else None
     latest = values[-1] if values else None
-    return Health(kpi, tuple(series), band(kpi, latest), tuple(flags(kpi, series, today)), limits)
+    newest = series.newest.period if values else None
+    return Health(kpi, series, latest, band(kpi, latest),
+                  tuple(flags(kpi, values, newest, today)), limits)
 
 
-def flags(kpi: Kpi, series: list[Measurement], today: date) -> list[Flag]:
-    if not series:
+def flags(kpi: Kpi, values: list[float], newest: date | None, today: date) -> list[Flag]:
+    """`values`: the recent values, oldest first; `newest`: the period of the last one."""
+    if not values:
         return [Flag("no_data", "no value recorded yet")]
-    found = [_breach(kpi, series), _sustained(kpi, series), _drift(kpi, series),
-             _stale(kpi, series, today), _signal(kpi, series)]
+    found = [_breach(kpi, values[-1], newest), _sustained(kpi, values), _drift(kpi, values),
+             _stale(kpi, newest, today), _signal(kpi, values)]
     return [f for f in found if f is not None]
 
 
@@ -103,42 +101,38 @@ def _off_target(kpi: Kpi, value: float) -> str:
     return f"{_v(kpi, value)} {sign} {name} {_v(kpi, boundary)}"
 
 
-def _breach(kpi: Kpi, series: list[Measurement]) -> Flag | None:
-    latest = series[-1].value
+def _breach(kpi: Kpi, latest: float, newest: date) -> Flag | None:
     if band(kpi, latest) != "red":
         return None
-    period = period_label(series[-1].period, kpi.cadence)
-    return Flag("breach", f"{_off_target(kpi, latest)} in {period}")
+    return Flag("breach", f"{_off_target(kpi, latest)} in {period_label(newest, kpi.cadence)}")
 
 
-def _sustained(kpi: Kpi, series: list[Measurement]) -> Flag | None:
-    recent = series[-kpi.sustain:]
-    if len(recent) < kpi.sustain or any(band(kpi, m.value) == "green" for m in recent):
+def _sustained(kpi: Kpi, values: list[float]) -> Flag | None:
+    recent = values[-kpi.sustain:]
+    if len(recent) < kpi.sustain or any(band(kpi, v) == "green" for v in recent):
         return None
-    shown = ", ".join(_v(kpi, m.value) for m in recent)
+    shown = ", ".join(_v(kpi, v) for v in recent)
     return Flag("sustained", f"off target for {unit(kpi.cadence, len(recent))} running "
                 f"({shown}; target {_v(kpi, kpi.target)})")
 
 
-def _drift(kpi: Kpi, series: list[Measurement]) -> Flag | None:
-    recent = [m.value for m in series[-4:]]
+def _drift(kpi: Kpi, values: list[float]) -> Flag | None:
+    recent = values[-4:]
     if len(recent) < 4 or not all(worse(kpi, a, b) for a, b in zip(recent, recent[1:])):
         return None
     path = " → ".join(_v(kpi, v) for v in recent)
     return Flag("drift", f"worse {unit(kpi.cadence, 3)} in a row ({path})")
 
 
-def _stale(kpi: Kpi, series: list[Measurement], today: date) -> Flag | None:
+def _stale(kpi: Kpi, newest: date, today: date) -> Flag | None:
     due = latest_finished(today, kpi.cadence)
-    newest = series[-1].period
     if newest >= due:
         return None
     return Flag("stale", f"no value for {period_label(due, kpi.cadence)}; newest is "
                 f"{period_label(newest, kpi.cadence)}")
 
 
-def _signal(kpi: Kpi, series: list[Measurement]) -> Flag | None:
-    values = [m.value for m in series]
+def _signal(kpi: Kpi, values: list[float]) -> Flag | None:
     latest = values[-1]
     baseline = values[-1 - BASELINE_MAX:-1]
     if len(baseline) >= BASELINE_MIN:

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from core import csvrows, okr
+from core import csvrows, okr, series
 from core.errors import CadenceError
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
 from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
 from core.manage import add_objective
-from core.service import measurement_index, put_measurement
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
@@ -32,10 +31,10 @@ class Report:
                 f"{self.unchanged} unchanged")
 
 
-def _count(report: Report, before: dict | None, after: dict) -> None:
+def _count(report: Report, before, after) -> None:
     if before is None:
         report.created += 1
-    elif dict(before) != after:
+    elif before != after:
         report.updated += 1
     else:
         report.unchanged += 1
@@ -107,23 +106,23 @@ def import_measurements(store: Store, path: str | Path, today: date,
     with store.transaction("import", f"imported measurements from {Path(path).name}",
                            meeting) as tx:
         by_name, by_id = _kpi_lookup(tx)
-        index = measurement_index(tx)
-        seen: dict[tuple[str, date], int] = {}
+        per_kpi: dict[str, dict[date, tuple[int, series.Measurement]]] = {}
         for row in rows:
             kpi = _resolve_kpi(row, "kpi", by_name, by_id)
             start = _row_period(row, kpi)
-            if (kpi.id, start) in seen:
+            mine = per_kpi.setdefault(kpi.id, {})
+            if start in mine:
                 raise row.error("date", f"{period_label(start, kpi.cadence)} of {kpi.name!r} "
-                                f"is already on row {seen[(kpi.id, start)]}")
-            seen[(kpi.id, start)] = row.line
-            value, note = row.number("value"), row.text("note", False)
-            key = index.get((kpi.id, start.isoformat()))
-            before = tx.get("measurements", key) if key else None
-            try:
-                measurement = put_measurement(tx, index, kpi, start, value, note, meeting, today)
-            except CadenceError as exc:
-                raise row.error("date", str(exc).split(": ", 1)[-1]) from None
-            _count(report, before, measurement.to_doc())
+                                f"is already on row {mine[start][0]}")
+            if problem := series.not_started(kpi, start, today):
+                raise row.error("date", problem)
+            mine[start] = row.line, series.Measurement(kpi.id, start, row.number("value"),
+                                                       row.text("note", False), meeting)
+        for kpi_id, mine in per_kpi.items():
+            measurements = [m for _, m in mine.values()]
+            before = series.put(tx, by_id[kpi_id], measurements, today)
+            for m in measurements:
+                _count(report, before[m.period], m.entry)
         store.meta()["demo"] = False
         tx.summary = f"{tx.summary}: {report.summary('measurements')}"
     return report

@@ -104,7 +104,7 @@ def _kpi_line(h: Health) -> dict:
     k = h.kpi
     return {"id": k.id, "name": k.name, "band": h.band, "latest": h.latest, "unit": k.unit,
             "target": k.target, "threshold": k.threshold, "direction": k.direction,
-            "sparkline": fmt.sparkline(h.values[-12:])}
+            "sparkline": fmt.sparkline(h.series.values(12))}
 
 
 def _health(board: boards.Board) -> dict:
@@ -125,7 +125,7 @@ def _flagged(h: Health, board: boards.Board) -> dict:
 def _measurements(meeting: Meeting, board: boards.Board) -> list[dict]:
     return [{"kpi": h.kpi.id, "name": h.kpi.name, "unit": h.kpi.unit,
              "period": period_label(m.period, h.kpi.cadence), "value": m.value, "note": m.note}
-            for h in board.kpis for m in h.series if m.meeting == meeting.id]
+            for h in board.kpis for m in h.series.recorded_in(meeting.id)]
 
 
 def _checkins(store: Store, meeting: Meeting, board: boards.Board) -> list[dict]:

@@ -20,8 +20,8 @@ CONFIDENCES = ("on_track", "at_risk", "off_track")
 ACTION_KINDS = ("decision", "action", "intervention")
 ACTION_STATUSES = ("open", "done", "dropped")
 OBJECTIVE_STATUSES = ("active", "retired")
-PREFIXES = {"kpis": "k", "measurements": "v", "objectives": "o", "key_results": "kr",
-            "checkins": "c", "meetings": "m", "actions": "a", "events": "e"}
+PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
+            "meetings": "m", "actions": "a", "events": "e"}
 
 
 def make_id(table: str, key: int) -> str:
@@ -156,22 +156,6 @@ class Kpi(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Measurement(Record):
-    """One value of a KPI for one period (identified by the period's first day)."""
-
-    TABLE: ClassVar[str] = "measurements"
-    id: str
-    kpi: str
-    period: date
-    value: float
-    note: str = ""
-    meeting: str | None = None
-
-    def __post_init__(self):
-        require_number(self.value, "value", f"measurement of {self.kpi} for {self.period}")
-
-
-@dataclass(frozen=True, slots=True)
 class Objective(Record):
     TABLE: ClassVar[str] = "objectives"
     id: str
@@ -296,7 +280,8 @@ class Action(Record):
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One document's state before and after; None means absent."""
+    """One document's state before and after; None means absent. For an update, only the
+    fields that changed (events written before schema 2 hold whole documents)."""
 
     table: str
     key: int

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core import series
 from core.errors import StoreError
 
-CURRENT = 1
+CURRENT = 2
 META = "_meta"
 
 
@@ -32,7 +33,21 @@ def _v0_to_v1(data: dict[str, Any]) -> None:
     meta(data).update(schema_version=1, next_ids={}, demo=False)
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {0: _v0_to_v1}
+def _v1_to_v2(data: dict[str, Any]) -> None:
+    """One document per measurement becomes one series document per KPI (core/series.py),
+    keyed like the KPI. Old events keep their measurement changes as history."""
+    values = sorted(data.pop("measurements", {}).values(), key=lambda d: d["period"])
+    found = data.setdefault(series.TABLE, {})
+    for doc in values:
+        kpi = doc["kpi"]
+        if not (kpi.startswith("k") and kpi[1:].isdigit()):
+            raise ValueError(f"measurement of {kpi!r}, which is not a KPI id")
+        found.setdefault(kpi[1:], {})[doc["period"]] = series.entry(
+            doc["value"], doc.get("note") or "", doc.get("meeting"))
+    meta(data).get("next_ids", {}).pop("measurements", None)
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def upgrade(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -41,6 +56,10 @@ def upgrade(data: dict[str, Any], path: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: written by a newer Cadence (schema {found}; this one reads "
                          f"up to {CURRENT}); the file was left as it is")
     for step in range(found, CURRENT):
-        MIGRATIONS[step](data)
+        try:
+            MIGRATIONS[step](data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{path}: cannot be upgraded from schema {step} ({exc!r}); the "
+                             "file was left as it is") from None
         meta(data)["schema_version"] = step + 1
     return data

@@ -7,13 +7,13 @@ that meeting's changes one event at a time (the undo is an event too).
 from datetime import date
 
 from core import board as boards
-from core import clock, okr
+from core import clock, okr, series
 from core.errors import CadenceError, StoreError
 from core.manage import ManageMixin, active_ranking, add_objective, write_ranking
-from core.model import (Action, Change, CheckIn, Event, Kpi, Measurement, Meeting,
-                        Objective, Stage, make_id, split_id)
+from core.model import (Action, Change, CheckIn, Event, Kpi, Meeting, Objective, Stage,
+                        make_id, split_id)
 from core.periods import parse_period, period_label
-from core.store import Store, Transaction
+from core.store import ABSENT, Store, Transaction, changed_fields
 
 NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 
@@ -60,13 +60,13 @@ class Service(ManageMixin):
     # --- measurements --------------------------------------------------------------------
 
     def record_measurement(self, kpi_id: str, period: date | str, value: float,
-                           note: str = "") -> Measurement:
+                           note: str = "") -> series.Measurement:
         with self._tx("measurement") as tx:
             key, doc = self._doc(tx, kpi_id, "kpis")
             kpi = Kpi.from_doc(key, doc)
             start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
-            measurement = put_measurement(tx, measurement_index(tx), kpi, start, value, note,
-                                          self.meeting, self.today())
+            measurement = series.Measurement(kpi.id, start, value, note.strip(), self.meeting)
+            series.put(tx, kpi, [measurement], self.today())
             tx.summary = (f"{kpi.name}: {value:g} for {period_label(start, kpi.cadence)}")
         return measurement
 
@@ -198,9 +198,8 @@ def reverted(current: dict | None, change: Change, summary: str) -> dict | None:
         if current != change.after:
             raise CadenceError(f"cannot undo {summary!r}: it was changed again since")
         return change.before
-    fields = {k for k in change.before.keys() | change.after.keys()
-              if change.before.get(k) != change.after.get(k)}
-    if any(current.get(k) != change.after.get(k) for k in fields):
+    fields = changed_fields(change.before, change.after)
+    if any(current.get(k, ABSENT) != change.after.get(k, ABSENT) for k in fields):
         raise CadenceError(f"cannot undo {summary!r}: it was changed again since")
     restored = {k: v for k, v in current.items() if k not in fields}
     restored.update((k, change.before[k]) for k in fields if k in change.before)
@@ -212,23 +211,3 @@ def latest_undoable(tx: Transaction, meeting: str) -> Event | None:
     undone = {e.undoes for e in events if e.undoes}
     return next((e for e in reversed(events) if e.meeting == meeting
                  and e.kind not in NOT_UNDOABLE and e.id not in undone), None)
-
-
-def measurement_index(tx: Transaction) -> dict[tuple[str, str], int]:
-    """(kpi id, period start) -> document key, to find a period's existing value."""
-    return {(d["kpi"], d["period"]): k for k, d in tx.docs("measurements").items()}
-
-
-def put_measurement(tx: Transaction, index: dict[tuple[str, str], int], kpi: Kpi, start: date,
-                    value: float, note: str, meeting: str | None, today: date) -> Measurement:
-    """Record or replace one period's value; the replaced value stays in the event log."""
-    if start > today:
-        raise CadenceError(f"period: {period_label(start, kpi.cadence)} has not started yet")
-    measurement = Measurement(id="", kpi=kpi.id, period=start, value=value, note=note.strip(),
-                              meeting=meeting)
-    key = index.get((kpi.id, start.isoformat()))
-    if key is None:
-        key = index[(kpi.id, start.isoformat())] = tx.insert("measurements", measurement.to_doc())
-    else:
-        tx.put("measurements", key, measurement.to_doc())
-    return measurement.evolve(id=make_id("measurements", key))

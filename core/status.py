@@ -20,7 +20,7 @@ def _kpi_json(h: Health) -> dict:
     return {"id": k.id, "name": k.name, "owner": k.owner, "area": k.area, "unit": k.unit,
             "direction": k.direction, "cadence": k.cadence, "north_star": k.north_star,
             "band": h.band, "latest": h.latest,
-            "latest_period": h.series[-1].period.isoformat() if h.series else None,
+            "latest_period": h.series.newest.period.isoformat() if len(h.series) else None,
             "target": k.target, "threshold": k.threshold, "flags": h.flag_names,
             "reasons": {f.name: f.reason for f in h.flags},
             "limits": None if h.limits is None else
@@ -78,7 +78,7 @@ def _kpi_row(h: Health) -> tuple[str, ...]:
     name = ("★ " if k.north_star else "") + k.name
     target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
     return (BAND_LABEL[h.band], name, fmt.value(h.latest, k.unit), target,
-            fmt.sparkline(h.values[-12:]), " ".join(h.flag_names))
+            fmt.sparkline(h.series.values(12)), " ".join(h.flag_names))
 
 
 def _objective_lines(view: okr.ObjectiveView) -> list[str]:

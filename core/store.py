@@ -146,7 +146,7 @@ class Transaction:
         else:
             current[key] = dict(doc)
         self._pending.setdefault(table, {})[key] = doc
-        self.changes.append(Change(table, key, _plain(before), _plain(doc)))
+        self.changes.append(change(table, key, before, doc))
 
     def _allocate(self, table: str) -> int:
         """Ids are never reused, even after an undo removed the newest document. The table's
@@ -170,6 +170,24 @@ class Transaction:
                       changes=tuple(self.changes), undoes=self.undoes)
         self.store.table("events").apply({self._allocate("events"): event.to_doc()})
         return event
+
+
+ABSENT = object()
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys()
+                  if before.get(k, ABSENT) != after.get(k, ABSENT))
+
+
+def change(table: str, key: int, before: dict | None, after: dict | None) -> Change:
+    """An added or removed document is kept whole; an update keeps only the fields it
+    changed, so a new value in a series of 520 records one value, not 1,040."""
+    if before is None or after is None:
+        return Change(table, key, _plain(before), _plain(after))
+    fields = changed_fields(before, after)
+    return Change(table, key, {k: before[k] for k in fields if k in before},
+                  {k: after[k] for k in fields if k in after})
 
 
 def _plain(doc: dict | None) -> dict | None:

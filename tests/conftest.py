@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.model import Kpi, Measurement
+from core.model import Kpi
+from core.series import Measurement, Series
 from core.periods import latest_finished, previous_period
 
 TODAY = date(2026, 11, 22)  # a Sunday in ISO week 47
@@ -20,16 +21,16 @@ def kpi(**overrides) -> Kpi:
     return Kpi(**{**fields, **overrides})
 
 
-def series(k: Kpi, values: list[float], today: date = TODAY, gap: int = 0) -> list[Measurement]:
+def series(k: Kpi, values: list[float], today: date = TODAY, gap: int = 0) -> Series:
     """Values oldest first, the newest in the latest finished period (minus `gap` periods)."""
     period = latest_finished(today, k.cadence)
     for _ in range(gap):
         period = previous_period(period, k.cadence)
     found = []
     for value in reversed(values):
-        found.append(Measurement(id=f"v{len(found) + 1}", kpi=k.id, period=period, value=value))
+        found.append(Measurement(k.id, period, value))
         period = previous_period(period, k.cadence)
-    return list(reversed(found))
+    return Series.of(k.id, found)
 
 
 def cadence_command() -> list[str]:

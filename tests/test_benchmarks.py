@@ -23,5 +23,6 @@ def test_a_synthetic_store_has_the_size_it_says(tmp_path, monkeypatch):
     monkeypatch.setitem(stores.SIZES, "M", (5, 10, 2, 7))
     from core.store import Store
     store = Store(stores.build("M", tmp_path, TODAY))
-    assert len(store.docs("kpis")) == 5 and len(store.docs("measurements")) == 50
+    assert len(store.docs("kpis")) == 5
+    assert [len(values) for values in store.docs("series").values()] == [10] * 5
     assert len(store.docs("objectives")) == 2 and len(store.docs("actions")) == 7

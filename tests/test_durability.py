@@ -50,7 +50,7 @@ def test_ten_processes_importing_at_once_lose_no_row(db, tmp_path):
              for f in files]
     results = [p.wait(timeout=120) for p in procs]
     assert results == [0] * 10, [p.stderr.read() for p in procs]
-    values = sorted(d["value"] for d in Store(db).docs("measurements").values())
+    values = sorted(v for doc in Store(db).docs("series").values() for v in doc.values())
     assert values == sorted(float(n * 100 + m) for n in range(10) for m in range(1, 11))
 
 

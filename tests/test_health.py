@@ -2,16 +2,16 @@ from datetime import date
 
 import pytest
 
-from core.health import assess, band, flags, xmr_limits
+from core.health import assess, band, xmr_limits
 from tests.conftest import TODAY, kpi, series
 
 
 def names(k, values, **kw):
-    return [f.name for f in flags(k, series(k, values, **kw), TODAY)]
+    return [f.name for f in assess(k, series(k, values, **kw), TODAY).flags]
 
 
 def reasons(k, values, **kw):
-    return {f.name: f.reason for f in flags(k, series(k, values, **kw), TODAY)}
+    return {f.name: f.reason for f in assess(k, series(k, values, **kw), TODAY).flags}
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -37,7 +37,7 @@ def test_target_equal_to_threshold_leaves_no_amber(direction):
 
 def test_no_value_is_band_none_and_only_no_data():
     assert band(kpi(), None) == "none"
-    health = assess(kpi(), [], TODAY)
+    health = assess(kpi(), series(kpi(), []), TODAY)
     assert health.band == "none" and health.flag_names == ["no_data"]
     assert health.latest is None
 
@@ -88,19 +88,19 @@ def test_stale_across_a_year_boundary():
     k = kpi(cadence="monthly")
     today = date(2027, 1, 10)
     fresh = series(k, [18], today=today)                   # December 2026
-    assert fresh[-1].period == date(2026, 12, 1)
-    assert "stale" not in [f.name for f in flags(k, fresh, today)]
+    assert fresh.newest.period == date(2026, 12, 1)
+    assert "stale" not in [f.name for f in assess(k, fresh, today).flags]
     old = series(k, [18], today=today, gap=1)              # November 2026
-    found = {f.name: f.reason for f in flags(k, old, today)}
+    found = {f.name: f.reason for f in assess(k, old, today).flags}
     assert found["stale"] == "no value for 2026-12; newest is 2026-11"
 
 
 def test_stale_weekly_across_iso_week_53():
     today = date(2021, 1, 6)                               # 2021-W01
     k = kpi()
-    assert "stale" not in [f.name for f in flags(k, series(k, [18], today=today), today)]
-    assert series(k, [18], today=today)[-1].period == date(2020, 12, 28)   # 2020-W53
-    stale = {f.name: f.reason for f in flags(k, series(k, [18], today=today, gap=1), today)}
+    assert "stale" not in [f.name for f in assess(k, series(k, [18], today=today), today).flags]
+    assert series(k, [18], today=today).newest.period == date(2020, 12, 28)   # 2020-W53
+    stale = {f.name: f.reason for f in assess(k, series(k, [18], today=today, gap=1), today).flags}
     assert stale["stale"] == "no value for 2020-W53; newest is 2020-W52"
 
 

@@ -1,11 +1,12 @@
 import json
 import os
 import stat
+from datetime import date
 
 import orjson
 import pytest
 
-from core import schema
+from core import board, schema
 from core.errors import StoreError
 from core.store import Store
 
@@ -124,12 +125,67 @@ def test_migration_v0_plain_tinydb_document(db):
     and on disk with the next write; its documents are kept."""
     db.write_bytes(orjson.dumps({"kpis": {"4": {"name": "Uptime"}}}))
     store = Store(db)
-    assert store.meta()["schema_version"] == 1
+    assert store.meta()["schema_version"] == schema.CURRENT
     assert orjson.loads(db.read_bytes()) == {"kpis": {"4": {"name": "Uptime"}}}   # untouched
     assert add_kpi(store, "CSAT") == 5
     data = orjson.loads(db.read_bytes())
-    assert data["_meta"]["1"]["schema_version"] == 1
+    assert data["_meta"]["1"]["schema_version"] == schema.CURRENT
     assert data["kpis"]["4"] == {"name": "Uptime"}
+
+
+V1_STORE = {
+    "_meta": {"1": {"schema_version": 1, "next_ids": {"kpis": 3, "measurements": 4},
+                    "demo": False}},
+    "kpis": {"2": {"name": "Uptime", "owner": "Ann", "unit": "%", "direction": "higher",
+                   "target": 99.9, "threshold": 99.5, "cadence": "weekly"}},
+    "measurements": {
+        "3": {"kpi": "k2", "period": "2026-11-16", "value": 99.7, "note": "outage",
+              "meeting": "m1"},
+        "1": {"kpi": "k2", "period": "2026-11-02", "value": 99.95, "note": "",
+              "meeting": None},
+        "2": {"kpi": "k2", "period": "2026-11-09", "value": 99.92}},
+    "events": {"1": {"at": "2026-11-16T09:00:00+00:00", "kind": "measurement",
+                     "summary": "Uptime: 99.7", "meeting": "m1", "changes": [
+                         {"table": "measurements", "key": 3, "before": None,
+                          "after": {"kpi": "k2", "period": "2026-11-16", "value": 99.7}}]}},
+}
+
+
+def test_migration_v1_one_series_document_per_kpi(db):
+    """Schema 2 keeps a KPI's values in one document; a v1 store is read as such and written
+    as such with the next change, its old events kept as history."""
+    raw = orjson.dumps(V1_STORE)
+    db.write_bytes(raw)
+    store = Store(db)
+    found = board.load(store, date(2026, 11, 22)).find_kpi("Uptime")
+    assert found.series.values() == [99.95, 99.92, 99.7]
+    assert found.series.newest.note == "outage" and found.series.newest.meeting == "m1"
+    assert db.read_bytes() == raw                                   # reading changes nothing
+    add_kpi(store, "CSAT")
+    data = orjson.loads(db.read_bytes())
+    assert "measurements" not in data and "measurements" not in data["_meta"]["1"]["next_ids"]
+    assert data["series"] == {"2": {"2026-11-02": 99.95, "2026-11-09": 99.92, "2026-11-16": {
+        "value": 99.7, "note": "outage", "meeting": "m1"}}}
+    assert data["events"]["1"] == V1_STORE["events"]["1"]
+
+
+def test_a_v1_store_that_cannot_be_upgraded_is_left_alone(db):
+    broken = {**V1_STORE, "measurements": {"1": {"kpi": "Uptime", "period": "2026-11-02",
+                                                 "value": 1.0}}}
+    raw = orjson.dumps(broken)
+    db.write_bytes(raw)
+    with pytest.raises(StoreError, match="cannot be upgraded from schema 1.*left as it is"):
+        Store(db)
+    assert db.read_bytes() == raw
+
+
+def test_a_malformed_series_names_the_file_table_and_key(db):
+    data = {**V1_STORE, "_meta": {"1": {"schema_version": 2, "next_ids": {}}},
+            "series": {"2": {"2026-11-02": "ninety-nine"}}}
+    del data["measurements"]
+    db.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreError, match=r"cadence\.json: series document 2 is malformed"):
+        board.load(Store(db), date(2026, 11, 22))
 
 
 def test_every_migration_step_is_registered():

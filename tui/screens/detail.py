@@ -38,7 +38,7 @@ def kpi_facts(h: Health) -> Group:
                                        f"{fmt.value(h.limits.upper, k.unit)}"))
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
     recent = "  ".join(f"{period_label(m.period, k.cadence)} {fmt.value(m.value, k.unit)}"
-                       for m in h.series[-6:])
+                       for m in h.series.recent(6))
     rows.append(("last values", recent or "—"))
     return Group(facts(rows))
 

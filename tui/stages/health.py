@@ -27,7 +27,7 @@ def kpi_cells(h: Health) -> list[Text]:
     target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
     return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
             text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
-            text.plain(" ".join(h.flag_names), "yellow"), text.spark(h.values[-12:], h.band),
+            text.plain(" ".join(h.flag_names), "yellow"), text.spark(h.series.values(12), h.band),
             text.plain(k.owner), text.plain(k.area, "dim")]
 
 

@@ -52,7 +52,7 @@ class KpiChart(Widget):
         if len(h.series) < 2:
             return Text("Not enough values for a chart yet.", style="dim")
         k = h.kpi
-        recent = h.series[-26:]
+        recent = h.series.recent(26)
         lines = [(k.target, "green"), (k.threshold, "red")]
         if h.limits is not None:
             lines += [(h.limits.upper, "gray"), (h.limits.lower, "gray")]

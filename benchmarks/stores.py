@@ -41,7 +41,7 @@ def build(size: str, folder: Path, today: date) -> Path:
         for _ in range(weeks):
             values[period.isoformat()] = round(level + rng.gauss(0, 2), 2)
             period = previous_period(period, "weekly")
-        tables[series.TABLE][str(k + 1)] = dict(sorted(values.items()))
+        tables[series.TABLE][kpi_id[1:]] = dict(sorted(values.items()))
     for o in range(objectives):
         objective = add("objectives", Objective(id="", title=f"Objective {o}", owner="Noor",
                                                 cycle=current_quarter(today), priority=o + 1))

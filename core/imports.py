@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from core import csvrows, okr, series
-from core.errors import CadenceError
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
 from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
 from core.manage import add_objective

@@ -100,7 +100,7 @@ class Series:
 def check(doc: dict[str, Any]) -> None:
     """Raise ValueError unless every key is a date and every entry a value. Run once per
     document on open; it looks at 500k values in a few milliseconds."""
-    if any(len(k) != 10 for k in doc):
+    if set(map(len, doc)) - {10}:
         bad = next(k for k in doc if len(k) != 10)
         raise ValueError(f"{bad!r} is not a period start date")
     kinds = set(map(type, doc.values()))

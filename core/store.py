@@ -17,6 +17,7 @@ from tinydb.table import Table
 
 from core import clock, schema
 from core.errors import StoreError
+from core.lock import Busy, Lock
 from core.model import Change, Event, make_id
 from core.storage import DurableJSONStorage
 
@@ -78,14 +79,12 @@ class Store:
                     ) -> Iterator["Transaction"]:
         if self._in_tx:
             raise RuntimeError("transactions do not nest")
-        # Imported here: filelock pulls in asyncio (~45 ms), which read-only commands never need.
-        from filelock import FileLock, Timeout
-        lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT_S)
+        lock = Lock(self.path.with_name(f"{self.path.name}.lock"), LOCK_TIMEOUT_S)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire()
-        except Timeout:
-            raise StoreError(f"{self.path}: still busy after {LOCK_TIMEOUT_S:.0f} s "
+        except Busy:
+            raise StoreError(f"{self.path}: still busy after {LOCK_TIMEOUT_S:g} s "
                              "(another Cadence is writing)") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot take the lock ({exc.strerror})") from None

@@ -67,3 +67,46 @@ def _cli(*args, db):
 
 def _env():
     return {**os.environ, "CADENCE_TODAY": "2026-11-22"}
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from core.lock import Lock
+    Lock(Path(sys.argv[1] + ".lock"), 5).acquire()
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+""")
+
+
+def _hold_lock(db, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def test_a_writer_waits_for_the_lock_and_gives_up_with_a_clear_message(db, tmp_path):
+    run_cli("import", "kpis", str(_kpi_file(tmp_path)), db=db)
+    before = db.read_bytes()
+    holder = _hold_lock(db, 30)
+    try:
+        busy = run_cli("import", "kpis", str(_kpi_file(tmp_path)), db=db,
+                       env={"CADENCE_LOCK_TIMEOUT": "0.3"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert busy.returncode == 1
+    assert busy.stderr.strip().endswith("still busy after 0.3 s (another Cadence is writing)")
+    assert db.read_bytes() == before
+
+
+def test_a_writer_goes_on_when_the_holder_is_done_or_killed(db, tmp_path):
+    holder = _hold_lock(db, 0.5)                 # lets go by itself
+    assert run_cli("import", "kpis", str(_kpi_file(tmp_path)), db=db).returncode == 0
+    assert holder.wait(timeout=10) == 0
+    killed = _hold_lock(db, 60)
+    killed.send_signal(signal.SIGKILL)           # the kernel drops a dead holder's lock
+    killed.wait()
+    assert run_cli("import", "kpis", str(_kpi_file(tmp_path)), db=db).returncode == 0
+    assert len(Store(db).docs("kpis")) == 10

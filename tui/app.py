@@ -15,8 +15,6 @@ from core.meeting import MeetingClock
 from core.service import Service
 from core.store import Store
 from tui import keys
-from tui.screens.empty import EmptyScreen
-from tui.screens.follow import FollowScreen
 from tui.screens.meeting import MeetingScreen
 
 
@@ -46,8 +44,10 @@ class CadenceApp(App):
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.exit)
         if self.service.store.is_empty():
+            from tui.screens.empty import EmptyScreen
             self.push_screen(EmptyScreen(self.service, follower=self.mode == "follow"))
         elif self.mode == "follow":
+            from tui.screens.follow import FollowScreen
             self.push_screen(FollowScreen(self.service))
             if self.live is not None:
                 self.notify(f"A meeting is live with {self.live.who}: you are following it "
@@ -59,7 +59,7 @@ class CadenceApp(App):
         """Start (or take over) the meeting and show it; from the empty store's first KPI too."""
         self.start_or_take_over()
         screen = MeetingScreen(self.service, self.clock)
-        if isinstance(self.screen, EmptyScreen):
+        if self.screen.id == "empty":
             self.switch_screen(screen)
         else:
             self.push_screen(screen)

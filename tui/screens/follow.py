@@ -22,7 +22,7 @@ class FollowScreen(MeetingScreen):
         self.reload()
         self.app.set_focus(None)
         self.set_interval(POLL_S, self.poll)
-        self.poll()
+        self.call_later(self.poll)
 
     # --- what a follower shows -----------------------------------------------------------
 
@@ -58,7 +58,7 @@ class FollowScreen(MeetingScreen):
 
     # --- mirroring -----------------------------------------------------------------------
 
-    def poll(self) -> None:
+    async def poll(self) -> None:
         live = presence.read(self.service.store.path)
         if live is not None and not live.is_fresh():
             live = None
@@ -67,15 +67,15 @@ class FollowScreen(MeetingScreen):
             self.clock = MeetingClock() if live is None else MeetingClock.resume(
                 live.stages, live.current, live.paused, live.meeting_s, live.age())
             if self.following:
-                self.mirror()
+                await self.mirror()
         self.tick()
 
-    def mirror(self) -> None:
+    async def mirror(self) -> None:
         live = self.live
         if live is None:
             return
         if live.stage != self.stage:
-            self.show_stage(live.stage)
+            await self.show_stage(live.stage)
         if live.filter != self.filter:
             self.filter = live.filter
             self.reload()
@@ -93,13 +93,13 @@ class FollowScreen(MeetingScreen):
 
     # --- keys ----------------------------------------------------------------------------
 
-    def action_goto(self, stage: int) -> None:
-        self.show_stage(stage)                 # free look: the clock stays the facilitator's
+    async def action_goto(self, stage: int) -> None:
+        await self.show_stage(stage)                 # free look: the clock stays the facilitator's
 
-    def action_free_look(self) -> None:
+    async def action_free_look(self) -> None:
         self.following = not self.following
         if self.following:
-            self.mirror()
+            await self.mirror()
             self.notify("Following the facilitator again.", markup=False)
         else:
             self.notify("Free look: browse on your own; f follows again.", markup=False)

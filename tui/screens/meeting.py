@@ -6,30 +6,36 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input
 
-from core import minutes, okr, presence
+from importlib import import_module
+
+from core import okr, presence
 from core.errors import CadenceError
 from core.health import Health
 from core.meeting import MeetingClock
-from core.minutes_md import render
 from core.model import Action
 from core.service import Service
 from tui import keys
-from tui.forms import manage_forms
-from tui.forms import meeting_forms as forms
-from tui.screens.cycle_close import CycleCloseScreen
-from tui.screens.quit import QuitScreen
-from tui.screens.detail import DetailScreen
-from tui.screens.help import HelpScreen
-from tui.screens.minutes_preview import MinutesPreview
 from tui.stages.base import Context, StageView
-from tui.stages.decisions import DecisionsStage
-from tui.stages.flagged import FlaggedStage
-from tui.stages.health import HealthStage
-from tui.stages.okrs import OkrStage
-from tui.stages.wrapup import WrapUpStage, stage_times
 from tui.widgets.stage_header import StageHeader
 
-STAGES = (HealthStage, FlaggedStage, OkrStage, DecisionsStage, WrapUpStage)
+# Only the first stage is imported and built before the first frame; the others, the forms
+# and the dialogs are imported on first use (a few milliseconds each, then cached).
+STAGES = ("health:HealthStage", "flagged:FlaggedStage", "okrs:OkrStage",
+          "decisions:DecisionsStage", "wrapup:WrapUpStage")
+NARROW = 110          # columns below which the stages drop their less needed columns
+
+
+def stage_view(number: int) -> StageView:
+    module, name = STAGES[number - 1].split(":")
+    return getattr(import_module(f"tui.stages.{module}"), name)()
+
+
+def forms():
+    return import_module("tui.forms.meeting_forms")
+
+
+def manage_forms():
+    return import_module("tui.forms.manage_forms")
 
 
 class MeetingScreen(Screen):
@@ -49,10 +55,10 @@ class MeetingScreen(Screen):
     # --- layout and refresh --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.width < NARROW, "narrow")   # before mounting: no restyle
         yield StageHeader(id="header")
         with ContentSwitcher(initial="stage-1", id="stages"):
-            for stage in STAGES:
-                yield stage()
+            yield stage_view(1)        # the others mount on their first visit: a sooner first frame
         yield Input(placeholder="filter: type words, enter keeps, escape clears", id="filter")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -95,7 +101,7 @@ class MeetingScreen(Screen):
         header = self.query_one(StageHeader)
         header.show(self.stage, self.meeting_title(), self.clock, self.header_note())
         if self.stage == 5:
-            self.view.query_one("#times").update(stage_times(self.context()))
+            self.view.show_times(self.context())
 
     def tick(self) -> None:
         """Every second: pick up what other processes wrote (an import mid-meeting), keep the
@@ -130,7 +136,7 @@ class MeetingScreen(Screen):
         self.publish()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 110, "narrow")
+        self.set_class(self.size.width < NARROW, "narrow")
         self.show_header()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -141,13 +147,16 @@ class MeetingScreen(Screen):
 
     # --- moving around -------------------------------------------------------------------
 
-    def action_goto(self, stage: int) -> None:
+    async def action_goto(self, stage: int) -> None:
         self.clock.switch(stage - 1)
-        self.show_stage(stage)
+        await self.show_stage(stage)
 
-    def show_stage(self, stage: int) -> None:
+    async def show_stage(self, stage: int) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if not switcher.query(f"#stage-{stage}"):
+            await switcher.mount(stage_view(stage))
         self.stage = stage
-        self.query_one(ContentSwitcher).current = f"stage-{stage}"
+        switcher.current = f"stage-{stage}"
         self._set_filter("")
         self.focus_list()
         self.refresh_bindings()
@@ -155,20 +164,20 @@ class MeetingScreen(Screen):
     def focus_list(self) -> None:
         self.view.table.focus()
 
-    def action_next_stage(self) -> None:
+    async def action_next_stage(self) -> None:
         if self.stage < 5:
-            self.action_goto(self.stage + 1)
+            await self.action_goto(self.stage + 1)
         else:
             self.notify("This is the last stage. q ends the meeting.", markup=False)
 
-    def action_previous_stage(self) -> None:
+    async def action_previous_stage(self) -> None:
         if self.stage > 1:
-            self.action_goto(self.stage - 1)
+            await self.action_goto(self.stage - 1)
 
-    def action_skip(self) -> None:
+    async def action_skip(self) -> None:
         self.clock.skip(self.stage - 1)
         self.notify(f"Skipped {keys.STAGE_NAMES[self.stage - 1]}.", markup=False)
-        self.action_next_stage()
+        await self.action_next_stage()
 
     def action_pause(self) -> None:
         paused = self.clock.toggle_pause()
@@ -212,11 +221,13 @@ class MeetingScreen(Screen):
         def closed(_) -> None:
             self.detail = None
             self.publish()
+        from tui.screens.detail import DetailScreen
         self.detail = ident
         self.app.push_screen(DetailScreen(self.service.board(), ident), closed)
         self.publish()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
         self.app.push_screen(HelpScreen())
 
     # --- what is selected ----------------------------------------------------------------
@@ -260,22 +271,22 @@ class MeetingScreen(Screen):
 
     def action_intervention(self) -> None:
         if health := self._flagged_kpi():
-            self._open(forms.intervention_form(self.service, health),
+            self._open(forms().intervention_form(self.service, health),
                        f"Intervention recorded on {health.kpi.name}.")
 
     def action_objective(self) -> None:
         if health := self._flagged_kpi():
-            self._open(forms.objective_form(self.service, health),
+            self._open(forms().objective_form(self.service, health),
                        f"Objective started to lift {health.kpi.name}; see OKR check-ins (3).")
 
     def action_measure(self) -> None:
         if health := self._selected(Health, "a KPI"):
-            self._open(forms.measurement_form(self.service, health),
+            self._open(forms().measurement_form(self.service, health),
                        f"Value recorded for {health.kpi.name}.")
 
     def action_check_in(self) -> None:
         if kr := self._selected(okr.KrView, "a key result"):
-            self._open(forms.checkin_form(self.service, kr), f"Checked in {kr.kr.title}.")
+            self._open(forms().checkin_form(self.service, kr), f"Checked in {kr.kr.title}.")
 
     def action_priority(self, up: bool) -> None:
         if view := self._objective():
@@ -284,22 +295,22 @@ class MeetingScreen(Screen):
 
     def action_retire(self) -> None:
         if view := self._objective():
-            self._open(forms.retire_form(self.service, view),
+            self._open(forms().retire_form(self.service, view),
                        f"Retired {view.objective.title}; its KPIs stay on the health screen.")
 
     def action_decision(self) -> None:
         board = self.service.board()
         selected = self.view.selected if self.stage in (1, 2, 3) else None
-        self._open(forms.decision_form(self.service, selected, board.name_of(selected)),
+        self._open(forms().decision_form(self.service, selected, board.name_of(selected)),
                    "Recorded; see Decisions (4).")
 
     def action_verdict(self) -> None:
         if action := self._selected(Action, "a carried-over action"):
-            self._open(forms.verdict_form(self.service, action), f"Settled: {action.text}")
+            self._open(forms().verdict_form(self.service, action), f"Settled: {action.text}")
 
     def action_attendees(self) -> None:
         meeting = self.service.board().by_id[self.service.meeting]
-        self._open(forms.attendees_form(self.service, meeting), "Attendees updated.")
+        self._open(forms().attendees_form(self.service, meeting), "Attendees updated.")
 
     def action_undo(self) -> None:
         self._change(self.service.undo, lambda event: f"Undone: {event.summary}")
@@ -307,11 +318,11 @@ class MeetingScreen(Screen):
     # --- keeping the system: KPIs, objectives, cycles --------------------------------------
 
     def action_new_kpi(self) -> None:
-        self._open(manage_forms.kpi_form(self.service), "KPI added.")
+        self._open(manage_forms().kpi_form(self.service), "KPI added.")
 
     def action_edit_kpi(self) -> None:
         if health := self._selected(Health, "a KPI"):
-            self._open(manage_forms.kpi_form(self.service, health), f"{health.kpi.name} saved.")
+            self._open(manage_forms().kpi_form(self.service, health), f"{health.kpi.name} saved.")
 
     def action_archive_kpi(self) -> None:
         if health := self._selected(Health, "a KPI"):
@@ -338,21 +349,21 @@ class MeetingScreen(Screen):
                 return
             health = todo.pop(0)
             # Each form its own id: the previous one is still being removed.
-            form = forms.measurement_form(self.service, health, f"scorecard-{filled}-{len(todo)}")
+            form = forms().measurement_form(self.service, health, f"scorecard-{filled}-{len(todo)}")
             self.app.push_screen(form, step)
         step()
 
     def action_new_objective(self) -> None:
-        self._open(manage_forms.new_objective_form(self.service), "Objective written.")
+        self._open(manage_forms().new_objective_form(self.service), "Objective written.")
 
     def action_add_key_result(self) -> None:
         if view := self._objective():
-            self._open(manage_forms.key_result_form(self.service, view), "Key result added.")
+            self._open(manage_forms().key_result_form(self.service, view), "Key result added.")
 
     def action_edit_objective(self) -> None:
         if kr := self._selected(okr.KrView, "a key result"):
             view = self.service.board().by_id[kr.kr.objective]
-            self._open(manage_forms.edit_objective_form(self.service, view, kr), "Saved.")
+            self._open(manage_forms().edit_objective_form(self.service, view, kr), "Saved.")
 
     def action_delete_draft(self) -> None:
         if view := self._objective():
@@ -363,21 +374,23 @@ class MeetingScreen(Screen):
         if view := self._objective():
             def closed(_) -> None:
                 self.reload()
+            from tui.screens.cycle_close import CycleCloseScreen
             self.app.push_screen(CycleCloseScreen(self.service, view.objective.cycle), closed)
 
     def action_show_retired(self) -> None:
-        stage = self.query_one(OkrStage)
+        stage = self.query_one("#stage-3", StageView)
         stage.show_retired = not stage.show_retired
         self.reload(force=True)
 
     def action_rate(self) -> None:
         meeting = self.service.board().by_id[self.service.meeting]
-        self._open(forms.rating_form(self.service, meeting), "Ratings saved.")
+        self._open(forms().rating_form(self.service, meeting), "Ratings saved.")
 
     def _minutes_changed(self) -> bool:
         return self._exported_at != len(self.service.store.events())
 
     def _export(self) -> None:
+        from core import minutes
         self.app.save_clock()
         self._change(lambda: minutes.export(self.service.store, self.service.meeting),
                      lambda path: f"Minutes written to {path}")
@@ -387,6 +400,9 @@ class MeetingScreen(Screen):
         self._export()
 
     def action_preview(self) -> None:
+        from core import minutes
+        from core.minutes_md import render
+        from tui.screens.minutes_preview import MinutesPreview
         self.app.save_clock()
         found = minutes.build(self.service.store, self.service.meeting)
 
@@ -402,5 +418,6 @@ class MeetingScreen(Screen):
                 self._export()
             if answer in ("quit", "export"):
                 self.app.exit()
+        from tui.screens.quit import QuitScreen
         offer = self._minutes_changed()
         self.app.push_screen(QuitScreen(offer_export=offer), answered)

@@ -59,6 +59,9 @@ class WrapUpStage(StageView):
         meeting = ctx.board.by_id.get(ctx.meeting)
         if isinstance(meeting, Meeting):
             self.query_one("#attendees", Static).update(people_line(meeting))
+        self.show_times(ctx)
+
+    def show_times(self, ctx: Context) -> None:
         self.query_one("#times", Static).update(stage_times(ctx))
 
 

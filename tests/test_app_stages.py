@@ -352,6 +352,7 @@ async def test_quit_asks_first(demo_db):
 async def test_footer_shows_the_keys_of_the_stage(demo_db):
     app = make_app(demo_db)
     async with run(app, (160, 50)) as pilot:
+        await pilot.pause()                   # the footer fills in the frame after the first
         assert "Intervene" in screen_text(app) and "Check in" not in screen_text(app)
         await pilot.press("3")
         assert "Check in" in screen_text(app) and "Intervene" not in screen_text(app)

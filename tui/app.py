@@ -37,32 +37,33 @@ class CadenceApp(App):
         self.live = live
         self._ended = False
 
+    def get_default_screen(self) -> Screen:
+        """The first screen: an empty store's guide, the follower's view, or the meeting. As
+        the default screen it is in the app's first frame (a pushed screen waits for the next)."""
+        if self.service.store.is_empty():
+            from tui.screens.empty import EmptyScreen
+            return EmptyScreen(self.service, follower=self.mode == "follow")
+        if self.mode == "follow":
+            from tui.screens.follow import FollowScreen
+            return FollowScreen(self.service)
+        self.start_or_take_over()
+        return MeetingScreen(self.service, self.clock)
+
     def on_mount(self) -> None:
         # A dropped SSH connection (SIGHUP) or a kill (SIGTERM) closes the app the normal way,
         # so the meeting still ends with its stage times saved.
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.exit)
-        if self.service.store.is_empty():
-            from tui.screens.empty import EmptyScreen
-            self.push_screen(EmptyScreen(self.service, follower=self.mode == "follow"))
-        elif self.mode == "follow":
-            from tui.screens.follow import FollowScreen
-            self.push_screen(FollowScreen(self.service))
-            if self.live is not None:
-                self.notify(f"A meeting is live with {self.live.who}: you are following it "
-                            "(read-only).", markup=False)
-        else:
-            self.begin_meeting()
+        if self.mode == "follow" and self.live is not None:
+            self.notify(f"A meeting is live with {self.live.who}: you are following it "
+                        "(read-only).", markup=False)
 
     def begin_meeting(self) -> None:
-        """Start (or take over) the meeting and show it; from the empty store's first KPI too."""
+        """From the empty store's guide, once it has its first KPI: start the meeting (over
+        the guide, which is the bottom screen and cannot be switched away)."""
         self.start_or_take_over()
-        screen = MeetingScreen(self.service, self.clock)
-        if self.screen.id == "empty":
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+        self.push_screen(MeetingScreen(self.service, self.clock))
 
     def start_or_take_over(self) -> None:
         if self.mode == "take_over" and self.live is not None:

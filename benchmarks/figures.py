@@ -72,10 +72,11 @@ def launch(store: Path, today: date, size: str, repeat: int, goal: float) -> lis
             return term.wait_for(marker)
         finally:
             term.close()
-    floor = statistics.median(first_screen([sys.executable, "-c", BARE_APP], b"bare app ready")
-                              for _ in range(repeat))
-    value = statistics.median(first_screen(app_command(store), b"KPI health")
-                              for _ in range(repeat))
+    def median_of_warm_runs(command, marker) -> float:
+        first_screen(command, marker)          # the first run after a build warms the caches
+        return statistics.median(first_screen(command, marker) for _ in range(repeat))
+    floor = median_of_warm_runs([sys.executable, "-c", BARE_APP], b"bare app ready")
+    value = median_of_warm_runs(app_command(store), b"KPI health")
     results = [Result("launch to first screen", size, value * 1000, "ms", floor * 1000,
                       f"<= {goal}x", value <= goal * floor)]
     presence.sidecar(store).unlink(missing_ok=True)
@@ -114,11 +115,25 @@ def durable_action(store_path: Path, size: str, repeat: int) -> Result:
                   "<= 1.5x", value <= 1.5 * floor)
 
 
-def open_store(store_path: Path, size: str, today: date, repeat: int) -> Result:
-    value = timed(lambda: board.load(Store(store_path), today), repeat)
+def open_store(store_path: Path, size: str, repeat: int) -> Result:
+    """Read, parse, check the shape, migrate, and index every table's documents by id."""
+    def open_and_index() -> None:
+        store = Store(store_path)
+        for table in store.storage.read():
+            store.docs(table)
+    value = timed(open_and_index, repeat)
     floor = timed(lambda: orjson.loads(store_path.read_bytes()), repeat)
     return Result("opening the store (read + index)", size, value * 1000, "ms", floor * 1000,
                   "<= 2x", value <= 2 * floor)
+
+
+def read_model(store_path: Path, size: str, today: date, repeat: int) -> Result:
+    """Every KPI's health, every objective's score, every action: what the screens and
+    `status` show, from an open store. No goal of its own; it is inside launch and status."""
+    store = Store(store_path)
+    value = timed(lambda: board.load(store, today), repeat)
+    return Result("read model (health, OKRs, actions)", size, value * 1000, "ms", None, "—",
+                  True)
 
 
 def status_json(store_path: Path, size: str, today: date, repeat: int) -> Result:

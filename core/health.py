@@ -10,6 +10,7 @@ from core import fmt
 from core.model import Kpi
 from core.periods import latest_finished, period_label, unit
 from core.series import Series
+from core.stats import mean
 
 BANDS = ("green", "amber", "red", "none")
 # Words and symbols, so a band reads without colour (NO_COLOR, monochrome projectors).
@@ -62,10 +63,6 @@ def worse(kpi: Kpi, before: float, after: float) -> bool:
     return after < before if kpi.direction == "higher" else after > before
 
 
-def mean(values: list[float]) -> float:
-    return sum(values) / len(values)     # statistics.fmean is 5x slower on short lists
-
-
 def xmr_limits(baseline: list[float]) -> Limits:
     """Wheeler's limits: mean +/- 2.66 x mean moving range of consecutive values."""
     centre = mean(baseline)
@@ -76,7 +73,7 @@ def xmr_limits(baseline: list[float]) -> Limits:
 def assess(kpi: Kpi, series: Series, today: date) -> Health:
     values = series.values(max(RECENT, kpi.sustain))
     latest = values[-1] if values else None
-    newest = series.newest.period if values else None
+    newest = series.newest_period
     bounds = limits(values)
     return Health(kpi, series, latest, band(kpi, latest),
                   tuple(flags(kpi, values, newest, bounds, today)), bounds)

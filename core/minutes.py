@@ -7,7 +7,6 @@ events that were undone are skipped.
 
 from datetime import datetime
 from pathlib import Path
-from statistics import fmean
 
 import orjson
 
@@ -17,6 +16,7 @@ from core.errors import CadenceError
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
+from core.stats import mean
 from core.status import action_json
 from core.model import Action, CheckIn, Event, Meeting, Objective
 from core.periods import period_label
@@ -97,7 +97,7 @@ def _header(m: Meeting) -> dict:
             "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at),
             "attendees": list(m.attendees), "facilitator": m.facilitator,
             "ratings": dict(m.ratings),
-            "rating_average": round(fmean(ratings), 1) if ratings else None}
+            "rating_average": round(mean(ratings), 1) if ratings else None}
 
 
 def _kpi_line(h: Health) -> dict:

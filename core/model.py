@@ -63,7 +63,7 @@ class Record:
 
     @classmethod
     def from_doc(cls, key: int, doc: dict[str, Any]):
-        return _load(cls, {**doc, "id": make_id(cls.TABLE, key)})
+        return _load(cls, doc, id=make_id(cls.TABLE, key))
 
     @property
     def key(self) -> int:
@@ -86,11 +86,14 @@ def _dump(value: Any) -> Any:
 
 
 @cache
-def _converters(cls) -> tuple[tuple[str, Any], ...]:
-    """Each field's name and the function that turns its JSON value back into the field's
-    type, built once per class: a store holds hundreds of thousands of documents."""
+def _plan(cls) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """A class's field names, and the converters of the fields whose JSON value is not yet
+    of the field's type (dates, floats, nested values), built once per class: a store holds
+    thousands of documents, and most of their fields need no conversion."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
+    converters = ((f.name, _converter(hints[f.name])) for f in fields(cls))
+    return (frozenset(f.name for f in fields(cls)),
+            tuple((name, convert) for name, convert in converters if convert is not _identity))
 
 
 def _identity(raw: Any) -> Any:
@@ -101,7 +104,7 @@ def _converter(hint: Any):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
-        return lambda raw: None if raw is None else inner(raw)
+        return _identity if inner is _identity else lambda raw: None if raw is None else inner(raw)
     if hint is date:
         return date.fromisoformat
     if hint is float:
@@ -114,8 +117,17 @@ def _converter(hint: Any):
     return _identity
 
 
-def _load(cls, doc: dict[str, Any]):
-    return cls(**{name: convert(doc[name]) for name, convert in _converters(cls) if name in doc})
+def _load(cls, doc: dict[str, Any], **extra: Any):
+    """The value a document holds; keys that are no field of the class are ignored."""
+    names, converters = _plan(cls)
+    if doc.keys() <= names:
+        values = {**doc, **extra}
+    else:
+        values = {k: v for k, v in doc.items() if k in names} | extra
+    for name, convert in converters:
+        if name in values:
+            values[name] = convert(values[name])
+    return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

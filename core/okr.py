@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date
-from statistics import fmean
 
 from core.model import CheckIn, KeyResult, Objective
+from core.stats import mean
 from core.periods import parse_cycle
 
 BEHIND_MARGIN = 0.15
@@ -17,7 +17,7 @@ def progress(start: float, target: float, current: float) -> float:
 
 
 def score(progresses: list[float]) -> float | None:
-    return fmean(progresses) if progresses else None
+    return mean(progresses) if progresses else None
 
 
 def score_band(value: float | None) -> str:

@@ -3,11 +3,10 @@
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 
 def store_path(explicit: str | None = None) -> Path:
     chosen = explicit or os.environ.get("CADENCE_DB", "").strip()
     if chosen:
         return Path(chosen).expanduser()
+    from platformdirs import user_data_path     # ~6 ms, and only needed here
     return user_data_path("cadence", appauthor=False) / "cadence.json"

@@ -45,18 +45,17 @@ def entry(value: float, note: str = "", meeting: str | None = None) -> Entry:
     return {"value": value, "note": note, "meeting": meeting}
 
 
-def value_of(entry: Entry) -> float:
-    return entry if type(entry) is not dict else entry["value"]
-
-
 class Series:
     """A KPI's values up to a day, oldest first, read lazily from its document."""
 
     __slots__ = ("kpi", "_doc", "_periods")
 
-    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None):
-        """`doc` is trusted to be well-formed: `check` it when it comes from a file."""
+    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None,
+                 checked: bool = True):
+        """`checked=False` for a document from a file: it is checked first (ValueError)."""
         periods = sorted(doc)
+        if not checked:
+            check(doc, periods)
         if upto is not None:
             del periods[bisect_right(periods, upto.isoformat()):]
         self.kpi, self._doc, self._periods = kpi, doc, periods
@@ -70,12 +69,16 @@ class Series:
 
     def values(self, last: int | None = None) -> list[float]:
         """The values, or the newest `last` of them, oldest first."""
-        doc = self._doc
-        return [value_of(doc[p]) for p in self._periods[-last if last else 0:]]
+        entries = list(map(self._doc.__getitem__, self._periods[-last if last else 0:]))
+        return [e if type(e) is not dict else e["value"] for e in entries]
 
     def recent(self, last: int | None = None) -> list[Measurement]:
         """The measurements, or the newest `last` of them, oldest first."""
         return [self._measurement(p) for p in self._periods[-last if last else 0:]]
+
+    @property
+    def newest_period(self) -> date | None:
+        return date.fromisoformat(self._periods[-1]) if self._periods else None
 
     @property
     def newest(self) -> Measurement | None:
@@ -97,17 +100,16 @@ class Series:
                            entry.get("note") or "", entry.get("meeting"))
 
 
-def check(doc: dict[str, Any]) -> None:
-    """Raise ValueError unless every key is a date and every entry a value. Run once per
-    document on open; it looks at 500k values in a few milliseconds."""
-    if set(map(len, doc)) - {10}:
-        bad = next(k for k in doc if len(k) != 10)
-        raise ValueError(f"{bad!r} is not a period start date")
+def check(doc: dict[str, Any], periods: list[str]) -> None:
+    """Raise ValueError unless every key is a date and every entry a value. It runs on every
+    open, so it looks at the 500k values of a large store in C loops (a few ms)."""
+    if set(map(len, periods)) - {10}:
+        raise ValueError(f"{next(p for p in periods if len(p) != 10)!r} is not a period")
+    for period in periods[:1] + periods[-1:]:
+        date.fromisoformat(period)        # sorted: a malformed key sorts to one end
     kinds = set(map(type, doc.values()))
     if not kinds <= {int, float, dict}:
         raise ValueError(f"a value of type {(kinds - {int, float, dict}).pop().__name__}")
-    for period in (min(doc), max(doc)) if doc else ():
-        date.fromisoformat(period)
     if dict in kinds:
         for period, entry in doc.items():
             if type(entry) is dict:

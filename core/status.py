@@ -20,7 +20,7 @@ def _kpi_json(h: Health) -> dict:
     return {"id": k.id, "name": k.name, "owner": k.owner, "area": k.area, "unit": k.unit,
             "direction": k.direction, "cadence": k.cadence, "north_star": k.north_star,
             "band": h.band, "latest": h.latest,
-            "latest_period": h.series.newest.period.isoformat() if len(h.series) else None,
+            "latest_period": h.series.newest_period and h.series.newest_period.isoformat(),
             "target": k.target, "threshold": k.threshold, "flags": h.flag_names,
             "reasons": {f.name: f.reason for f in h.flags},
             "limits": None if h.limits is None else

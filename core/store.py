@@ -12,9 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Table
-
 from core import clock, schema
 from core.errors import StoreError
 from core.lock import Busy, Lock
@@ -24,25 +21,12 @@ from core.storage import DurableJSONStorage
 LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
 
 
-class CadenceTable(Table):
-    """A TinyDB table that can replace or remove many documents in one update."""
-
-    def apply(self, docs: dict[int, dict | None]) -> None:
-        def updater(table: dict) -> None:
-            for key, doc in docs.items():
-                if doc is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = doc
-        self._update_table(updater)
-
-
 class Store:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self._db = TinyDB(self.path, storage=DurableJSONStorage)
-        self._db.table_class = CadenceTable
-        self.storage: DurableJSONStorage = self._db.storage
+        self.storage = DurableJSONStorage(self.path)
+        self._db = None
+        self._index: dict[str, dict[int, dict[str, Any]]] = {}
         self.version = 0
         self._in_tx = False
         self.refresh()
@@ -52,17 +36,35 @@ class Store:
         if not self.storage.changed_on_disk():
             return False
         self.storage.load()
-        self.version += 1
+        self._changed()
         return True
 
-    def table(self, name: str) -> CadenceTable:
-        return self._db.table(name, cache_size=0)
+    def _changed(self) -> None:
+        self._index.clear()
+        self.version += 1
+
+    def apply(self, name: str, docs: dict[int, dict | None]) -> None:
+        """Write documents through TinyDB, and keep this table's index up to date."""
+        if self._db is None:
+            from core.tinydb_tables import open_tinydb
+            self._db = open_tinydb(self.storage)
+        self._db.table(name, cache_size=0).apply(docs)
+        index = self._index.get(name)
+        for key, doc in docs.items() if index is not None else ():
+            if doc is None:
+                index.pop(key, None)
+            else:
+                index[key] = doc
 
     def docs(self, name: str) -> dict[int, dict[str, Any]]:
-        """A table's documents by key, straight from the parsed file: read-only (changes go
-        through a transaction), and without TinyDB's per-document copy, which costs a tenth
-        of a second per 80k documents."""
-        return {int(key): doc for key, doc in self.storage.read().get(name, {}).items()}
+        """A table's documents by key, straight from the parsed file and indexed once per
+        version of it: read-only (changes go through a transaction), and without TinyDB's
+        per-document copies and re-reads."""
+        index = self._index.get(name)
+        if index is None:
+            table = self.storage.read().get(name, {})
+            index = self._index[name] = {int(key): doc for key, doc in table.items()}
+        return index
 
     def meta(self) -> dict[str, Any]:
         return schema.meta(self.storage.read())
@@ -98,6 +100,7 @@ class Store:
             self.storage.flush()
         except BaseException:
             self.storage.discard()
+            self._index.clear()
             raise
         finally:
             self.storage.deferred = False
@@ -123,7 +126,7 @@ class Transaction:
     def docs(self, table: str) -> dict[int, dict]:
         """The table as this transaction sees it (pending changes included)."""
         if table not in self._tables:
-            self._tables[table] = self.store.docs(table)
+            self._tables[table] = dict(self.store.docs(table))
         return self._tables[table]
 
     def get(self, table: str, key: int) -> dict | None:
@@ -163,11 +166,11 @@ class Transaction:
         if not self.changes:
             return None
         for table, docs in self._pending.items():
-            self.store.table(table).apply(docs)
+            self.store.apply(table, docs)
         event = Event(id=make_id("events", 0), at=clock.now(), kind=self.kind,
                       summary=self.summary, meeting=self.meeting,
                       changes=tuple(self.changes), undoes=self.undoes)
-        self.store.table("events").apply({self._allocate("events"): event.to_doc()})
+        self.store.apply("events", {self._allocate("events"): event.to_doc()})
         return event
 
 

@@ -8,7 +8,8 @@ from tests.app_helpers import TODAY
 def test_every_figure_runs_on_the_small_store(tmp_path):
     store = stores.build("S", tmp_path, TODAY)
     results = [*figures.launch(store, TODAY, "S", repeat=1, goal=1.3),
-               figures.open_store(store, "S", TODAY, repeat=1),
+               figures.open_store(store, "S", repeat=1),
+               figures.read_model(store, "S", TODAY, repeat=1),
                figures.durable_action(store, "S", repeat=1),
                figures.status_json(store, "S", TODAY, repeat=1),
                figures.import_rows(store, "S", TODAY, rows=2000),

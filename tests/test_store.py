@@ -25,7 +25,11 @@ def test_a_new_store_is_private_versioned_and_diffable(db):
     assert text.endswith("}\n") and text.startswith('{\n  "_meta": {')
     data = json.loads(text)
     assert data["_meta"]["1"]["schema_version"] == schema.CURRENT
-    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    for n in range(2, 12):
+        add_kpi(store, f"KPI {n}")
+    ids = list(json.loads(db.read_text())["kpis"])
+    assert ids == [str(n) for n in range(1, 12)]           # in id order, 10 after 9
 
 
 def test_an_existing_files_mode_is_kept(db):

@@ -8,10 +8,9 @@ import argparse
 import gc
 import os
 import sys
-import traceback
 from pathlib import Path
 
-from core import clock, presence
+from core import clock
 from core.errors import CadenceError
 from core.paths import store_path
 from core.store import Store
@@ -43,6 +42,7 @@ def require_terminal() -> None:
 def run_app(store: Store, args, mode: str | None = None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
     taking over with --take-over, else facilitating a new meeting."""
+    from core import presence
     clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
     found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
     if mode == "follow":
@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception:
+        import traceback
         traceback.print_exc()
         print("cadence: internal error (a bug; the store was left as it was)", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@ binding here (so a modal form switches them all off), shown only on the stages w
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input
+from textual.widgets import ContentSwitcher, DataTable, Input
 
 from importlib import import_module
 
@@ -16,6 +16,7 @@ from core.model import Action
 from core.service import Service
 from tui import keys
 from tui.stages.base import Context, StageView
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.stage_header import StageHeader
 
 # Only the first stage is imported and built before the first frame; the others, the forms
@@ -60,7 +61,7 @@ class MeetingScreen(Screen):
         with ContentSwitcher(initial="stage-1", id="stages"):
             yield stage_view(1)        # the others mount on their first visit: a sooner first frame
         yield Input(placeholder="filter: type words, enter keeps, escape clears", id="filter")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

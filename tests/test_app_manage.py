@@ -50,6 +50,7 @@ async def test_new_kpi_is_stored_exactly(demo_db):
 async def test_a_refused_kpi_says_why_next_to_the_field(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
+        await pilot.pause()                   # the meeting's start is written after frame one
         before = demo_db.read_bytes()
         await pilot.press("N")
         await fill(pilot, "Cart abandonment", "Ann", "%", "<right>", "20", "25")

@@ -25,6 +25,7 @@ def this_meeting(db):
 async def test_opens_on_kpi_health_and_starts_a_meeting(demo_db):
     app = make_app(demo_db, attendees=("Noor", "Dana"))
     async with run(app, (120, 36)) as pilot:
+        await pilot.pause()                   # the meeting's start is written after frame one
         text = screen_text(app)
         assert "1/5 KPI health" in text and "Operating review 2026-11-22" in text
         assert "● ok 2" in text and "✖ off 5" in text and "· no data 1" in text
@@ -179,6 +180,7 @@ async def test_raise_and_lower_priority_then_undo(demo_db):
 async def test_top_priority_cannot_go_higher(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:
+        await pilot.pause()                   # the meeting's start is written after frame one
         before = demo_db.read_bytes()
         await pilot.press("3", "plus")
         assert "already the top priority" in notified(app)

@@ -172,6 +172,7 @@ async def test_the_facilitator_removes_its_presence_when_the_meeting_ends(demo_d
 async def test_a_store_broken_mid_meeting_is_left_alone_and_the_meeting_goes_on(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()                   # the meeting's start is written after frame one
         good = demo_db.read_bytes()
         demo_db.write_bytes(b'{"kpis": {')                     # someone breaks it by hand
         await until(pilot, lambda: any("not valid JSON" in n.message
@@ -186,4 +187,22 @@ async def test_a_store_broken_mid_meeting_is_left_alone_and_the_meeting_goes_on(
         await pilot.pause(1.2)
         await pilot.press("d", *"Fixed", "tab", *"Noor", "enter")
         assert load(demo_db).actions[0].text == "Fixed"
+        await pilot.press("q", "y")
+
+
+async def test_a_store_broken_before_the_meeting_is_written_still_opens(demo_db):
+    """The meeting's start is written just after the first frame; if the file broke in
+    between, the app says so and writes the meeting with the first change once it is fixed."""
+    good = demo_db.read_bytes()
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        demo_db.write_bytes(b'{"kpis": {')
+        await until(pilot, lambda: any("not valid JSON" in n.message
+                                       for n in app._notifications), timeout=3)
+        assert app.is_running and app.service.meeting is None
+        demo_db.write_bytes(good)
+        await pilot.pause(1.2)
+        await pilot.press("d", *"Fixed", "tab", *"Noor", "enter")
+        decision = load(demo_db).actions[0]
+        assert decision.text == "Fixed" and decision.meeting == app.service.meeting
         await pilot.press("q", "y")

@@ -169,3 +169,29 @@ def test_undo_reverts_field_by_field_so_later_bookkeeping_survives(service):
     service.undo()
     meeting = service.board().by_id[service.meeting]
     assert meeting.verdicts == {} and meeting.attendees == ("Noor", "Dana", "Sam")
+
+
+def test_a_planned_meeting_is_written_before_its_first_change(db, monkeypatch):
+    """The app shows its first screen before writing the meeting's start; whatever is done
+    first still belongs to the meeting, which is written just before it."""
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    demo.write(Store(db), TODAY)
+    svc = Service(Store(db))
+    meetings = len(Store(db).docs("meetings"))
+    planned = svc.plan_meeting("Weekly review", ("Ann",), "Noor")
+    assert svc.meeting is None and svc.current_meeting() == planned
+    assert len(Store(db).docs("meetings")) == meetings             # nothing written yet
+    action = svc.record_action("decision", "Ship it", "Ann")
+    assert svc.meeting is not None and action.meeting == svc.meeting
+    assert svc.current_meeting().title == "Weekly review"
+    assert len(Store(db).docs("meetings")) == meetings + 1
+    svc.start_planned()                                            # no second meeting
+    assert len(Store(db).docs("meetings")) == meetings + 1
+
+
+def test_a_check_in_first_thing_also_belongs_to_the_planned_meeting(service):
+    service.meeting = None
+    service.plan_meeting()
+    kr = next(k for v in service.board().active for k in v.krs if k.kr.kpi is None)
+    checkin = service.check_in(kr.kr.id, kr.current + 1, "on_track")
+    assert checkin.meeting == service.meeting is not None

@@ -46,7 +46,7 @@ class CadenceApp(App):
         if self.mode == "follow":
             from tui.screens.follow import FollowScreen
             return FollowScreen(self.service)
-        self.start_or_take_over()
+        self.start_or_take_over(planned=True)
         return MeetingScreen(self.service, self.clock)
 
     def on_mount(self) -> None:
@@ -65,31 +65,38 @@ class CadenceApp(App):
         self.start_or_take_over()
         self.push_screen(MeetingScreen(self.service, self.clock))
 
-    def start_or_take_over(self) -> None:
+    def start_or_take_over(self, planned: bool = False) -> None:
+        """`planned`: the meeting's start is written after the first frame (see
+        MeetingScreen.on_mount), or with the first change, whichever comes first."""
         if self.mode == "take_over" and self.live is not None:
             live = self.live
             self.service.meeting = live.meeting
             self.clock = MeetingClock.resume(live.stages, live.current, live.paused,
                                              live.meeting_s)
             self.notify(f"You took over the meeting from {live.who}.", markup=False)
+        elif planned:
+            self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
         else:
             self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
 
     def end_meeting(self) -> None:
         """Once, however the app closes: the meeting's end and its stage times are saved."""
-        if self.mode != "follow" and self.service.meeting and not self._ended:
-            self._ended = True
-            presence.clear(self.service.store.path)
-            try:
+        if self.mode == "follow" or self._ended:
+            return
+        self._ended = True
+        presence.clear(self.service.store.path)
+        try:
+            self.service.start_planned()          # even a meeting closed at once is kept
+            if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
-            except CadenceError as exc:         # e.g. the file was broken by hand meanwhile
-                print(f"cadence: warning: the meeting's end was not saved: {exc}",
-                      file=sys.stderr)
+        except CadenceError as exc:             # e.g. the file was broken by hand meanwhile
+            print(f"cadence: warning: the meeting's end was not saved: {exc}",
+                  file=sys.stderr)
 
     def save_clock(self) -> None:
         """The stage times so far, so minutes exported mid-meeting show them."""
-        if self.mode != "follow" and self.service.meeting and not self._ended:
-            self.service.update_meeting(stages=self.clock.snapshot())
+        if self.mode != "follow" and not self._ended:
+            self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
 
     def on_unmount(self) -> None:
         self.end_meeting()

@@ -67,6 +67,16 @@ class MeetingScreen(Screen):
         self.reload()
         self.view.table.focus()
         self.set_interval(1.0, self.tick)
+        self.call_after_refresh(self.start_meeting)
+
+    def start_meeting(self) -> None:
+        """Write the meeting's start once the first frame is out (Service.plan_meeting)."""
+        if self.service.meeting is None:
+            try:
+                self.service.start_planned()
+            except CadenceError as exc:            # written with the first change instead
+                self.notify(str(exc), severity="warning", markup=False)
+            self.reload()
 
     @property
     def view(self) -> StageView:
@@ -77,7 +87,7 @@ class MeetingScreen(Screen):
         return self.service.meeting
 
     def meeting_title(self) -> str:
-        return self.service.board().by_id[self.meeting_id].title
+        return self.service.current_meeting().title
 
     def header_note(self) -> str:
         return ""
@@ -131,7 +141,7 @@ class MeetingScreen(Screen):
             paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
 
     def facilitator(self) -> str:
-        return self.service.board().by_id[self.meeting_id].facilitator
+        return self.service.current_meeting().facilitator
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.publish()

@@ -534,3 +534,30 @@ async def test_switching_stages_keeps_rendered_rows_and_a_new_theme_repaints_the
         await pilot.pause()
         assert _row_colours(app) != before
         assert "Cart abandonment" in screen_text(app)
+
+
+async def test_a_long_list_fills_past_the_first_screenful_and_keeps_the_cursor(db, write_csv):
+    """Rows past the first screenful are added just after the frame (a stage of 1,000 KPIs
+    shows at once); the cursor stays on its KPI across refills, and a newer fill drops the
+    unadded rest of an older one."""
+    from core.imports import import_kpis
+    import_kpis(Store(db), write_csv("k.csv", "name,owner,unit,direction,target,threshold,"
+                                     "cadence\n" + "".join(f"Metric {n:02d},Ann,%,higher,90,"
+                                                           "80,weekly\n" for n in range(60))))
+    app = make_app(db)
+    async with run(app, (100, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.view.table
+        assert table.row_count == 60
+        table.move_cursor(row=59)
+        last = table.selected
+        assert app.service.board().name_of(last) == "Metric 59"
+        app.screen.reload(force=True)
+        await pilot.pause()
+        assert table.row_count == 60 and table.selected == last
+        table.move_cursor(row=0)
+        rows = [(h.kpi.id, ["x"] * 8) for h in app.service.board().kpis]
+        table.fill(rows)
+        table.fill(rows[:5])                       # before the first fill's rest was added
+        await pilot.pause()
+        assert table.row_count == 5

@@ -1,5 +1,7 @@
 """Stage 1, KPI health: counts by band, then every KPI — north star first, then by area."""
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
@@ -63,7 +65,7 @@ class HealthStage(StageView):
         self._board = ctx.board
         self.query_one("#counts", Static).update(counts_line(ctx))
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
-        self.table.fill([(h.kpi.id, kpi_cells(h)) for h in shown])
+        self.table.fill([(h.kpi.id, partial(kpi_cells, h)) for h in shown])
         self.show_selected()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

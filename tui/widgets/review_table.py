@@ -1,7 +1,7 @@
 """The one list widget of the app: a row-cursor DataTable keyed by entity id that keeps the
 cursor on the same item across refreshes, moves with j/k too, and can skip group rows."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-Row = tuple[str, Sequence[Text | str]]
+Row = tuple[str, Sequence[Text | str] | Callable[[], Sequence[Text | str]]]
 
 
 class ReviewTable(DataTable):
@@ -80,17 +80,31 @@ class ReviewTable(DataTable):
             self.move_cursor(row=keys.index(key), animate=False)
 
     def fill(self, rows: Sequence[Row], groups: Sequence[Row] = (), order: Sequence[str] = ()):
-        """Replace the rows; `groups` are header rows the cursor passes over."""
+        """Replace the rows; `groups` are header rows the cursor passes over. A row's cells
+        may be a function that makes them: rows past the first screenful are made and added
+        just after the next frame, so a stage of 1,000 KPIs shows at once."""
         keep = self.selected
         self._groups = {key for key, _ in groups}
-        every = {key: cells for key, cells in [*groups, *rows]}
-        self.clear()
-        for key in order or every:
-            self.add_row(*every[key], key=key)
+        every = dict([*groups, *rows])
         keys = list(order or every)
+        self.clear()
+        self._fills = getattr(self, "_fills", 0) + 1      # a newer fill drops an older rest
+        now = max(self.app.size.height, keys.index(keep) + 1 if keep in keys else 0)
+        self._add(keys[:now], every)
         if keep in keys:
             self.move_cursor(row=keys.index(keep), animate=False)
         self._skip_groups(1)
+        if keys[now:]:
+            self.call_after_refresh(self._add_rest, self._fills, keys[now:], every)
+
+    def _add(self, keys: Sequence[str], every: dict) -> None:
+        for key in keys:
+            cells = every[key]
+            self.add_row(*(cells() if callable(cells) else cells), key=key)
+
+    def _add_rest(self, fills: int, keys: Sequence[str], every: dict) -> None:
+        if fills == self._fills:
+            self._add(keys, every)
 
     def _skip_groups(self, step: int) -> None:
         row, count = self.cursor_row, self.row_count

@@ -60,7 +60,6 @@ class MeetingScreen(Screen):
         yield StageHeader(id="header")
         with ContentSwitcher(initial="stage-1", id="stages"):
             yield stage_view(1)        # the others mount on their first visit: a sooner first frame
-        yield Input(placeholder="filter: type words, enter keeps, escape clears", id="filter")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -196,20 +195,22 @@ class MeetingScreen(Screen):
         self.show_header()
         self.publish()
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        if not self.query("#filter"):      # mounted on first use: one widget less to start
+            await self.mount(Input(placeholder="filter: type words, enter keeps, escape clears",
+                                   id="filter"), after="#stages")
         box = self.query_one("#filter", Input)
         box.add_class("visible")
         box.focus()
 
     def action_clear_filter(self) -> None:
-        if self.filter or self.query_one("#filter", Input).has_class("visible"):
+        if self.filter or any(box.has_class("visible") for box in self.query("#filter")):
             self._set_filter("")
             self.focus_list()
 
     def _set_filter(self, value: str) -> None:
-        box = self.query_one("#filter", Input)
         self.filter = value
-        if not value:
+        for box in self.query("#filter").results(Input) if not value else ():
             box.value = ""
             box.remove_class("visible")
         self.reload()

@@ -206,3 +206,18 @@ async def test_a_store_broken_before_the_meeting_is_written_still_opens(demo_db)
         decision = load(demo_db).actions[0]
         assert decision.text == "Fixed" and decision.meeting == app.service.meeting
         await pilot.press("q", "y")
+
+
+async def test_a_store_restored_from_before_the_meeting_keeps_the_app_running(demo_db):
+    """Someone copies back an older file mid-meeting: the meeting is no longer in it. The app
+    says so in the header instead of crashing."""
+    older = demo_db.read_bytes()
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        assert app.service.meeting is not None
+        demo_db.write_bytes(older)
+        await pilot.pause(1.2)                              # the next tick re-reads the file
+        assert app.is_running and "this meeting is not in the store" in screen_text(app)
+        await pilot.press("2", "1")
+        assert "1/5 KPI health" in screen_text(app)

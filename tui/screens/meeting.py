@@ -86,7 +86,8 @@ class MeetingScreen(Screen):
         return self.service.meeting
 
     def meeting_title(self) -> str:
-        return self.service.current_meeting().title
+        meeting = self.service.current_meeting()   # None if the file lost it (restored by hand)
+        return meeting.title if meeting else "this meeting is not in the store"
 
     def header_note(self) -> str:
         return ""
@@ -140,7 +141,8 @@ class MeetingScreen(Screen):
             paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
 
     def facilitator(self) -> str:
-        return self.service.current_meeting().facilitator
+        meeting = self.service.current_meeting()
+        return meeting.facilitator if meeting else ""
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.publish()

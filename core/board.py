@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from core import health, okr, series
-from core.errors import StoreError
+from core.errors import MALFORMED, StoreError
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
 from core.periods import latest_finished, parse_cycle
 from core.store import Store
@@ -85,9 +85,6 @@ class Board:
     @property
     def active(self) -> list[okr.ObjectiveView]:
         return [v for v in self.objectives if v.objective.status == "active"]
-
-
-MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 
 
 def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:

@@ -18,3 +18,8 @@ class ValidationError(CadenceError):
 
 class StoreError(CadenceError):
     """The store file cannot be read or written; it is left untouched."""
+
+
+# What converting a hand-edited document can raise: caught where a file is read, and reported
+# as a StoreError naming the file (never a traceback).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)

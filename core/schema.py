@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from core import series
-from core.errors import StoreError
+from core.errors import MALFORMED, StoreError
+from core.model import split_id
 
 CURRENT = 2
 META = "_meta"
@@ -39,10 +40,10 @@ def _v1_to_v2(data: dict[str, Any]) -> None:
     values = sorted(data.pop("measurements", {}).values(), key=lambda d: d["period"])
     found = data.setdefault(series.TABLE, {})
     for doc in values:
-        kpi = doc["kpi"]
-        if not (kpi.startswith("k") and kpi[1:].isdigit()):
-            raise ValueError(f"measurement of {kpi!r}, which is not a KPI id")
-        found.setdefault(kpi[1:], {})[doc["period"]] = series.entry(
+        table, key = split_id(doc["kpi"]) or ("", 0)
+        if table != "kpis":
+            raise ValueError(f"measurement of {doc['kpi']!r}, which is not a KPI id")
+        found.setdefault(str(key), {})[doc["period"]] = series.entry(
             doc["value"], doc.get("note") or "", doc.get("meeting"))
     meta(data).get("next_ids", {}).pop("measurements", None)
 
@@ -58,7 +59,7 @@ def upgrade(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for step in range(found, CURRENT):
         try:
             MIGRATIONS[step](data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except MALFORMED as exc:
             raise StoreError(f"{path}: cannot be upgraded from schema {step} ({exc!r}); the "
                              "file was left as it is") from None
         meta(data)["schema_version"] = step + 1

@@ -77,8 +77,7 @@ class Service(ManageMixin):
     def start_meeting(self, title: str | None = None, attendees: tuple[str, ...] = (),
                       facilitator: str = "") -> Meeting:
         self.plan_meeting(title, attendees, facilitator)
-        self.start_planned()
-        return self.current_meeting()
+        return self.start_planned()
 
     def plan_meeting(self, title: str | None = None, attendees: tuple[str, ...] = (),
                      facilitator: str = "") -> Meeting:
@@ -91,16 +90,17 @@ class Service(ManageMixin):
                                 facilitator=facilitator)
         return self._planned
 
-    def start_planned(self) -> None:
-        """Write the planned meeting's start, if there is one; it stays planned if the store
-        cannot be written now (the error says why)."""
+    def start_planned(self) -> Meeting | None:
+        """Write the planned meeting's start, if there is one, and return it; it stays planned
+        if the store cannot be written now (the error says why)."""
         planned = self._planned
         if planned is None:
-            return
+            return None
         with self.store.transaction("meeting.start", f"started {planned.title}") as tx:
             key = tx.insert("meetings", planned.to_doc())
             self.meeting = tx.meeting = make_id("meetings", key)
         self._planned = None
+        return planned.evolve(id=self.meeting)
 
     def current_meeting(self) -> Meeting | None:
         """The running meeting, written or still planned."""
@@ -126,10 +126,10 @@ class Service(ManageMixin):
 
     def record_action(self, kind: str, text: str, owner: str, due: date | None = None,
                       link: str | None = None) -> Action:
-        self.start_planned()                 # before the action takes the meeting's id
-        action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
-                        meeting=self.meeting, created=self.today(), due=due, link=link)
-        with self._tx(kind, f"{kind}: {action.text} ({action.owner})") as tx:
+        with self._tx(kind) as tx:                # tx.meeting: a planned one is written first
+            action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
+                            meeting=tx.meeting, created=self.today(), due=due, link=link)
+            tx.summary = f"{kind}: {action.text} ({action.owner})"
             if link is not None:
                 self._check_link(tx, link)
             key = tx.insert("actions", action.to_doc())
@@ -166,13 +166,12 @@ class Service(ManageMixin):
             value = view.current
         elif value is None:
             raise CadenceError("value: a check-in needs the key result's current value")
-        self.start_planned()                 # before the check-in takes the meeting's id
-        checkin = CheckIn(id="", kr=kr.id, day=self.today(), confidence=confidence,
-                          value=value, previous=view.current, note=note.strip(),
-                          meeting=self.meeting)
         updated = kr.evolve(confidence=confidence,
                             current=kr.current if kr.kpi is not None else value)
         with self._tx("checkin", f"check-in {kr.title}: {view.current:g} -> {value:g}") as tx:
+            checkin = CheckIn(id="", kr=kr.id, day=self.today(), confidence=confidence,
+                              value=value, previous=view.current, note=note.strip(),
+                              meeting=tx.meeting)
             tx.put("key_results", kr.key, updated.to_doc())
             key = tx.insert("checkins", checkin.to_doc())
         return checkin.evolve(id=make_id("checkins", key))

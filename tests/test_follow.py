@@ -9,7 +9,7 @@ import pytest
 from core import presence
 from core.imports import import_measurements
 from core.store import Store
-from tests.app_helpers import TODAY, load, make_app, screen_text, write_demo
+from tests.app_helpers import TODAY, load, make_app, notified, screen_text, write_demo
 from tests.conftest import run_cli
 from tui.keys import KEYS
 
@@ -221,3 +221,5 @@ async def test_a_store_restored_from_before_the_meeting_keeps_the_app_running(de
         assert app.is_running and "this meeting is not in the store" in screen_text(app)
         await pilot.press("2", "1")
         assert "1/5 KPI health" in screen_text(app)
+        await pilot.press("5", "a", "g")                   # the meeting's own forms say why
+        assert app.screen.id == "meeting" and "not in the store" in notified(app)

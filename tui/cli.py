@@ -19,7 +19,6 @@ from core.store import Store
 # against bare Python (benchmarks/), and CSV, Markdown and demo code are none of theirs.
 
 
-
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exit status 1, like every user error."""
 

@@ -1,12 +1,12 @@
 """The meeting: five stages behind one header and one footer. Every key of the contract is a
 binding here (so a modal form switches them all off), shown only on the stages where it works."""
 
+from importlib import import_module
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input
-
-from importlib import import_module
 
 from core import okr, presence
 from core.errors import CadenceError
@@ -322,9 +322,16 @@ class MeetingScreen(Screen):
         if action := self._selected(Action, "a carried-over action"):
             self._open(forms().verdict_form(self.service, action), f"Settled: {action.text}")
 
+    def _meeting(self):
+        meeting = self.service.current_meeting()
+        if meeting is None:
+            self.notify("This meeting is not in the store (was the file replaced?).",
+                        severity="warning", markup=False)
+        return meeting
+
     def action_attendees(self) -> None:
-        meeting = self.service.board().by_id[self.service.meeting]
-        self._open(forms().attendees_form(self.service, meeting), "Attendees updated.")
+        if meeting := self._meeting():
+            self._open(forms().attendees_form(self.service, meeting), "Attendees updated.")
 
     def action_undo(self) -> None:
         self._change(self.service.undo, lambda event: f"Undone: {event.summary}")
@@ -397,8 +404,8 @@ class MeetingScreen(Screen):
         self.reload(force=True)
 
     def action_rate(self) -> None:
-        meeting = self.service.board().by_id[self.service.meeting]
-        self._open(forms().rating_form(self.service, meeting), "Ratings saved.")
+        if meeting := self._meeting():
+            self._open(forms().rating_form(self.service, meeting), "Ratings saved.")
 
     def _minutes_changed(self) -> bool:
         return self._exported_at != len(self.service.store.events())

@@ -19,6 +19,9 @@ class ReviewTable(DataTable):
                 Binding("k", "cursor_up", "Up", show=False)]
 
     def __init__(self, columns: Sequence[str], widths: dict[int, int] | None = None, **kwargs):
+        self._rendered_theme: str | None = None   # the theme the cached cells were drawn in
+        self._rendered_size = None                # the last visible size
+        self._fills = 0                           # a newer fill drops an older one's rest
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._columns = columns
         self._widths = widths or {}
@@ -29,7 +32,7 @@ class ReviewTable(DataTable):
         is one: each stage switch re-rendered a screenful of cells (~25 ms at 500 KPIs). The
         cell and line caches are keyed by focus state already, so they stay unless the theme
         changed; the cursor and header styles are looked up again."""
-        if self.app.theme == getattr(self, "_rendered_theme", None):
+        if self.app.theme == self._rendered_theme:
             Widget.notify_style_update(self)
             self._styles_cache.clear()
             self._get_styles_to_render_cell.cache_clear()
@@ -41,7 +44,7 @@ class ReviewTable(DataTable):
     def _on_resize(self, event: events.Resize) -> None:
         """Hidden (size 0) and shown again at the size it had, it keeps its rendered cells
         (DataTable counts every resize as a change of layout)."""
-        if event.size.area and event.size != getattr(self, "_rendered_size", None):
+        if event.size.area and event.size != self._rendered_size:
             self._rendered_size = event.size
             self._update_count += 1              # what DataTable's own handler does
         event.prevent_default()                  # Textual would call that handler too
@@ -88,7 +91,7 @@ class ReviewTable(DataTable):
         every = dict([*groups, *rows])
         keys = list(order or every)
         self.clear()
-        self._fills = getattr(self, "_fills", 0) + 1      # a newer fill drops an older rest
+        self._fills += 1
         now = max(self.app.size.height, keys.index(keep) + 1 if keep in keys else 0)
         self._add(keys[:now], every)
         if keep in keys:

@@ -64,9 +64,9 @@ def _write_kpi(tx: Transaction, spec: dict, today: date) -> Kpi:
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
         period = previous_period(period, kpi.cadence)
-    history = []
+    history = {}
     for value in reversed(spec["history"]):
-        history.append(series.Measurement(kpi.id, period, float(value)))
+        history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
     series.put(tx, kpi, history, today)
     return kpi

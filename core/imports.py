@@ -5,12 +5,15 @@ Each import runs in one store transaction; the first bad row raises, so nothing 
 
 from dataclasses import dataclass, field
 from datetime import date
+from math import isfinite
 from pathlib import Path
 
-from core import csvrows, okr, series
+from core import bulk, csvrows, okr, series
+from core.errors import ValidationError
+from core.inputs import parse_number
+from core.manage import add_objective
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
 from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
-from core.manage import add_objective
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
@@ -44,11 +47,13 @@ def _kpi_lookup(tx: Transaction) -> tuple[dict[str, Kpi], dict[str, Kpi]]:
     return {k.name.casefold(): k for k in kpis}, {k.id: k for k in kpis}
 
 
-def _resolve_kpi(row: csvrows.Row, column: str, by_name: dict, by_id: dict) -> Kpi:
-    ref = row.text(column)
+def _resolve_kpi(cell: str, by_name: dict, by_id: dict) -> Kpi:
+    ref = cell.strip()
+    if not ref:
+        raise ValidationError("kpi", "must not be empty")
     found = by_name.get(ref.casefold()) or by_id.get(ref.lower())
     if found is None:
-        raise row.error(column, f"no KPI named {ref!r} (nor with that id)")
+        raise ValidationError("kpi", f"no KPI named {ref!r} (nor with that id)")
     return found
 
 
@@ -100,39 +105,85 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
 
 def import_measurements(store: Store, path: str | Path, today: date,
                         meeting: str | None = None) -> Report:
-    rows = csvrows.read(path, MEASUREMENT_COLUMNS)
+    with bulk.collector_paused():   # the rows are freed inside: the collector never sees them
+        return _import_measurements(store, path, today, meeting)
+
+
+def _import_measurements(store: Store, path: str | Path, today: date,
+                         meeting: str | None) -> Report:
+    table = csvrows.read_table(path, MEASUREMENT_COLUMNS)
     report = Report()
     with store.transaction("import", f"imported measurements from {Path(path).name}",
                            meeting) as tx:
-        by_name, by_id = _kpi_lookup(tx)
-        per_kpi: dict[str, dict[date, tuple[int, series.Measurement]]] = {}
-        for row in rows:
-            kpi = _resolve_kpi(row, "kpi", by_name, by_id)
-            start = _row_period(row, kpi)
-            mine = per_kpi.setdefault(kpi.id, {})
-            if start in mine:
-                raise row.error("date", f"{period_label(start, kpi.cadence)} of {kpi.name!r} "
-                                f"is already on row {mine[start][0]}")
-            if problem := series.not_started(kpi, start, today):
-                raise row.error("date", problem)
-            mine[start] = row.line, series.Measurement(kpi.id, start, row.number("value"),
-                                                       row.text("note", False), meeting)
-        for kpi_id, mine in per_kpi.items():
-            measurements = [m for _, m in mine.values()]
-            before = series.put(tx, by_id[kpi_id], measurements, today)
-            for m in measurements:
-                _count(report, before[m.period], m.entry)
+        by_kpi = _entries_by_kpi(table, _kpi_lookup(tx), today, meeting)
+        for kpi, entries in by_kpi.values():
+            replaced = series.put(tx, kpi, entries, today)
+            same = sum(entries[period] == entry for period, entry in replaced.items())
+            report.created += len(entries) - len(replaced)
+            report.updated += len(replaced) - same
+            report.unchanged += same
         store.meta()["demo"] = False
         tx.summary = f"{tx.summary}: {report.summary('measurements')}"
     return report
 
 
-def _row_period(row: csvrows.Row, kpi: Kpi) -> date:
-    raw = row.text("date")
+def _entries_by_kpi(table: csvrows.Table, kpis: tuple[dict, dict], today: date,
+                    meeting: str | None) -> dict[str, tuple[Kpi, dict[str, series.Entry]]]:
+    """Every row's entry, by KPI id and period. An import may hold 100k rows, so a row costs a
+    few dict look-ups: each KPI reference and each date is resolved once, on first sight."""
+    kpi_at, date_at, value_at = map(table.column, MEASUREMENT_COLUMNS)
+    note_at = table.column("note")
+    bare = note_at is None and meeting is None          # then an entry is only its value
+    targets: dict[str, tuple[Kpi, dict[str, str], dict[str, series.Entry]]] = {}
+    periods: dict[str, dict[str, str]] = {}     # per cadence: date cell -> period key
+    by_kpi: dict[str, tuple[Kpi, dict[str, series.Entry]]] = {}
+    for index, cells in enumerate(table.rows):
+        try:
+            target = targets.get(cells[kpi_at])
+            if target is None:
+                if csvrows.blank(cells):
+                    continue
+                kpi = _resolve_kpi(cells[kpi_at], *kpis)
+                target = targets[cells[kpi_at]] = (kpi, periods.setdefault(kpi.cadence, {}),
+                                                   by_kpi.setdefault(kpi.id, (kpi, {}))[1])
+            kpi, known, entries = target
+            day = cells[date_at]
+            period = known.get(day) or known.setdefault(day, _period(day, kpi, today))
+            if period in entries:
+                raise _repeated(table, index, kpi, period, lambda c: targets[c[kpi_at]][0] is kpi
+                                and known[c[date_at]] == period)
+            try:
+                value = float(cells[value_at])
+                if not isfinite(value):
+                    raise ValueError
+            except ValueError:          # thousands separators, or the reason it is no number
+                value = parse_number(cells[value_at], "value")
+            entries[period] = value if bare else series.entry(
+                value, cells[note_at].strip() if note_at is not None else "", meeting)
+        except ValidationError as exc:
+            raise table.error(index, exc.field, exc.message) from None
+    return by_kpi
+
+
+def _period(cell: str, kpi: Kpi, today: date) -> str:
+    """The start of the KPI's period that a date falls in, as a series key."""
+    raw = cell.strip()
+    if not raw:
+        raise ValidationError("date", "must not be empty")
     try:
-        return period_start(date.fromisoformat(raw), kpi.cadence)
+        start = period_start(date.fromisoformat(raw), kpi.cadence)
     except ValueError:
-        raise row.error("date", f"{raw!r} is not a date (YYYY-MM-DD)") from None
+        raise ValidationError("date", f"{raw!r} is not a date (YYYY-MM-DD)") from None
+    if problem := series.not_started(kpi, start, today):
+        raise ValidationError("date", problem)
+    return start.isoformat()
+
+
+def _repeated(table: csvrows.Table, index: int, kpi: Kpi, period: str, same) -> ValidationError:
+    """A second value for one period: the error names the row of the first (`same(cells)`)."""
+    first = table.lines[next(i for i in range(index) if same(table.rows[i]))]
+    label = period_label(date.fromisoformat(period), kpi.cadence)
+    return ValidationError("date", f"{label} of {kpi.name!r} is already on row {first}")
 
 
 # --- OKRs ------------------------------------------------------------------------------------
@@ -205,7 +256,8 @@ def _refuse_repeated_titles(group: list[csvrows.Row], specs: list) -> None:
 
 
 def _kr_from_row(row: csvrows.Row, kpis) -> tuple[dict, csvrows.Row]:
-    kpi = _resolve_kpi(row, "kpi", *kpis) if row.text("kpi", False) else None
+    with row.checked():
+        kpi = _resolve_kpi(row.text("kpi", False), *kpis) if row.text("kpi", False) else None
     current = row.number("current", False)
     if kpi is not None and current is not None:
         raise row.error("current", f"the key result takes its value from KPI {kpi.name!r}; "

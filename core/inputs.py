@@ -36,20 +36,25 @@ def parse_due(text: str, today: date, field: str = "due") -> date | None:
 
 
 def parse_number(text: str, field: str, required: bool = True) -> float | None:
+    try:
+        value = float(text)             # the common case first: an import parses 100k of them
+    except ValueError:
+        value = _written_number(text, field, required)
+    if value is not None and not math.isfinite(value):
+        raise ValidationError(field, f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def _written_number(text: str, field: str, required: bool) -> float | None:
+    """What float() refuses: nothing at all, or thousands separators."""
     raw = text.strip()
     if not raw:
         if required:
             raise ValidationError(field, "must not be empty")
         return None
     if _THOUSANDS.fullmatch(raw):      # 1,250,000 — but never 26,5 (a decimal comma)
-        raw = raw.replace(",", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValidationError(field, f"{raw!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValidationError(field, f"{raw!r} is not a finite number")
-    return value
+        return float(raw.replace(",", ""))
+    raise ValidationError(field, f"{raw!r} is not a number")
 
 
 def parse_whole(text: str, field: str) -> int | None:

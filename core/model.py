@@ -81,7 +81,7 @@ def _dump(value: Any) -> Any:
     if is_dataclass(value):
         return {f.name: _dump(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items()}
+        return dict(value)     # documents, ratings, verdicts: JSON already, and a series is big
     return value
 
 

@@ -120,20 +120,18 @@ def not_started(kpi: Kpi, period: date, today: date) -> str | None:
     return f"{period_label(period, kpi.cadence)} has not started yet" if period > today else None
 
 
-def put(tx, kpi: Kpi, measurements: list[Measurement], today: date) -> dict[date, Entry | None]:
-    """Record or replace values of one KPI in one change; replaced values stay in the event
-    log. Returns each period's previous entry (None where there was none)."""
-    if not measurements:
+def put(tx, kpi: Kpi, entries: dict[str, Entry], today: date) -> dict[str, Entry]:
+    """Record or replace values of one KPI (`{period start "YYYY-MM-DD": entry}`) in one
+    change; replaced values stay in the event log. Returns the entries it replaced."""
+    if not entries:
         return {}
-    for m in measurements:
-        if problem := not_started(kpi, m.period, today):
-            raise CadenceError(f"period: {problem}")
-    doc = dict(tx.get(TABLE, kpi.key) or {})
-    before = {m.period: doc.get(m.period.isoformat()) for m in measurements}
-    newest = max(doc, default="")
-    doc.update((m.period.isoformat(), m.entry) for m in measurements)
-    if any(m.period.isoformat() < newest for m in measurements):
-        doc = dict(sorted(doc.items()))      # kept in period order, for readable diffs
-    tx.put(TABLE, kpi.key, doc)
-    return before
-
+    newest = max(entries)
+    if newest > today.isoformat():
+        raise CadenceError(f"period: {not_started(kpi, date.fromisoformat(newest), today)}")
+    doc = tx.get(TABLE, kpi.key) or {}
+    replaced = {period: doc[period] for period in entries.keys() & doc.keys()}
+    merged = {**doc, **entries}
+    if list(merged) != sorted(merged):      # kept in period order, for readable diffs
+        merged = dict(sorted(merged.items()))
+    tx.put(TABLE, kpi.key, merged)
+    return replaced

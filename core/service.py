@@ -68,7 +68,7 @@ class Service(ManageMixin):
             kpi = Kpi.from_doc(key, doc)
             start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
             measurement = series.Measurement(kpi.id, start, value, note.strip(), self.meeting)
-            series.put(tx, kpi, [measurement], self.today())
+            series.put(tx, kpi, {start.isoformat(): measurement.entry}, self.today())
             tx.summary = (f"{kpi.name}: {value:g} for {period_label(start, kpi.cadence)}")
         return measurement
 

@@ -134,6 +134,12 @@ def test_reimporting_measurements_is_harmless_and_a_replaced_value_stays_in_hist
     ("MRR,2026-11-10,lots", "row 2: value: 'lots' is not a number"),
     ("MRR,2026-12-01,1", "row 2: date: 2026-12 has not started yet"),
     ("MRR,2026-11-10,", "row 2: value: must not be empty"),
+    ("MRR,2026-11-10,inf", "row 2: value: 'inf' is not a finite number"),
+    ("MRR,2026-11-10, nan ", "row 2: value: 'nan' is not a finite number"),
+    ("MRR,2026-11-10,\"26,5\"", "row 2: value: '26,5' is not a number"),
+    ("MRR,,1", "row 2: date: must not be empty"),
+    (",2026-11-10,1", "row 2: kpi: must not be empty"),
+    ("MRR,2026-11-10", "row 2: value: must not be empty"),
 ])
 def test_bad_measurement_rows(db, write_csv, row, message):
     import_kpis(Store(db), write_csv("kpis.csv", KPIS))
@@ -150,6 +156,38 @@ def test_two_values_for_one_period_in_a_file_are_refused(db, write_csv):
     path = write_csv("m.csv", "kpi,date,value\nMRR,2026-10-05,1\nMRR,2026-10-20,2\n")
     with pytest.raises(CadenceError, match="row 3: date: 2026-10 of 'MRR' is already on row 2"):
         import_measurements(Store(db), path, TODAY)
+
+
+def test_the_same_kpi_by_name_and_by_id_is_one_series(db, write_csv):
+    import_kpis(Store(db), write_csv("kpis.csv", KPIS))
+    path = write_csv("m.csv", "kpi,date,value\nMRR,2026-09-05,1\nMRR,2026-10-05,1\n"
+                     "k2,2026-10-20,2\n")
+    with pytest.raises(CadenceError, match="row 4: date: 2026-10 of 'MRR' is already on row 3"):
+        import_measurements(Store(db), path, TODAY)
+
+
+def test_blank_rows_are_skipped_and_row_numbers_count_file_lines(db, write_csv):
+    """Blank, spaces-only and commas-only rows are skipped; a quoted note over two lines
+    moves the rows after it down a line."""
+    import_kpis(Store(db), write_csv("kpis.csv", KPIS))
+    rows = ('kpi,date,value,note\nMRR,2026-10-05,"1,250,000","a note\nover two lines"\n\n'
+            '  ,  ,\n,,,\nCart abandonment,2026-11-10,21.5\n')
+    report = import_measurements(Store(db), write_csv("m.csv", rows), TODAY)
+    assert report.created == 2
+    mrr = next(h for h in load(db).kpis if h.kpi.name == "MRR")
+    assert [(m.value, m.note) for m in mrr.series.recent()] == [
+        (1_250_000.0, "a note\nover two lines")]
+    with pytest.raises(CadenceError, match="row 8: value: 'lots' is not a number"):
+        import_measurements(Store(db), write_csv("bad.csv", rows + "MRR,2026-09-01,lots\n"),
+                            TODAY)
+
+
+def test_values_imported_in_a_meeting_link_to_it(db, write_csv):
+    import_kpis(Store(db), write_csv("kpis.csv", KPIS))
+    import_measurements(Store(db), write_csv("m.csv", "kpi,date,value\nMRR,2026-10-05,3\n"),
+                        TODAY, meeting="m1")
+    assert Store(db).docs("series")[2] == {"2026-10-01": {"value": 3.0, "note": "",
+                                                          "meeting": "m1"}}
 
 
 OKRS = """objective,key_result,start,target,owner,cycle,unit,current,kpi,confidence

@@ -43,7 +43,8 @@ def run(quick: bool) -> list[figures.Result]:
                 results.append(figures.durable_action(store, size, repeat))
             if size == "M":
                 results.append(figures.status_json(store, size, day, repeat))
-                results.append(figures.import_rows(store, size, day, 20_000 if quick else 100_000))
+                rows = 20_000 if quick else 100_000
+                results.append(figures.import_rows(store, size, day, rows, repeat))
                 results.append(figures.minutes_of_a_big_meeting(store, size))
     return results
 

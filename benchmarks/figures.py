@@ -149,17 +149,19 @@ def status_json(store_path: Path, size: str, today: date, repeat: int) -> Result
                   "<= 1.5x", value <= 1.5 * floor)
 
 
-def import_rows(store_path: Path, size: str, today: date, rows: int) -> Result:
-    """Import `rows` measurement rows (daily KPIs, so every row is a new period)."""
+def import_rows(store_path: Path, size: str, today: date, rows: int, repeat: int) -> Result:
+    """Import `rows` measurement rows (daily KPIs, so every row is a new period) into a copy
+    of the store, `repeat` times; the floor parses the same file and writes the store that
+    the import wrote, alternated with it."""
     from core.imports import import_kpis, import_measurements
-    work = store_path.with_name(f"import-{size}.json")
-    shutil.copy(store_path, work)
-    kpis = work.with_suffix(".kpis.csv")
+    base = store_path.with_name(f"import-{size}.base.json")
+    shutil.copy(store_path, base)
     per_kpi = 1000
     count = max(1, rows // per_kpi)
+    kpis = base.with_suffix(".kpis.csv")
     kpis.write_text("name,owner,unit,direction,target,threshold,cadence\n" + "".join(
         f"Daily {k},Ann,%,higher,90,80,daily\n" for k in range(count)))
-    import_kpis(Store(work), kpis)
+    import_kpis(Store(base), kpis)
     lines = io.StringIO()
     writer = csv.writer(lines)
     writer.writerow(["kpi", "date", "value"])
@@ -167,18 +169,27 @@ def import_rows(store_path: Path, size: str, today: date, rows: int) -> Result:
     for k in range(count):
         for d in range(per_kpi):
             writer.writerow([f"Daily {k}", date.fromordinal(start.toordinal() + d), 50 + d % 7])
-    file = work.with_suffix(".csv")
+    file = base.with_suffix(".csv")
     file.write_text(lines.getvalue())
-    started = time.perf_counter()
-    import_measurements(Store(work), file, today)
-    value = time.perf_counter() - started
-    data = orjson.loads(work.read_bytes())
-    started = time.perf_counter()
-    list(csv.reader(file.open()))
-    atomic_write(work.with_suffix(".floor"), orjson.dumps(data))
-    floor = time.perf_counter() - started
+    work = store_path.with_name(f"import-{size}.json")
+
+    def cadence() -> float:
+        shutil.copy(base, work)
+        started = time.perf_counter()
+        import_measurements(Store(work), file, today)
+        return time.perf_counter() - started
+
+    def floor() -> float:
+        data = orjson.loads(work.read_bytes())
+        started = time.perf_counter()
+        list(csv.reader(file.open()))
+        atomic_write(work.with_suffix(".floor"), orjson.dumps(data))
+        return time.perf_counter() - started
+
+    values, floors = zip(*((cadence(), floor()) for _ in range(repeat)))
+    value, floor_ = statistics.median(values), statistics.median(floors)
     return Result(f"import of {count * per_kpi // 1000}k measurement rows", size, value * 1000,
-                  "ms", floor * 1000, "<= 2x", value <= 2 * floor)
+                  "ms", floor_ * 1000, "<= 2x", value <= 2 * floor_)
 
 
 def minutes_of_a_big_meeting(store_path: Path, size: str, actions: int = 200) -> Result:

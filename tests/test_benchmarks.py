@@ -12,7 +12,7 @@ def test_every_figure_runs_on_the_small_store(tmp_path):
                figures.read_model(store, "S", TODAY, repeat=1),
                figures.durable_action(store, "S", repeat=1),
                figures.status_json(store, "S", TODAY, repeat=1),
-               figures.import_rows(store, "S", TODAY, rows=2000),
+               figures.import_rows(store, "S", TODAY, rows=2000, repeat=2),
                figures.minutes_of_a_big_meeting(store, "S", actions=20)]
     assert [r.figure for r in results][:2] == ["launch to first screen",
                                                "key to frame: stage switch p50"]

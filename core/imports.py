@@ -150,8 +150,8 @@ def _entries_by_kpi(table: csvrows.Table, kpis: tuple[dict, dict], today: date,
             day = cells[date_at]
             period = known.get(day) or known.setdefault(day, _period(day, kpi, today))
             if period in entries:
-                raise _repeated(table, index, kpi, period, lambda c: targets[c[kpi_at]][0] is kpi
-                                and known[c[date_at]] == period)
+                raise _repeated(table, index, kpi, period, lambda c: c[kpi_at] in targets
+                                and targets[c[kpi_at]][0] is kpi and known[c[date_at]] == period)
             try:
                 value = float(cells[value_at])
                 if not isfinite(value):

@@ -160,9 +160,9 @@ def test_two_values_for_one_period_in_a_file_are_refused(db, write_csv):
 
 def test_the_same_kpi_by_name_and_by_id_is_one_series(db, write_csv):
     import_kpis(Store(db), write_csv("kpis.csv", KPIS))
-    path = write_csv("m.csv", "kpi,date,value\nMRR,2026-09-05,1\nMRR,2026-10-05,1\n"
+    path = write_csv("m.csv", "kpi,date,value\nMRR,2026-09-05,1\n,,\nMRR,2026-10-05,1\n"
                      "k2,2026-10-20,2\n")
-    with pytest.raises(CadenceError, match="row 4: date: 2026-10 of 'MRR' is already on row 3"):
+    with pytest.raises(CadenceError, match="row 5: date: 2026-10 of 'MRR' is already on row 4"):
         import_measurements(Store(db), path, TODAY)
 
 

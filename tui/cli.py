@@ -195,7 +195,7 @@ def build_parser() -> Parser:
                               "(heartbeat older than 30 s)")
     parser = Parser(prog="cadence", parents=[common, meeting],
                     description="Run your operating review from the terminal.")
-    parser.set_defaults(run=cmd_meet)
+    parser.set_defaults(run=cmd_meet, read_only=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     meet = commands.add_parser("meet", parents=[common, meeting],
                                help="open the meeting app (default)")
@@ -216,7 +216,7 @@ def build_parser() -> Parser:
     status_ = commands.add_parser("status", parents=[common],
                                   help="print KPI health, flags and OKR progress")
     status_.add_argument("--format", choices=("text", "json"), default="text")
-    status_.set_defaults(run=cmd_status)
+    status_.set_defaults(run=cmd_status, read_only=True)
     import_ = commands.add_parser("import", parents=[common], help="import KPIs, measurements "
                                   "or OKRs from CSV (all or nothing)")
     import_.add_argument("kind", choices=tuple(NOUNS))
@@ -229,18 +229,22 @@ def build_parser() -> Parser:
     which.add_argument("--last", action="store_true", help="the most recent meeting (default)")
     minutes_.add_argument("--format", choices=("md", "json"), default="md")
     minutes_.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
-    minutes_.set_defaults(run=cmd_minutes)
+    minutes_.set_defaults(run=cmd_minutes, read_only=True)
     meetings = commands.add_parser("meetings", parents=[common],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")
-    meetings.set_defaults(run=cmd_meetings)
+    meetings.set_defaults(run=cmd_meetings, read_only=True)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, console: bool = False) -> int:
+    """Run one command; `console` when this process is the `cadence` command itself."""
     try:
         args = build_parser().parse_args(argv)
-        return args.run(args)
+        code = args.run(args)
+        if console and args.read_only:
+            leave(code)
+        return code
     except CadenceError as exc:
         print(f"cadence: error: {exc}", file=sys.stderr)
         return 1
@@ -256,5 +260,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def leave(code: int) -> None:
+    """Exit at once, without tearing the interpreter down: freeing the parsed store object by
+    object costs `status` a tenth of its time at 500 KPIs. Only after a command that wrote
+    nothing to the store (a file it wrote is already fsync'd), once its output is flushed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run() -> None:
-    sys.exit(main())
+    sys.exit(main(console=True))

@@ -192,5 +192,16 @@ def test_a_malformed_series_names_the_file_table_and_key(db):
         board.load(Store(db), date(2026, 11, 22))
 
 
+@pytest.mark.parametrize("key", ["2026-11-2", "2026-11-020", "2026-1-102", "2026-11-0-",
+                                 "2026/11/02", "２０２６-11-02", "2026-13-02", "week 45", ""])
+def test_a_series_key_that_is_no_period_names_the_key(db, key):
+    data = {**V1_STORE, "_meta": {"1": {"schema_version": 2, "next_ids": {}}},
+            "series": {"2": {"2026-10-26": 1.0, key: 2.0, "2026-11-09": 3.0}}}
+    del data["measurements"]
+    db.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreError, match=r"series document 2 is malformed \(ValueError: .*"):
+        board.load(Store(db), date(2026, 11, 22))
+
+
 def test_every_migration_step_is_registered():
     assert sorted(schema.MIGRATIONS) == list(range(schema.CURRENT))

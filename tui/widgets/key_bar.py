@@ -9,6 +9,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 
+KEY_STYLE = "bold $footer-key-foreground"     # key and label are data: no markup parsed
+
+
 class KeyBar(Static):
     DEFAULT_CSS = """
     KeyBar {
@@ -17,14 +20,18 @@ class KeyBar(Static):
     }
     """
 
+    _shown: tuple[tuple[str, str], ...] | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.show_keys)
         self.show_keys()
 
     def show_keys(self, *_) -> None:
-        parts = [Content.from_markup("[bold $footer-key-foreground]$key[/] $label ",
-                                     key=self.app.get_key_display(active.binding),
-                                     label=active.binding.description)
-                 for active in self.screen.active_bindings.values()
-                 if active.binding.show and active.enabled]
-        self.update(Content(" ").join(parts))
+        """Called on every focus change and stage switch; rebuilt only when the keys differ."""
+        shown = tuple((self.app.get_key_display(active.binding), active.binding.description)
+                      for active in self.screen.active_bindings.values()
+                      if active.binding.show and active.enabled)
+        if shown != self._shown:
+            self._shown = shown
+            self.update(Content(" ").join(Content.assemble((key, KEY_STYLE), f" {label} ")
+                                          for key, label in shown))

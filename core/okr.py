@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.model import CheckIn, KeyResult, Objective
-from core.stats import mean
 from core.periods import parse_cycle
+from core.stats import mean
 
 BEHIND_MARGIN = 0.15
 MIN_KRS, MAX_KRS = 2, 5

@@ -67,7 +67,7 @@ class Service(ManageMixin):
             key, doc = self._doc(tx, kpi_id, "kpis")
             kpi = Kpi.from_doc(key, doc)
             start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
-            measurement = series.Measurement(kpi.id, start, value, note.strip(), self.meeting)
+            measurement = series.Measurement(kpi.id, start, value, note.strip(), tx.meeting)
             series.put(tx, kpi, {start.isoformat(): measurement.entry}, self.today())
             tx.summary = (f"{kpi.name}: {value:g} for {period_label(start, kpi.cadence)}")
         return measurement

@@ -50,7 +50,9 @@ class Store:
             self._db = open_tinydb(self.storage)
         self._db.table(name, cache_size=0).apply(docs)
         index = self._index.get(name)
-        for key, doc in docs.items() if index is not None else ():
+        if index is None:                     # not indexed yet: built from the file when read
+            return
+        for key, doc in docs.items():
             if doc is None:
                 index.pop(key, None)
             else:

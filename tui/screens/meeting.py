@@ -212,9 +212,10 @@ class MeetingScreen(Screen):
 
     def _set_filter(self, value: str) -> None:
         self.filter = value
-        for box in self.query("#filter").results(Input) if not value else ():
-            box.value = ""
-            box.remove_class("visible")
+        if not value:
+            for box in self.query("#filter").results(Input):   # none until the first /
+                box.value = ""
+                box.remove_class("visible")
         self.reload()
 
     def on_input_changed(self, event: Input.Changed) -> None:

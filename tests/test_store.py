@@ -203,5 +203,16 @@ def test_a_series_key_that_is_no_period_names_the_key(db, key):
         board.load(Store(db), date(2026, 11, 22))
 
 
+@pytest.mark.parametrize("key", ["2026-02-30", "2026-11-31", "2026-00-05", "2025-02-29"])
+def test_a_series_key_that_is_no_calendar_day_is_refused_wherever_it_sits(db, key):
+    data = {**V1_STORE, "_meta": {"1": {"schema_version": 2, "next_ids": {}}},
+            "series": {"2": {"2020-01-06": 1.0, key: 2.0, "2026-11-09": 3.0}}}
+    del data["measurements"]
+    db.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreError, match=rf"series document 2 is malformed \(ValueError: "
+                                         rf"'{key}' is not a day of the calendar\)"):
+        board.load(Store(db), date(2026, 11, 22))
+
+
 def test_every_migration_step_is_registered():
     assert sorted(schema.MIGRATIONS) == list(range(schema.CURRENT))

@@ -3,9 +3,10 @@ per version of the store. Screens and commands never compute a band, flag or sco
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+
+import msgspec
 
 from core import health, okr, series
 from core.errors import MALFORMED, StoreError
@@ -14,8 +15,7 @@ from core.periods import latest_finished, parse_cycle
 from core.store import Store
 
 
-@dataclass(frozen=True)
-class Board:
+class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
     today: date
     kpis: tuple[health.Health, ...]
     objectives: tuple[okr.ObjectiveView, ...]

@@ -4,15 +4,15 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from core.errors import CadenceError, ValidationError
 from core.inputs import parse_number, parse_whole
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     source: str
     line: int
     values: dict[str, str]
@@ -64,8 +64,7 @@ class Row:
             raise self.error(exc.field, exc.message + where) from None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     """A file's records as cells (at least one per header name), blank ones included, with
     their file lines: an import of 100k rows reads its columns by position instead of
     building a Row per line."""

@@ -3,8 +3,9 @@
 Flags look at a KPI's recent values only (at most RECENT of them), oldest first.
 """
 
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 from core import fmt
 from core.model import Kpi
@@ -21,14 +22,12 @@ BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8
 RECENT = BASELINE_MAX + RUN_LENGTH   # the most values any flag looks at
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(msgspec.Struct, frozen=True):
     name: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(msgspec.Struct, frozen=True):
     """Natural process limits of an XmR chart."""
 
     mean: float
@@ -36,8 +35,7 @@ class Limits:
     upper: float
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
+class Health(msgspec.Struct, frozen=True):
     kpi: Kpi
     series: Series
     latest: float | None

@@ -3,10 +3,11 @@
 Each import runs in one store transaction; the first bad row raises, so nothing is written.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 from math import isfinite
 from pathlib import Path
+
+import msgspec
 
 from core import bulk, csvrows, okr, series
 from core.errors import ValidationError
@@ -21,12 +22,11 @@ MEASUREMENT_COLUMNS = ("kpi", "date", "value")
 OKR_COLUMNS = ("objective", "key_result", "start", "target")
 
 
-@dataclass
-class Report:
+class Report(msgspec.Struct):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
 
     def summary(self, noun: str) -> str:
         return (f"{noun}: {self.created} created, {self.updated} updated, "

@@ -6,7 +6,8 @@ waiting; the app ticks it and shows it, the store keeps what it measured.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+import msgspec
 
 from core.model import DEFAULT_STAGES, Stage
 
@@ -26,9 +27,8 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-@dataclass
-class MeetingClock:
-    stages: list[Stage] = field(default_factory=lambda: list(DEFAULT_STAGES))
+class MeetingClock(msgspec.Struct):
+    stages: list[Stage] = msgspec.field(default_factory=lambda: list(DEFAULT_STAGES))
     now: Callable[[], float] = time.monotonic
     current: int = 0
     paused: bool = False

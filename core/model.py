@@ -2,15 +2,19 @@
 
 Each value knows its store table and id prefix; `to_doc` / `from_doc` convert to and from the
 JSON documents kept in TinyDB (dates as ISO strings, tuples as lists, the id as the doc key).
+
+Value types throughout Cadence are frozen msgspec Structs rather than dataclasses: msgspec
+builds a class's methods in C, where a dataclass compiles them anew in every process (two
+dozen classes cost `cadence status` and the app's launch ~15 ms each time), and it converts a
+document to a value (dates, floats, nested values, type checks) in one C call.
 """
 
 import math
-import types
-import typing
-from dataclasses import dataclass, field, fields, is_dataclass, replace
-from functools import cache
 from datetime import date
 from typing import Any, ClassVar
+
+import msgspec
+from msgspec.structs import replace
 
 from core.errors import ValidationError
 from core.periods import CADENCES
@@ -53,17 +57,20 @@ def require_choice(value: str, choices: tuple[str, ...], name: str, entity: str)
         raise ValidationError(name, f"{value!r} is not one of {', '.join(choices)}", entity)
 
 
-class Record:
-    """Mixin: the table a value lives in and its conversion to and from a document."""
+class Record(msgspec.Struct, frozen=True):
+    """A value kept in a store table: its table, and its conversion to and from a document."""
 
     TABLE: ClassVar[str]
 
     def to_doc(self) -> dict[str, Any]:
-        return {f.name: _dump(getattr(self, f.name)) for f in fields(self) if f.name != "id"}
+        return {name: _dump(getattr(self, name))
+                for name in self.__struct_fields__ if name != "id"}
 
     @classmethod
     def from_doc(cls, key: int, doc: dict[str, Any]):
-        return _load(cls, doc, id=make_id(cls.TABLE, key))
+        """The value a document holds (dates parsed, types checked, keys that are no field
+        ignored); a mistyped field raises msgspec.ValidationError, a ValueError."""
+        return msgspec.convert({**doc, "id": make_id(cls.TABLE, key)}, cls)
 
     @property
     def key(self) -> int:
@@ -78,60 +85,14 @@ def _dump(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple):
         return [_dump(v) for v in value]
-    if is_dataclass(value):
-        return {f.name: _dump(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, msgspec.Struct):
+        return {name: _dump(getattr(value, name)) for name in value.__struct_fields__}
     if isinstance(value, dict):
         return dict(value)     # documents, ratings, verdicts: JSON already, and a series is big
     return value
 
 
-@cache
-def _plan(cls) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
-    """A class's field names, and the converters of the fields whose JSON value is not yet
-    of the field's type (dates, floats, nested values), built once per class: a store holds
-    thousands of documents, and most of their fields need no conversion."""
-    hints = typing.get_type_hints(cls)
-    converters = ((f.name, _converter(hints[f.name])) for f in fields(cls))
-    return (frozenset(f.name for f in fields(cls)),
-            tuple((name, convert) for name, convert in converters if convert is not _identity))
-
-
-def _identity(raw: Any) -> Any:
-    return raw
-
-
-def _converter(hint: Any):
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
-        return _identity if inner is _identity else lambda raw: None if raw is None else inner(raw)
-    if hint is date:
-        return date.fromisoformat
-    if hint is float:
-        return float
-    if origin is tuple:
-        item = _converter(typing.get_args(hint)[0])
-        return lambda raw: tuple(map(item, raw))
-    if is_dataclass(hint):
-        return lambda raw: _load(hint, raw)
-    return _identity
-
-
-def _load(cls, doc: dict[str, Any], **extra: Any):
-    """The value a document holds; keys that are no field of the class are ignored."""
-    names, converters = _plan(cls)
-    if doc.keys() <= names:
-        values = {**doc, **extra}
-    else:
-        values = {k: v for k, v in doc.items() if k in names} | extra
-    for name, convert in converters:
-        if name in values:
-            values[name] = convert(values[name])
-    return cls(**values)
-
-
-@dataclass(frozen=True, slots=True)
-class Kpi(Record):
+class Kpi(Record, frozen=True):
     TABLE: ClassVar[str] = "kpis"
     id: str
     name: str
@@ -167,8 +128,7 @@ class Kpi(Record):
                                   f"{self.target:g} when lower is better", who)
 
 
-@dataclass(frozen=True, slots=True)
-class Objective(Record):
+class Objective(Record, frozen=True):
     TABLE: ClassVar[str] = "objectives"
     id: str
     title: str
@@ -187,8 +147,7 @@ class Objective(Record):
         require_choice(self.status, OBJECTIVE_STATUSES, "status", who)
 
 
-@dataclass(frozen=True, slots=True)
-class KeyResult(Record):
+class KeyResult(Record, frozen=True):
     TABLE: ClassVar[str] = "key_results"
     id: str
     objective: str
@@ -214,8 +173,7 @@ class KeyResult(Record):
                                   "would measure no change", who)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckIn(Record):
+class CheckIn(Record, frozen=True):
     TABLE: ClassVar[str] = "checkins"
     id: str
     kr: str
@@ -233,8 +191,7 @@ class CheckIn(Record):
         require_choice(self.confidence, CONFIDENCES, "confidence", who)
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(msgspec.Struct, frozen=True):
     name: str
     timebox_min: int
     spent_s: float = 0.0
@@ -245,8 +202,7 @@ DEFAULT_STAGES = (Stage("KPI health", 10), Stage("Flagged", 15), Stage("OKR chec
                   Stage("Decisions", 10), Stage("Wrap-up", 5))
 
 
-@dataclass(frozen=True, slots=True)
-class Meeting(Record):
+class Meeting(Record, frozen=True):
     TABLE: ClassVar[str] = "meetings"
     id: str
     title: str
@@ -256,9 +212,9 @@ class Meeting(Record):
     facilitator: str = ""
     attendees: tuple[str, ...] = ()
     stages: tuple[Stage, ...] = DEFAULT_STAGES
-    ratings: dict[str, int] = field(default_factory=dict)
+    ratings: dict[str, int] = msgspec.field(default_factory=dict)
     # Carried-over actions reviewed in this meeting: action id -> open / done / dropped.
-    verdicts: dict[str, str] = field(default_factory=dict)
+    verdicts: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self):
         require_text(self.title, "title", "meeting")
@@ -267,8 +223,7 @@ class Meeting(Record):
                 raise ValidationError("rating", f"{rating!r} from {person} is not 1-10", "meeting")
 
 
-@dataclass(frozen=True, slots=True)
-class Action(Record):
+class Action(Record, frozen=True):
     """A decision, an action, or an intervention (an action on a flagged KPI)."""
 
     TABLE: ClassVar[str] = "actions"
@@ -290,8 +245,7 @@ class Action(Record):
         require_choice(self.status, ACTION_STATUSES, "status", who)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(msgspec.Struct, frozen=True):
     """One document's state before and after; None means absent. For an update, only the
     fields that changed (events written before schema 2 hold whole documents)."""
 
@@ -301,8 +255,7 @@ class Change:
     after: dict | None
 
 
-@dataclass(frozen=True, slots=True)
-class Event(Record):
+class Event(Record, frozen=True):
     TABLE: ClassVar[str] = "events"
     id: str
     at: str

@@ -1,7 +1,8 @@
 """OKR rules: key-result progress, objective score, pace, warnings and ranking."""
 
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 from core.model import CheckIn, KeyResult, Objective
 from core.periods import parse_cycle
@@ -30,8 +31,7 @@ def is_behind(progress_: float, elapsed: float) -> bool:
     return progress_ < elapsed - BEHIND_MARGIN
 
 
-@dataclass(frozen=True, slots=True)
-class KrView:
+class KrView(msgspec.Struct, frozen=True):
     kr: KeyResult
     current: float
     progress: float
@@ -40,8 +40,7 @@ class KrView:
     checkins: tuple[CheckIn, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectiveView:
+class ObjectiveView(msgspec.Struct, frozen=True):
     objective: Objective
     krs: tuple[KrView, ...]
     score: float | None

@@ -6,8 +6,9 @@ A period is identified by its first day: a date is normalised to the start of th
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+import msgspec
 
 from core.errors import ValidationError
 
@@ -91,8 +92,7 @@ def unit(cadence: str, count: int = 1) -> str:
     return word if count == 1 else f"{count} {word}s"
 
 
-@dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(msgspec.Struct, frozen=True):
     """An OKR time box, first to last day inclusive."""
 
     label: str

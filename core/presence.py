@@ -5,12 +5,12 @@ Written atomically (rename) but not fsync'd: it is a view of the moment, rebuilt
 A heartbeat older than STALE_AFTER_S means the facilitator is gone (a dropped SSH session).
 """
 
-import json
 import os
 import socket
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from core.errors import CadenceError
 from core.model import Stage
@@ -19,8 +19,7 @@ from core.storage import atomic_write
 STALE_AFTER_S = 30.0
 
 
-@dataclass(frozen=True)
-class Presence:
+class Presence(msgspec.Struct, frozen=True):
     meeting: str
     title: str
     facilitator: str
@@ -32,9 +31,9 @@ class Presence:
     current: int = 0
     paused: bool = False
     meeting_s: float = 0.0
-    heartbeat: float = field(default_factory=time.time)
-    pid: int = field(default_factory=os.getpid)
-    host: str = field(default_factory=socket.gethostname)
+    heartbeat: float = msgspec.field(default_factory=time.time)
+    pid: int = msgspec.field(default_factory=os.getpid)
+    host: str = msgspec.field(default_factory=socket.gethostname)
 
     def age(self, now: float | None = None) -> float:
         return (time.time() if now is None else now) - self.heartbeat
@@ -52,18 +51,15 @@ def sidecar(store_path: Path) -> Path:
 
 
 def publish(store_path: Path, presence: Presence) -> None:
-    doc = asdict(presence)
-    atomic_write(sidecar(store_path), json.dumps(doc).encode(), durable=False)
+    atomic_write(sidecar(store_path), msgspec.json.encode(presence), durable=False)
 
 
 def read(store_path: Path) -> Presence | None:
     """The published presence, or None when there is none (or it is unreadable: a follower
     then simply waits for the next one)."""
     try:
-        doc = json.loads(sidecar(store_path).read_bytes())
-        doc["stages"] = tuple(Stage(**s) for s in doc.get("stages", ()))
-        return Presence(**doc)
-    except (OSError, ValueError, TypeError):
+        return msgspec.json.decode(sidecar(store_path).read_bytes(), type=Presence)
+    except (OSError, ValueError, TypeError):   # msgspec's errors are ValueErrors
         return None
 
 

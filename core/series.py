@@ -9,9 +9,10 @@ recent values a screen shows — the rest stay as parsed until a chart asks for 
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from core.errors import CadenceError
 from core.model import Kpi, require_number
@@ -25,8 +26,7 @@ _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Entry = float | dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(msgspec.Struct, frozen=True):
     """One value of a KPI for one period (identified by the period's first day)."""
 
     kpi: str

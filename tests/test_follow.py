@@ -1,9 +1,9 @@
 """Live meetings: a follower mirrors the facilitator, changes nothing, and both pick up what
 another process writes; one facilitator at a time, with take-over when one is gone."""
 
-import dataclasses
 import time
 
+import msgspec
 import pytest
 
 from core import presence
@@ -146,7 +146,7 @@ def test_take_over_refusals_are_one_line_errors(demo_db, tmp_path):
 async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
     from core.model import DEFAULT_STAGES, Stage
     stages = tuple(Stage(s.name, s.timebox_min, 120.0 * i) for i, s in enumerate(DEFAULT_STAGES))
-    stale = dataclasses.replace(live_presence(demo_db, age_s=60), stages=stages, current=2,
+    stale = msgspec.structs.replace(live_presence(demo_db, age_s=60), stages=stages, current=2,
                                 meeting_s=1200.0)
     app = make_app(demo_db, mode="take_over", live=stale)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -214,5 +214,19 @@ def test_a_series_key_that_is_no_calendar_day_is_refused_wherever_it_sits(db, ke
         board.load(Store(db), date(2026, 11, 22))
 
 
+@pytest.mark.parametrize("field, value, expected", [
+    ("owner", 5, r"Expected `str`, got `int` - at `\$.owner`"),
+    ("target", "ninety", r"Expected `float`, got `str` - at `\$.target`"),
+    ("north_star", "yes", r"Expected `bool`, got `str` - at `\$.north_star`")])
+def test_a_kpi_field_of_the_wrong_type_names_the_document_and_field(db, field, value, expected):
+    data = {**V1_STORE, "_meta": {"1": {"schema_version": 2, "next_ids": {}}}, "series": {}}
+    data["kpis"] = {"2": {**V1_STORE["kpis"]["2"], field: value}}
+    del data["measurements"]
+    db.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreError, match=r"cadence\.json: kpis document 2 is malformed "
+                                         rf"\(ValidationError: {expected}\)"):
+        board.load(Store(db), date(2026, 11, 22))
+
+
 def test_every_migration_step_is_registered():
     assert sorted(schema.MIGRATIONS) == list(range(schema.CURRENT))

@@ -1,16 +1,14 @@
 """Every key of the meeting app, once: the footer, the help screen and the command palette all
 read this table, so they can never disagree."""
 
-from dataclasses import dataclass
-
+import msgspec
 from textual.binding import Binding
 
 ALL = frozenset(range(1, 6))
 KPI_STAGES = frozenset({1, 2})
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(msgspec.Struct, frozen=True):
     key: str                      # Textual's key name(s), comma-separated
     action: str                   # an action of the meeting screen
     label: str                    # the short name in the footer and the palette

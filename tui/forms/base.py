@@ -2,8 +2,8 @@
 core accepts the values (the error shows inline and nothing is written), escape cancels."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+import msgspec
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,8 +15,7 @@ from core.errors import CadenceError
 from tui.forms.choice import Choice
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(msgspec.Struct, frozen=True):
     name: str
     label: str
     value: str = ""

@@ -1,8 +1,8 @@
 """What every stage view has: a number, a name, a list, and a way to refill it from the board."""
 
-from dataclasses import dataclass
 from typing import ClassVar
 
+import msgspec
 from textual.containers import Vertical
 
 from core.board import Board
@@ -10,8 +10,7 @@ from core.meeting import MeetingClock
 from tui.widgets.review_table import ReviewTable
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(msgspec.Struct, frozen=True):
     board: Board
     meeting: str
     filter: str

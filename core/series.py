@@ -53,17 +53,17 @@ def entry(value: float, note: str = "", meeting: str | None = None) -> Entry:
 class Series:
     """A KPI's values up to a day, oldest first, read lazily from its document."""
 
-    __slots__ = ("kpi", "_doc", "_periods")
+    __slots__ = ("kpi", "_doc", "_periods", "_bare")
 
     def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None,
                  checked: bool = True):
         """`checked=False` for a document from a file: it is checked first (ValueError)."""
         periods = sorted(doc)
-        if not checked:
-            check(doc, periods)
+        kinds = check(doc, periods) if not checked else set(map(type, doc.values()))
         if upto is not None:
             del periods[bisect_right(periods, upto.isoformat()):]
         self.kpi, self._doc, self._periods = kpi, doc, periods
+        self._bare = dict not in kinds     # only numbers: values() need not unwrap any entry
 
     @classmethod
     def of(cls, kpi: str, measurements: list[Measurement]) -> "Series":
@@ -75,6 +75,8 @@ class Series:
     def values(self, last: int | None = None) -> list[float]:
         """The values, or the newest `last` of them, oldest first."""
         entries = list(map(self._doc.__getitem__, self._periods[-last if last else 0:]))
+        if self._bare:
+            return entries
         return [e if type(e) is not dict else e["value"] for e in entries]
 
     def recent(self, last: int | None = None) -> list[Measurement]:
@@ -105,10 +107,10 @@ class Series:
                            entry.get("note") or "", entry.get("meeting"))
 
 
-def check(doc: dict[str, Any], periods: list[str]) -> None:
-    """Raise ValueError unless every key is a YYYY-MM-DD date and every entry a value. It runs
-    on every open, over the 520k values of a large store, so it looks at all the keys at once
-    as one string, and at the values in a C loop."""
+def check(doc: dict[str, Any], periods: list[str]) -> set[type]:
+    """Raise ValueError unless every key is a YYYY-MM-DD date and every entry a value; return
+    the types of the entries. It runs on every open, over the 520k values of a large store, so
+    it looks at all the keys at once as one string, and at the values in a C loop."""
     keys, count = "".join(periods), len(periods)
     if count and not (keys.isascii() and len(keys) == 10 * count
                       and keys[4::10] == keys[7::10] == "-" * count     # then, digits only:
@@ -129,6 +131,7 @@ def check(doc: dict[str, Any], periods: list[str]) -> None:
         for period, entry in doc.items():
             if type(entry) is dict:
                 require_number(entry.get("value"), f"value of {period}", "measurement")
+    return kinds
 
 
 def not_started(kpi: Kpi, period: date, today: date) -> str | None:

@@ -67,7 +67,9 @@ class ReviewTable(DataTable):
 
     def on_mount(self) -> None:
         for index, label in enumerate(self._columns):
-            self.add_column(label, key=label or None, width=self._widths.get(index))
+            # Text, not str: a str label is parsed as Rich markup, and the first parse loads
+            # Rich's emoji table (3 ms of the launch).
+            self.add_column(Text(label), key=label or None, width=self._widths.get(index))
 
     @property
     def selected(self) -> str | None:

@@ -168,3 +168,15 @@ def test_module_entry_point_matches_the_script(db):
     result = subprocess.run([sys.executable, "-m", "tui", "--db", str(db), "status"],
                             capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert result.returncode == 0 and "cadence demo" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [60, 120])
+def test_help_lists_every_command_and_wraps_to_the_terminal_width(db, columns):
+    result = run_cli("--help", db=db, env={"COLUMNS": str(columns)})
+    assert result.returncode == 0
+    for command in ("meet", "demo", "follow", "serve", "status", "import", "minutes",
+                    "meetings"):
+        assert f"    {command} " in result.stdout
+    widths = [len(line) for line in result.stdout.splitlines()]
+    assert max(widths) <= columns - 2 and max(widths) > columns - 20
+    assert not db.exists()                        # help touches no store

@@ -19,8 +19,32 @@ from core.store import Store
 # against bare Python (benchmarks/), and CSV, Markdown and demo code are none of theirs.
 
 
+def terminal_columns() -> int:
+    """What shutil.get_terminal_size() says about the width, without importing shutil."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, told the width: it makes a formatter for every argument it adds, and
+    finding the width itself imports shutil (with bz2, lzma and zlib), ~2 ms of every command
+    and of the app's launch."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, width=terminal_columns() - 2)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and exit status 1, like every user error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=HelpFormatter, **kwargs)
 
     def error(self, message: str):
         raise CadenceError(f"{message} (see `{self.prog} --help`)")

@@ -46,6 +46,12 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def key_bar_text(app) -> str:
+    """The keys the bottom bar shows, as plain text."""
+    from tui.widgets.key_bar import KeyBar
+    return str(app.screen.query_one(KeyBar).render()).strip()
+
+
 def load(db: Path):
     return board.load(Store(db), TODAY)
 

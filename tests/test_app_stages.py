@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from core.store import Store
-from tests.app_helpers import (TODAY, kpi_id, kpi_row, load, make_app, run, screen_text,
-                               notified, select_row, table_text, type_text, widget_text,
-                               write_demo)
+from tests.app_helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_app,
+                               notified, run, screen_text, select_row, table_text, type_text,
+                               widget_text, write_demo)
 from tui.keys import KEYS, STAGE_NAMES, WIDGET_KEYS
 
 
@@ -296,12 +296,15 @@ async def test_filter_narrows_the_list_and_escape_clears(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:
         await pilot.press("slash")
+        assert key_bar_text(app) == "⏎ Keep filter  esc Clear filter"
         await type_text(pilot, "support")
         assert app.screen.view.table.row_count == 2            # CSAT, first response (Support)
         await pilot.press("enter")
         assert app.screen.view.table.row_count == 2
-        await pilot.press("escape")
+        assert "? Help" in key_bar_text(app)                    # the meeting's keys are back
+        await pilot.press("slash", "escape")
         assert app.screen.view.table.row_count == 10
+        assert "Clear filter" not in key_bar_text(app)
 
 
 async def test_enter_opens_the_detail_of_the_selected_row(demo_db):

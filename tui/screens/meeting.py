@@ -1,4 +1,4 @@
-"""The meeting: five stages behind one header and one footer. Every key of the contract is a
+"""The meeting: five stages behind one header and one key bar. Every key of the contract is a
 binding here (so a modal form switches them all off), shown only on the stages where it works."""
 
 from importlib import import_module
@@ -199,8 +199,8 @@ class MeetingScreen(Screen):
 
     async def action_filter(self) -> None:
         if not self.query("#filter"):      # mounted on first use: one widget less to start
-            await self.mount(Input(placeholder="filter: type words, enter keeps, escape clears",
-                                   id="filter"), after="#stages")
+            from tui.widgets.filter_box import FilterBox
+            await self.mount(FilterBox(), after="#stages")
         box = self.query_one("#filter", Input)
         box.add_class("visible")
         box.focus()

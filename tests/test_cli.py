@@ -170,9 +170,10 @@ def test_module_entry_point_matches_the_script(db):
     assert result.returncode == 0 and "cadence demo" in result.stdout
 
 
-@pytest.mark.parametrize("columns", [60, 120])
-def test_help_lists_every_command_and_wraps_to_the_terminal_width(db, columns):
-    result = run_cli("--help", db=db, env={"COLUMNS": str(columns)})
+@pytest.mark.parametrize("setting, columns", [("60", 60), ("120", 120), ("0", 80), ("-5", 80),
+                                              ("wide", 80)])
+def test_help_lists_every_command_and_wraps_to_the_terminal_width(db, setting, columns):
+    result = run_cli("--help", db=db, env={"COLUMNS": setting})   # not a terminal: else 80
     assert result.returncode == 0
     for command in ("meet", "demo", "follow", "serve", "status", "import", "minutes",
                     "meetings"):

@@ -20,15 +20,18 @@ from core.store import Store
 
 
 def terminal_columns() -> int:
-    """What shutil.get_terminal_size() says about the width, without importing shutil."""
+    """What shutil.get_terminal_size() says about the width, without importing shutil:
+    COLUMNS if it is a positive number, else the terminal's, else 80."""
     try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns
-    except (AttributeError, ValueError, OSError):
-        return 80
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 class HelpFormatter(argparse.HelpFormatter):

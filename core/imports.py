@@ -4,7 +4,6 @@ Each import runs in one store transaction; the first bad row raises, so nothing 
 """
 
 from datetime import date
-from math import isfinite
 from pathlib import Path
 
 import msgspec
@@ -152,12 +151,7 @@ def _entries_by_kpi(table: csvrows.Table, kpis: tuple[dict, dict], today: date,
             if period in entries:
                 raise _repeated(table, index, kpi, period, lambda c: c[kpi_at] in targets
                                 and targets[c[kpi_at]][0] is kpi and known[c[date_at]] == period)
-            try:
-                value = float(cells[value_at])
-                if not isfinite(value):
-                    raise ValueError
-            except ValueError:          # thousands separators, or the reason it is no number
-                value = parse_number(cells[value_at], "value")
+            value = parse_number(cells[value_at], "value")
             entries[period] = value if bare else series.entry(
                 value, cells[note_at].strip() if note_at is not None else "", meeting)
         except ValidationError as exc:

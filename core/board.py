@@ -9,10 +9,10 @@ from functools import cached_property
 import msgspec
 
 from core import health, okr, series
-from core.errors import MALFORMED, StoreError
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
+from core.errors import MALFORMED
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.periods import latest_finished, parse_cycle
-from core.store import Store
+from core.store import Store, malformed
 
 
 class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
@@ -87,22 +87,6 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         return [v for v in self.objectives if v.objective.status == "active"]
 
 
-def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
-    return StoreError(f"{store.path}: {table} document {key} is malformed "
-                      f"({type(exc).__name__}: {exc})")
-
-
-def records(store: Store, cls: type[Record]) -> list:
-    """Every document of a table as a typed value; a malformed one names file, table and key."""
-    values = []
-    for key, doc in sorted(store.docs(cls.TABLE).items()):
-        try:
-            values.append(cls.from_doc(key, doc))
-        except MALFORMED as exc:
-            raise malformed(store, cls.TABLE, key, exc) from None
-    return values
-
-
 def all_series(store: Store, today: date) -> dict[str, series.Series]:
     """Each KPI's values up to `today`, by KPI id."""
     found = {}
@@ -124,19 +108,19 @@ def load(store: Store, today: date) -> Board:
     """Everything as it stood on `today`: values of periods that start later are left out, so
     a past meeting's minutes show the health its meeting saw."""
     values = all_series(store, today)
-    kpis = sorted((k for k in records(store, Kpi) if not k.archived), key=kpi_order)
+    kpis = sorted((k for k in store.records(Kpi) if not k.archived), key=kpi_order)
     healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today)
                     for k in kpis)
     # Archived KPIs still feed the key results linked to them.
     latest = {kpi: s.values(1)[0] for kpi, s in values.items() if len(s)}
     krs: dict[str, list[KeyResult]] = defaultdict(list)
-    for kr in records(store, KeyResult):
+    for kr in store.records(KeyResult):
         krs[kr.objective].append(kr)
     checkins: dict[str, list[CheckIn]] = defaultdict(list)
-    for c in sorted(records(store, CheckIn), key=lambda c: (c.day, c.key)):
+    for c in sorted(store.records(CheckIn), key=lambda c: (c.day, c.key)):
         checkins[c.kr].append(c)
     objectives = tuple(okr.view(o, krs[o.id], checkins, latest, today)
-                       for o in okr.ranked(records(store, Objective)))
-    actions = tuple(sorted(records(store, Action), key=lambda a: (a.created, a.key), reverse=True))
-    meetings = tuple(records(store, Meeting))
+                       for o in okr.ranked(store.records(Objective)))
+    actions = tuple(sorted(store.records(Action), key=lambda a: (a.created, a.key), reverse=True))
+    meetings = tuple(store.records(Meeting))
     return Board(today, healths, objectives, actions, meetings)

@@ -79,8 +79,8 @@ def _write_objective(tx: Transaction, spec: dict, kpis: dict[str, Kpi], today: d
            for k in spec["key_results"]]
     linked = tuple(kpis[name].id for name in spec.get("kpis", ()))
     objective = add_objective(tx, spec["title"], spec["owner"], current_quarter(today), krs, linked)
-    mine = sorted((KeyResult.from_doc(k, d) for k, d in tx.docs("key_results").items()
-                   if d["objective"] == objective.id), key=lambda kr: kr.position)
+    mine = sorted((kr for kr in tx.records(KeyResult) if kr.objective == objective.id),
+                  key=lambda kr: kr.position)
     for kr, kr_spec in zip(mine, spec["key_results"]):
         _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
 

@@ -42,7 +42,7 @@ def _count(report: Report, before, after) -> None:
 
 
 def _kpi_lookup(tx: Transaction) -> tuple[dict[str, Kpi], dict[str, Kpi]]:
-    kpis = [Kpi.from_doc(k, d) for k, d in tx.docs("kpis").items()]
+    kpis = tx.records(Kpi)
     return {k.name.casefold(): k for k in kpis}, {k.id: k for k in kpis}
 
 
@@ -193,8 +193,7 @@ def import_okrs(store: Store, path: str | Path, today: date,
         kpis = _kpi_lookup(tx)
         for group in groups.values():
             objective = _import_objective(tx, group, kpis, today, report, meeting)
-            krs = [KeyResult.from_doc(k, d) for k, d in tx.docs("key_results").items()
-                   if d["objective"] == objective.id]
+            krs = [kr for kr in tx.records(KeyResult) if kr.objective == objective.id]
             report.warnings += [f"objective {objective.title!r} {w}"
                                 for w in okr.warnings(objective, krs)]
         store.meta()["demo"] = False
@@ -224,9 +223,8 @@ def _import_objective(tx: Transaction, group: list[csvrows.Row], kpis, today: da
     specs = [_kr_from_row(row, kpis) for row in group]
     _refuse_repeated_titles(group, specs)
     linked = tuple(dict.fromkeys(s["kpi"] for s, _ in specs if s["kpi"]))
-    existing = next((Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()
-                     if d["status"] == "active" and d["title"].casefold() == title.casefold()),
-                    None)
+    existing = next((o for o in tx.records(Objective)
+                     if o.status == "active" and o.title.casefold() == title.casefold()), None)
     if existing is None:
         with group[0].checked():
             objective = add_objective(tx, title, owner, cycle, [s for s, _ in specs], linked)
@@ -280,7 +278,7 @@ def _update_key_results(tx: Transaction, objective: Objective, specs: list,
             report.created += 1
             continue
         current = spec["current"] if spec["current"] is not None else doc.get("current")
-        kr = KeyResult.from_doc(key, doc).evolve(**{**spec, "current": current})
+        kr = tx.record(KeyResult, key).evolve(**{**spec, "current": current})
         _count(report, doc, kr.to_doc())
         tx.put("key_results", key, kr.to_doc())
 

@@ -11,7 +11,7 @@ from core.store import Transaction
 
 
 def active_ranking(tx: Transaction) -> list[Objective]:
-    objectives = [Objective.from_doc(k, d) for k, d in tx.docs("objectives").items()]
+    objectives = tx.records(Objective)
     return [o for o in okr.ranked(objectives) if o.status == "active"]
 
 
@@ -39,8 +39,8 @@ def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_resul
 class ManageMixin:
     def _evolve(self, tx, cls, ident: str, **fields):
         """Load a document as its value, change some fields (validated), and put it back."""
-        key, doc = self._doc(tx, ident, cls.TABLE)
-        value = cls.from_doc(key, doc).evolve(**fields)
+        key = self._key(tx, ident, cls.TABLE)
+        value = tx.record(cls, key).evolve(**fields)
         tx.put(cls.TABLE, key, value.to_doc())
         return value
 
@@ -92,7 +92,7 @@ class ManageMixin:
 
     def add_key_result(self, objective_id: str, **fields) -> KeyResult:
         with self._tx("kr.create") as tx:
-            key, _ = self._doc(tx, objective_id, "objectives")
+            self._key(tx, objective_id, "objectives")         # it must exist
             mine = [d for d in tx.docs("key_results").values() if d["objective"] == objective_id]
             if len(mine) >= okr.MAX_KRS:
                 raise CadenceError(f"an objective has at most {okr.MAX_KRS} key results")
@@ -113,8 +113,8 @@ class ManageMixin:
     def delete_draft(self, objective_id: str) -> Objective:
         """An objective nobody has checked in yet can go; one with history is retired instead."""
         with self._tx("objective.delete") as tx:
-            key, doc = self._doc(tx, objective_id, "objectives")
-            objective = Objective.from_doc(key, doc)
+            key = self._key(tx, objective_id, "objectives")
+            objective = tx.record(Objective, key)
             krs = {k for k, d in tx.docs("key_results").items() if d["objective"] == objective_id}
             kr_ids = {make_id("key_results", k) for k in krs}
             if any(d["kr"] in kr_ids for d in tx.docs("checkins").values()):

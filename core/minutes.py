@@ -30,7 +30,7 @@ SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
 
 
 def pick_meeting(store: Store, meeting_id: str | None) -> Meeting:
-    meetings = boards.records(store, Meeting)
+    meetings = store.records(Meeting)
     if not meetings:
         raise CadenceError(f"{store.path}: no meeting yet; `cadence` opens one")
     if meeting_id is None:
@@ -44,9 +44,9 @@ def pick_meeting(store: Store, meeting_id: str | None) -> Meeting:
 def meeting_list(store: Store) -> list[dict]:
     """Newest first: id, date, title, duration, how many decisions and actions were taken."""
     taken: dict[str, int] = {}
-    for a in boards.records(store, Action):
+    for a in store.records(Action):
         taken[a.meeting] = taken.get(a.meeting, 0) + 1
-    meetings = sorted(boards.records(store, Meeting), key=lambda m: (m.day, m.key), reverse=True)
+    meetings = sorted(store.records(Meeting), key=lambda m: (m.day, m.key), reverse=True)
     return [{"id": m.id, "date": m.day.isoformat(), "title": m.title,
              "duration_min": _minutes_between(m.started_at, m.ended_at),
              "ended": m.ended_at is not None, "decisions": taken.get(m.id, 0)} for m in meetings]
@@ -130,7 +130,7 @@ def _measurements(meeting: Meeting, board: boards.Board) -> list[dict]:
 
 def _checkins(store: Store, meeting: Meeting, board: boards.Board) -> list[dict]:
     found = []
-    for c in boards.records(store, CheckIn):
+    for c in store.records(CheckIn):
         kr = board.by_id.get(c.kr)
         if c.meeting != meeting.id or not isinstance(kr, okr.KrView):
             continue

@@ -52,20 +52,20 @@ class Service(ManageMixin):
 
     # --- lookups -------------------------------------------------------------------------
 
-    def _doc(self, tx: Transaction, ident: str, table: str) -> tuple[int, dict]:
+    def _key(self, tx: Transaction, ident: str, table: str) -> int:
+        """The key of the document with this id in this table; an error if there is none."""
         found = split_id(ident or "")
-        doc = tx.get(table, found[1]) if found and found[0] == table else None
-        if doc is None:
+        if not (found and found[0] == table and tx.get(table, found[1]) is not None):
             raise CadenceError(f"no {table.rstrip('s').replace('_', ' ')} with id {ident!r}")
-        return found[1], doc
+        return found[1]
 
     # --- measurements --------------------------------------------------------------------
 
     def record_measurement(self, kpi_id: str, period: date | str, value: float,
                            note: str = "") -> series.Measurement:
         with self._tx("measurement") as tx:
-            key, doc = self._doc(tx, kpi_id, "kpis")
-            kpi = Kpi.from_doc(key, doc)
+            key = self._key(tx, kpi_id, "kpis")
+            kpi = tx.record(Kpi, key)
             start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
             measurement = series.Measurement(kpi.id, start, value, note.strip(), tx.meeting)
             series.put(tx, kpi, {start.isoformat(): measurement.entry}, self.today())
@@ -146,8 +146,8 @@ class Service(ManageMixin):
         (so "still open" is on record too)."""
         with self._tx("action.verdict") as tx:
             action = self._evolve(tx, Action, action_id, status=verdict)
-            key, doc = self._doc(tx, self.meeting, "meetings")
-            settled = Meeting.from_doc(key, doc).verdicts
+            key = self._key(tx, self.meeting, "meetings")
+            settled = tx.record(Meeting, key).verdicts
             self._evolve(tx, Meeting, self.meeting, verdicts={**settled, action.id: verdict})
             tx.summary = f"{action.kind} {action.text!r}: {verdict.replace('open', 'still open')}"
         return action
@@ -195,7 +195,7 @@ class Service(ManageMixin):
             write_ranking(tx, ranking)
             moved = next(o for o in ranking if o.id == objective_id)
             tx.summary = f"{moved.title!r} moved {'up' if up else 'down'}"
-        return Objective.from_doc(moved.key, tx.get("objectives", moved.key))
+        return tx.record(Objective, moved.key)
 
     def retire_objective(self, objective_id: str, note: str) -> Objective:
         return self.retire_objectives({objective_id: note})[0]
@@ -234,7 +234,7 @@ def reverted(current: dict | None, change: Change, summary: str) -> dict | None:
 
 
 def latest_undoable(tx: Transaction, meeting: str) -> Event | None:
-    events = [Event.from_doc(k, d) for k, d in sorted(tx.docs("events").items())]
+    events = tx.records(Event)
     undone = {e.undoes for e in events if e.undoes}
     return next((e for e in reversed(events) if e.meeting == meeting
                  and e.kind not in NOT_UNDOABLE and e.id not in undone), None)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from core import clock, schema
-from core.errors import StoreError
+from core.errors import MALFORMED, StoreError
 from core.lock import Busy, Lock
-from core.model import Change, Event, make_id
+from core.model import Change, Event, Record, make_id
 from core.storage import DurableJSONStorage
 
 LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
@@ -75,8 +75,12 @@ class Store:
         data = self.storage.read()
         return not any(data.get(name) for name in data if name != schema.META)
 
+    def records(self, cls: type[Record]) -> list:
+        """Every document of the class's table as its value, in key order."""
+        return values(self, cls, self.docs(cls.TABLE))
+
     def events(self) -> list[Event]:
-        return [Event.from_doc(k, d) for k, d in sorted(self.docs("events").items())]
+        return self.records(Event)
 
     @contextmanager
     def transaction(self, kind: str, summary: str = "", meeting: str | None = None
@@ -134,6 +138,13 @@ class Transaction:
     def get(self, table: str, key: int) -> dict | None:
         return self.docs(table).get(key)
 
+    def records(self, cls: type[Record]) -> list:
+        """Every document of the class's table as this transaction sees it, as its value."""
+        return values(self.store, cls, self.docs(cls.TABLE))
+
+    def record(self, cls: type[Record], key: int):
+        return typed(self.store, cls, key, self.docs(cls.TABLE)[key])
+
     def insert(self, table: str, doc: dict) -> int:
         key = self._allocate(table)
         self.put(table, key, doc)
@@ -174,6 +185,24 @@ class Transaction:
                       changes=tuple(self.changes), undoes=self.undoes)
         self.store.apply("events", {self._allocate("events"): event.to_doc()})
         return event
+
+
+def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
+    return StoreError(f"{store.path}: {table} document {key} is malformed "
+                      f"({type(exc).__name__}: {exc})")
+
+
+def typed(store: Store, cls: type[Record], key: int, doc: dict):
+    """A document as its value. One that a hand edit broke is the store's problem, reported
+    with file, table and key by every command alike (never as an internal error)."""
+    try:
+        return cls.from_doc(key, doc)
+    except MALFORMED as exc:
+        raise malformed(store, cls.TABLE, key, exc) from None
+
+
+def values(store: Store, cls: type[Record], docs: dict[int, dict]) -> list:
+    return [typed(store, cls, key, doc) for key, doc in sorted(docs.items())]
 
 
 ABSENT = object()

@@ -181,3 +181,22 @@ def test_help_lists_every_command_and_wraps_to_the_terminal_width(db, setting, c
     widths = [len(line) for line in result.stdout.splitlines()]
     assert max(widths) <= columns - 2 and max(widths) > columns - 20
     assert not db.exists()                        # help touches no store
+
+
+@pytest.mark.parametrize("command", [("import", "measurements"), ("import", "okrs")])
+def test_a_command_that_writes_refuses_a_malformed_document_and_leaves_the_store(
+        db, tmp_path, command):
+    assert run_cli("demo", "--no-open", db=db).returncode == 0
+    data = json.loads(db.read_text())
+    key = next(iter(data["kpis"]))
+    data["kpis"][key]["target"] = "ninety"                      # a hand edit gone wrong
+    db.write_text(json.dumps(data))
+    before = db.read_bytes()
+    csv = tmp_path / "in.csv"
+    csv.write_text("kpi,date,value\nCustomer churn,2026-11-02,2.1\n" if command[1] == "measurements"
+                   else "objective,key_result,start,target\nGrow,Reach 10,0,10\n")
+    result = run_cli(*command, str(csv), db=db)
+    assert result.returncode == 1
+    no_traceback(result)
+    assert f"kpis document {key} is malformed" in result.stderr and str(db) in result.stderr
+    assert db.read_bytes() == before

@@ -8,8 +8,6 @@ events that were undone are skipped.
 from datetime import datetime
 from pathlib import Path
 
-import orjson
-
 from core import board as boards
 from core import clock, fmt, okr
 from core.errors import CadenceError
@@ -171,10 +169,6 @@ def _retired(events: list[Event], board: boards.Board) -> list[dict]:
             found.append({"id": objective.id, "title": objective.title,
                           "final_score": objective.final_score, "note": objective.closing_note})
     return found
-
-
-def to_json(minutes: dict) -> bytes:
-    return orjson.dumps(minutes, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def export_path(store: Store, minutes: dict) -> Path:

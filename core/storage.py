@@ -19,11 +19,13 @@ from core.errors import StoreError
 Stamp = tuple[int, int, int] | None
 
 
-def encode(data: dict[str, Any]) -> bytes:
-    """Two-space indent and a final newline: a store a team can diff in git. Keys keep their
-    order (tables by id, fields as the model declares them, a series by period), which is
-    stable from write to write; sorting them cost a third of every write."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+def encode(data: Any) -> bytes:
+    """JSON as Cadence writes it (the store, minutes, command output): two-space indent and a
+    final newline, so a team can diff a store in git. Keys keep their order (tables by id,
+    fields as the model declares them, a series by period), which is stable from write to
+    write; sorting them cost a third of every write. orjson appends the newline itself:
+    adding it after would copy the whole store once more on every write."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def decode(raw: bytes, path: Path) -> dict[str, Any]:

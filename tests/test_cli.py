@@ -21,6 +21,7 @@ def test_demo_then_status_json_has_the_contract_fields_and_every_flag(db):
     assert run_cli("demo", "--no-open", db=db).returncode == 0
     result = run_cli("status", "--format", "json", db=db)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('{\n  "today": ') and result.stdout.endswith("}\n")
     data = json.loads(result.stdout)
     assert data["today"] == "2026-11-22"
     kpi = data["kpis"][0]

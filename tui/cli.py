@@ -13,6 +13,7 @@ from pathlib import Path
 from core import clock
 from core.errors import CadenceError
 from core.paths import store_path
+from core.storage import atomic_write, encode
 from core.store import Store
 
 # Each command imports what only it needs: the app's launch and `cadence status` are timed
@@ -139,14 +140,11 @@ def cmd_demo(args) -> int:
 
 
 def cmd_status(args) -> int:
-    import orjson
-
     from core import board, status
     store = _open(args)
     current = board.load(store, clock.today())
     if args.format == "json":
-        sys.stdout.buffer.write(orjson.dumps(status.as_json(current), option=orjson.OPT_INDENT_2)
-                                + b"\n")
+        sys.stdout.buffer.write(encode(status.as_json(current)))
     else:
         print(status.as_text(current))
     return 0
@@ -155,10 +153,9 @@ def cmd_status(args) -> int:
 def cmd_minutes(args) -> int:
     from core import minutes
     from core.minutes_md import render
-    from core.storage import atomic_write
     store = _open(args)
     found = minutes.build(store, args.meeting)
-    payload = minutes.to_json(found) if args.format == "json" else render(found).encode()
+    payload = encode(found) if args.format == "json" else render(found).encode()
     if args.output:
         try:
             atomic_write(Path(args.output), payload)
@@ -171,13 +168,11 @@ def cmd_minutes(args) -> int:
 
 
 def cmd_meetings(args) -> int:
-    import orjson
-
     from core import fmt, minutes
     store = _open(args)
     listed = minutes.meeting_list(store)
     if args.format == "json":
-        sys.stdout.buffer.write(orjson.dumps(listed, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(encode(listed))
     elif not listed:
         print("No meeting yet; `cadence` opens one.")
     else:

@@ -1,6 +1,9 @@
 """Live meetings: a follower mirrors the facilitator, changes nothing, and both pick up what
 another process writes; one facilitator at a time, with take-over when one is gone."""
 
+import os
+import subprocess
+import sys
 import time
 
 import msgspec
@@ -113,10 +116,12 @@ async def test_follow_waits_for_a_meeting_and_picks_it_up(demo_db):
         await until(watch, lambda: "waiting for a facilitator" in screen_text(follower))
 
 
-def live_presence(db, age_s: float) -> presence.Presence:
+def live_presence(db, age_s: float, pid: int | None = None) -> presence.Presence:
+    """Noor's meeting, published `age_s` ago by a process of this host: by default one still
+    running that is not this test's (its parent)."""
     found = presence.Presence(meeting="m1", title="Operating review 2026-11-15",
                               facilitator="Noor", stage=3, heartbeat=time.time() - age_s,
-                              pid=999999)
+                              pid=os.getppid() if pid is None else pid)
     presence.publish(db, found)
     return found
 
@@ -132,6 +137,19 @@ def test_second_facilitator_follows_and_take_over_needs_a_stale_heartbeat(demo_d
     assert presence.role(demo_db, take_over=False)[0] == "facilitate"
     mode, live = presence.role(demo_db, take_over=True)
     assert mode == "take_over" and live.meeting == "m1"
+
+
+def test_a_facilitator_whose_app_has_ended_on_this_host_is_gone_at_once(demo_db):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    crashed = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
+    assert not crashed.is_fresh()
+    assert presence.role(demo_db, take_over=False) == ("facilitate", None)
+    assert presence.role(demo_db, take_over=True) == ("take_over", crashed)
+    elsewhere = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
+    elsewhere = msgspec.structs.replace(elsewhere, host="another-host")
+    presence.publish(demo_db, elsewhere)      # another host's process: only its heartbeat tells
+    assert presence.role(demo_db, take_over=False) == ("follow", elsewhere)
 
 
 def test_take_over_refusals_are_one_line_errors(demo_db, tmp_path):
@@ -152,6 +170,7 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.service.meeting == "m1"
         assert app.clock.stage_s(2) == pytest.approx(240, abs=1)
+        assert "3/5 OKR check-ins" in screen_text(app)      # on the stage the clock is on
         await pilot.press("d")
         await pilot.press(*"Carry on")
         await pilot.press("tab", *"Sam", "enter")

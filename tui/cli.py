@@ -214,7 +214,7 @@ def build_parser() -> Parser:
                          help="who runs the meeting")
     meeting.add_argument("--take-over", action="store_true", default=argparse.SUPPRESS,
                          help="go on with the live meeting of a facilitator who is gone "
-                              "(heartbeat older than 30 s)")
+                              "(heartbeat older than 30 s, or their app here has ended)")
     parser = Parser(prog="cadence", parents=[common, meeting],
                     description="Run your operating review from the terminal.")
     parser.set_defaults(run=cmd_meet, read_only=False)

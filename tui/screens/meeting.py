@@ -46,7 +46,7 @@ class MeetingScreen(Screen):
         super().__init__(id="meeting")
         self.service = service
         self.clock = clock
-        self.stage = 1
+        self.stage = clock.current + 1               # a taken-over meeting goes on where it was
         self.filter = ""
         self.detail: str | None = None               # the row whose detail is open
         self._exported_at: int | None = None       # the event count when last exported
@@ -58,8 +58,8 @@ class MeetingScreen(Screen):
     def compose(self) -> ComposeResult:
         self.set_class(self.app.size.width < NARROW, "narrow")   # before mounting: no restyle
         yield StageHeader(id="header")
-        with ContentSwitcher(initial="stage-1", id="stages"):
-            yield stage_view(1)        # the others mount on their first visit: a sooner first frame
+        with ContentSwitcher(initial=f"stage-{self.stage}", id="stages"):
+            yield stage_view(self.stage)   # the others mount on their first visit: sooner frame one
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -44,14 +44,23 @@ class Result:
         return self.value / self.floor if self.floor else None
 
 
+def clocked(job) -> float:
+    """One run of `job`, in seconds."""
+    started = time.perf_counter()
+    job()
+    return time.perf_counter() - started
+
+
 def timed(job, repeat: int) -> float:
     """The median of `repeat` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(clocked(job) for _ in range(repeat))
+
+
+def alternated(job, floor, repeat: int) -> tuple[float, float]:
+    """The medians of `repeat` runs of a job and of its floor, taken in turn so that both see
+    the machine in the same mood (a shared 2-core VM drifts, and fsync times with it)."""
+    values, floors = zip(*((clocked(job), clocked(floor)) for _ in range(repeat)))
+    return statistics.median(values), statistics.median(floors)
 
 
 def env(today: date) -> dict[str, str]:
@@ -106,12 +115,14 @@ def quantile(samples: list[float], q: float) -> float:
 
 
 def durable_action(store_path: Path, size: str, repeat: int) -> Result:
+    """A decision recorded, against writing the store as it then is; three times `repeat`
+    runs, as each is a few milliseconds of mostly fsync, the noisiest thing a VM does."""
     service = Service(Store(store_path))
     service.start_meeting()
-    value = timed(lambda: service.record_action("decision", "Benchmark", "Noor"), repeat)
-    data = service.store.storage.read()
-    floor = timed(lambda: atomic_write(store_path.with_suffix(".floor"),
-                                       orjson.dumps(data)), repeat)
+    value, floor = alternated(
+        lambda: service.record_action("decision", "Benchmark", "Noor"),
+        lambda: atomic_write(store_path.with_suffix(".floor"),
+                             orjson.dumps(service.store.storage.read())), 3 * repeat)
     return Result("meeting action made durable", size, value * 1000, "ms", floor * 1000,
                   "<= 1.5x", value <= 1.5 * floor)
 
@@ -122,8 +133,8 @@ def open_store(store_path: Path, size: str, repeat: int) -> Result:
         store = Store(store_path)
         for table in store.storage.read():
             store.docs(table)
-    value = timed(open_and_index, repeat)
-    floor = timed(lambda: orjson.loads(store_path.read_bytes()), repeat)
+    value, floor = alternated(open_and_index, lambda: orjson.loads(store_path.read_bytes()),
+                              repeat)
     return Result("opening the store (read + index)", size, value * 1000, "ms", floor * 1000,
                   "<= 2x", value <= 2 * floor)
 
@@ -139,15 +150,12 @@ def read_model(store_path: Path, size: str, today: date, repeat: int) -> Result:
 
 def status_json(store_path: Path, size: str, today: date, repeat: int) -> Result:
     """The command against Python loading the file with orjson, alternated (the VM drifts)."""
-    def run(command) -> float:
-        started = time.perf_counter()
+    def run(command) -> None:
         subprocess.run(command, env=env(today), check=True, stdout=subprocess.DEVNULL)
-        return time.perf_counter() - started
     status = [sys.executable, "-m", "tui", "--db", str(store_path), "status", "--format", "json"]
     bare = [sys.executable, "-c",
             f"import orjson, sys; orjson.loads(open({str(store_path)!r}, 'rb').read())"]
-    values, floors = zip(*((run(status), run(bare)) for _ in range(repeat)))
-    value, floor = statistics.median(values), statistics.median(floors)
+    value, floor = alternated(lambda: run(status), lambda: run(bare), repeat)
     return Result("cadence status --format json", size, value * 1000, "ms", floor * 1000,
                   "<= 1.5x", value <= 1.5 * floor)
 

@@ -91,9 +91,11 @@ def test_record_an_intervention_in_a_real_terminal(db):
     assert Store(db).events()[-1].kind == "meeting.update"
 
 
-def test_a_form_takes_text_and_tabs_arriving_in_one_burst(db):
-    """Over SSH, fast typing can arrive as one read: the tab must still move to the next field."""
+def test_a_form_takes_text_tab_and_enter_arriving_in_one_burst(db):
+    """Over SSH, fast typing can arrive as one read: the tab must still move to the next field,
+    and a key typed after enter must reach the meeting, not the field saved."""
     write_demo(db)
+    before = len(load(db).actions)
     env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
     term = Terminal([*cadence_command(), "--db", str(db)], env)
     try:
@@ -101,12 +103,13 @@ def test_a_form_takes_text_and_tabs_arriving_in_one_burst(db):
         term.keys("d")
         term.wait_for("Record a decision or action")
         subprocess.run(["tmux", "send-keys", "-t", term.name, "Keep the freeze", "Tab", "Sam",
-                        "Enter"], check=True)
-        term.wait_for("Recorded; see Decisions (4).")
+                        "Enter", "2"], check=True)
+        term.wait_for("2/5 Flagged")
     finally:
         term.close()
     decision = load(db).actions[0]
     assert (decision.text, decision.owner) == ("Keep the freeze", "Sam")
+    assert len(load(db).actions) == before + 1
 
 
 def test_one_facilitator_and_two_followers_stay_in_step(db):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import msgspec
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,6 +26,26 @@ class Field(msgspec.Struct, frozen=True):
 
 
 Save = Callable[[dict[str, str]], object]
+
+
+class FormInput(Input):
+    """A form's text field, whose enter saves the form as soon as the field has taken the keys
+    typed before it. Left to bubble up as Input.Submitted, enter was overtaken by the keys typed
+    after it: "Noor<enter>2", typed fast or coalesced by SSH into one read, saved "Noor2". Keys
+    that reach the field after its form has closed are passed on to what is under it."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.screen.is_current:            # saved already: the key is for the meeting
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if event.key != "enter":
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self.screen.action_save()
 
 
 class FormScreen(ModalScreen[object]):
@@ -56,7 +77,8 @@ class FormScreen(ModalScreen[object]):
                 if field.choices:
                     yield Choice(field.choices, field.labels, field.value, id=f"f-{field.name}")
                 else:
-                    yield Input(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+                    yield FormInput(field.value, placeholder=field.placeholder,
+                                    id=f"f-{field.name}")
                 yield Static("", id=f"e-{field.name}", classes="field-error")
             yield Static("", id="form-error")
             yield Static(Text("enter saves · tab next field · escape cancels", style="dim"),
@@ -72,10 +94,6 @@ class FormScreen(ModalScreen[object]):
             widget = self.query_one(f"#f-{field.name}")
             found[field.name] = widget.value
         return found
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         for error in self.query(".field-error, #form-error"):

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from core.model import CheckIn
 from core.store import Store
 from tests.app_helpers import TODAY, load, write_demo
 from tests.conftest import cadence_command
@@ -110,6 +111,29 @@ def test_a_form_takes_text_tab_and_enter_arriving_in_one_burst(db):
     decision = load(db).actions[0]
     assert (decision.text, decision.owner) == ("Keep the freeze", "Sam")
     assert len(load(db).actions) == before + 1
+
+
+def test_keys_a_form_did_not_take_do_not_reach_the_meeting_after_it_closes(db):
+    """A key result linked to a KPI has no value field: "42" typed there by habit, then tab,
+    a note and enter, in one burst. The digits go nowhere; they must not switch the stage."""
+    write_demo(db)
+    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
+    term = Terminal([*cadence_command(), "--db", str(db)], env)
+    try:
+        term.wait_for("1/5 KPI health")
+        term.keys("3")
+        term.wait_for("3/5 OKR check-ins")
+        term.keys("c")
+        term.wait_for("Its value comes from its KPI.")
+        subprocess.run(["tmux", "send-keys", "-t", term.name, "42", "Tab", "Beta shipped",
+                        "Enter"], check=True)
+        term.wait_for("Checked in CSAT.")
+        time.sleep(0.5)                       # time for a stray key to do harm
+        assert "3/5 OKR check-ins" in term.screen()
+    finally:
+        term.close()
+    checkin = Store(db).records(CheckIn)[-1]
+    assert (checkin.kr, checkin.note) == ("kr1", "Beta shipped")
 
 
 def test_one_facilitator_and_two_followers_stay_in_step(db):

@@ -88,6 +88,13 @@ class FormScreen(ModalScreen[object]):
         if self.fields:
             self.query_one(f"#f-{self.fields[0].name}").focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed into the form that no field took (a digit on a Choice) bubbles up to the
+        app, and can arrive after enter closed the form: the app would then read it as a key
+        of the meeting under it ("42<tab>note<enter>" switched to stage 2)."""
+        if not self.is_current:
+            event.stop()
+
     def values(self) -> dict[str, str]:
         found = {}
         for field in self.fields:

@@ -34,18 +34,16 @@ class FormInput(Input):
     after it: "Noor<enter>2", typed fast or coalesced by SSH into one read, saved "Noor2". Keys
     that reach the field after its form has closed are passed on to what is under it."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def _on_key(self, event: events.Key) -> None:
+        # Textual calls Input's own _on_key after this one, unless prevent_default() stops it.
         if not self.screen.is_current:            # saved already: the key is for the meeting
             event.stop()
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
-            return
-        if event.key != "enter":
-            await super()._on_key(event)
-            return
-        event.stop()
-        event.prevent_default()
-        self.screen.action_save()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.screen.action_save()
 
 
 class FormScreen(ModalScreen[object]):

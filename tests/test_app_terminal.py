@@ -136,6 +136,29 @@ def test_keys_a_form_did_not_take_do_not_reach_the_meeting_after_it_closes(db):
     assert (checkin.kr, checkin.note) == ("kr1", "Beta shipped")
 
 
+def test_keys_typed_after_enter_never_type_into_the_next_form(db):
+    """The scorecard opens the next KPI's form as enter saves one. "95<enter>80<enter>" in one
+    burst records 95; the next form stays empty rather than take part of "80" (it lost the
+    first keys while it opened, so it recorded 0)."""
+    write_demo(db)
+    csat = load(db).find_kpi("CSAT").latest
+    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
+    term = Terminal([*cadence_command(), "--db", str(db)], env)
+    try:
+        term.wait_for("1/5 KPI health")
+        term.keys("M")
+        term.wait_for("Net revenue retention: latest —")
+        subprocess.run(["tmux", "send-keys", "-t", term.name, "95", "Enter", "80", "Enter"],
+                       check=True)
+        term.wait_for("CSAT: latest")
+        time.sleep(0.5)                       # time for a stray key to do harm
+        assert "e.g. 24.5" in term.screen()   # the value field still shows its placeholder
+    finally:
+        term.close()
+    assert load(db).find_kpi("Net revenue retention").latest == 95
+    assert load(db).find_kpi("CSAT").latest == csat
+
+
 def test_one_facilitator_and_two_followers_stay_in_step(db):
     write_demo(db)
     env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -97,6 +98,14 @@ class CadenceApp(App):
         """The stage times so far, so minutes exported mid-meeting show them."""
         if self.mode != "follow" and not self._ended:
             self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
+
+    async def on_late_key(self, late) -> None:
+        """A key typed after enter closed a form (tui.forms.base.LateKey): pressed now, on the
+        meeting, unless another form has opened meanwhile. That form would lose the first
+        keys while it opens and take the rest: "95<enter>80<enter>" on the scorecard would
+        record 0 for the next KPI."""
+        if not self.screen.has_class("form-screen"):
+            await self.on_event(events.Key(late.key, late.character))
 
     def on_unmount(self) -> None:
         self.end_meeting()

@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -28,18 +29,26 @@ class Field(msgspec.Struct, frozen=True):
 Save = Callable[[dict[str, str]], object]
 
 
+class LateKey(Message):
+    """A key that reached a form's field after enter had saved and closed the form: it was
+    typed for what is under the form (CadenceApp.on_late_key presses it there)."""
+
+    def __init__(self, key: str, character: str | None):
+        super().__init__()
+        self.key, self.character = key, character
+
+
 class FormInput(Input):
     """A form's text field, whose enter saves the form as soon as the field has taken the keys
     typed before it. Left to bubble up as Input.Submitted, enter was overtaken by the keys typed
-    after it: "Noor<enter>2", typed fast or coalesced by SSH into one read, saved "Noor2". Keys
-    that reach the field after its form has closed are passed on to what is under it."""
+    after it: "Noor<enter>2", typed fast or coalesced by SSH into one read, saved "Noor2"."""
 
     def _on_key(self, event: events.Key) -> None:
         # Textual calls Input's own _on_key after this one, unless prevent_default() stops it.
         if not self.screen.is_current:            # saved already: the key is for the meeting
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            self.app.post_message(LateKey(event.key, event.character))
         elif event.key == "enter":
             event.stop()
             event.prevent_default()

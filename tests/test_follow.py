@@ -165,12 +165,13 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
     from core.model import DEFAULT_STAGES, Stage
     stages = tuple(Stage(s.name, s.timebox_min, 120.0 * i) for i, s in enumerate(DEFAULT_STAGES))
     stale = msgspec.structs.replace(live_presence(demo_db, age_s=60), stages=stages, current=2,
-                                meeting_s=1200.0)
+                                    meeting_s=1200.0, selected="kr4")
     app = make_app(demo_db, mode="take_over", live=stale)
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.service.meeting == "m1"
         assert app.clock.stage_s(2) == pytest.approx(240, abs=1)
         assert "3/5 OKR check-ins" in screen_text(app)      # on the stage the clock is on
+        assert app.screen.view.table.selected == "kr4"       # and the row it was on
         await pilot.press("d")
         await pilot.press(*"Carry on")
         await pilot.press("tab", *"Sam", "enter")

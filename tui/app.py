@@ -48,7 +48,8 @@ class CadenceApp(App):
             from tui.screens.follow import FollowScreen
             return FollowScreen(self.service)
         self.start_or_take_over(planned=True)
-        return MeetingScreen(self.service, self.clock)
+        taken_over = self.live if self.mode == "take_over" else None
+        return MeetingScreen(self.service, self.clock, taken_over and taken_over.selected)
 
     def on_mount(self) -> None:
         # A dropped SSH connection (SIGHUP) or a kill (SIGTERM) closes the app the normal way,

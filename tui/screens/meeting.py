@@ -42,11 +42,14 @@ def manage_forms():
 class MeetingScreen(Screen):
     BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
 
-    def __init__(self, service: Service, clock: MeetingClock):
+    def __init__(self, service: Service, clock: MeetingClock, selected: str | None = None):
+        """`selected`: the row to start on (a taken-over meeting goes on where it was, as
+        its stage does from the clock)."""
         super().__init__(id="meeting")
         self.service = service
         self.clock = clock
-        self.stage = clock.current + 1               # a taken-over meeting goes on where it was
+        self.stage = clock.current + 1
+        self._start_on = selected
         self.filter = ""
         self.detail: str | None = None               # the row whose detail is open
         self._exported_at: int | None = None       # the event count when last exported
@@ -64,6 +67,7 @@ class MeetingScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload()
+        self.view.table.select(self._start_on)
         self.view.table.focus()
         self.set_interval(1.0, self.tick)
         self.call_after_refresh(self.start_meeting)

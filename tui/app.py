@@ -103,8 +103,8 @@ class CadenceApp(App):
     async def on_late_key(self, late) -> None:
         """A key typed after enter closed a form (tui.forms.base.LateKey): pressed now, on the
         meeting, unless another form has opened meanwhile. That form would lose the first
-        keys while it opens and take the rest: "95<enter>80<enter>" on the scorecard would
-        record 0 for the next KPI."""
+        keys while it opens and take the rest (as the scorecard's next form did, recording 0
+        for "95<enter>80<enter>", before its forms were chained)."""
         if not self.screen.has_class("form-screen"):
             await self.on_event(events.Key(late.key, late.character))
 

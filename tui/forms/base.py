@@ -48,7 +48,8 @@ class FormInput(Input):
         if not self.screen.is_current:            # saved already: the key is for the meeting
             event.stop()
             event.prevent_default()
-            self.app.post_message(LateKey(event.key, event.character))
+            if not self.screen.chained:
+                self.app.post_message(LateKey(event.key, event.character))
         elif event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -66,8 +67,12 @@ class FormScreen(ModalScreen[object]):
                         priority=True)]
 
     def __init__(self, title: str, fields: list[Field], save: Save,
-                 intro: Text | str = "", form_id: str = "form"):
+                 intro: Text | str = "", form_id: str = "form", chained: bool = False):
+        """`chained`: another form follows this one (the scorecard's walk). Keys typed after
+        its enter are then dropped: passed on, they would act on the meeting in the moment
+        before the next form opens, or land in that form as it opens."""
         super().__init__(id=form_id, classes="form-screen")
+        self.chained = chained
         self.title_text = title
         self.fields = fields
         self.save = save

@@ -78,8 +78,8 @@ def retire_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
                       save, intro, "retire-form")
 
 
-def measurement_form(service: Service, health: Health,
-                     form_id: str = "measurement-form") -> FormScreen:
+def measurement_form(service: Service, health: Health, form_id: str = "measurement-form",
+                     chained: bool = False) -> FormScreen:
     k = health.kpi
     period = period_label(latest_finished(service.today(), k.cadence), k.cadence)
     fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
@@ -91,7 +91,7 @@ def measurement_form(service: Service, health: Health,
     def save(values: dict[str, str]):
         value = parse_number(values["value"], "value")
         return service.record_measurement(k.id, values["period"], value, values["note"])
-    return FormScreen("Record a measurement", fields, save, intro, form_id)
+    return FormScreen("Record a measurement", fields, save, intro, form_id, chained)
 
 
 def objective_form(service: Service, health: Health) -> FormScreen:

@@ -375,7 +375,8 @@ class MeetingScreen(Screen):
                 return
             health = todo.pop(0)
             # Each form its own id: the previous one is still being removed.
-            form = forms().measurement_form(self.service, health, f"scorecard-{filled}-{len(todo)}")
+            form = forms().measurement_form(self.service, health,
+                                            f"scorecard-{filled}-{len(todo)}", chained=True)
             self.app.push_screen(form, step)
         step()
 

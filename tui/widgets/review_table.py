@@ -80,6 +80,8 @@ class ReviewTable(DataTable):
 
     def select(self, key: str | None) -> None:
         """Put the cursor on the row with this key, if the table has one."""
+        if key is None:
+            return
         keys = [self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count)]
         if key in keys and keys.index(key) != self.cursor_row:
             self.move_cursor(row=keys.index(key), animate=False)

@@ -1,11 +1,12 @@
-"""The installed `cadence`, in a real terminal (tmux): open the demo meeting, go to the flagged
-stage, record an intervention, quit, and find the intervention in the store."""
+"""The installed `cadence`, in a real terminal (tmux): a meeting run key by key, fast typing
+that arrives in one burst (as over SSH), and followers in step with the facilitator."""
 
 import os
 import shutil
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,6 +22,12 @@ def needs_tmux():
 
 
 class Terminal:
+    @classmethod
+    def cadence(cls, db, *args: str, size=(100, 30)) -> "Terminal":
+        """The installed `cadence` on the store `db`, today being the demo's day."""
+        env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
+        return cls([*cadence_command(), "--db", str(db), *args], env, size)
+
     def __init__(self, command: list[str], env: dict, size=(100, 30)):
         self.name = f"cadence-test-{uuid.uuid4().hex[:8]}"
         exports = [f"{k}={v}" for k, v in env.items()]
@@ -42,8 +49,12 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.burst(*keys)
         time.sleep(0.2)
+
+    def burst(self, *keys: str) -> None:
+        """Keys in one write, as SSH delivers fast typing: in one read."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
 
     def type(self, text: str) -> None:
         # Paced like a person: a key that opens a form, sent in one burst with the text that
@@ -60,12 +71,20 @@ class Terminal:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
-def test_record_an_intervention_in_a_real_terminal(db):
+@contextmanager
+def demo_meeting(db):
+    """The demo's meeting in a real terminal, on its first stage; closed afterwards."""
     write_demo(db)
-    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
-    term = Terminal([*cadence_command(), "--db", str(db)], env)
+    term = Terminal.cadence(db)
     try:
         term.wait_for("1/5 KPI health")
+        yield term
+    finally:
+        term.close()
+
+
+def test_record_an_intervention_in_a_real_terminal(db):
+    with demo_meeting(db) as term:
         term.keys("2")
         term.wait_for("2/5 Flagged")
         term.keys("i")
@@ -82,8 +101,6 @@ def test_record_an_intervention_in_a_real_terminal(db):
         while term.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not term.alive()
-    finally:
-        term.close()
     action = load(db).actions[0]
     assert (action.kind, action.text, action.owner) == ("intervention", "Pair on the checkout fix",
                                                          "Priya Nair")
@@ -95,19 +112,12 @@ def test_record_an_intervention_in_a_real_terminal(db):
 def test_a_form_takes_text_tab_and_enter_arriving_in_one_burst(db):
     """Over SSH, fast typing can arrive as one read: the tab must still move to the next field,
     and a key typed after enter must reach the meeting, not the field saved."""
-    write_demo(db)
-    before = len(load(db).actions)
-    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
-    term = Terminal([*cadence_command(), "--db", str(db)], env)
-    try:
-        term.wait_for("1/5 KPI health")
+    with demo_meeting(db) as term:
+        before = len(load(db).actions)
         term.keys("d")
         term.wait_for("Record a decision or action")
-        subprocess.run(["tmux", "send-keys", "-t", term.name, "Keep the freeze", "Tab", "Sam",
-                        "Enter", "2"], check=True)
+        term.burst("Keep the freeze", "Tab", "Sam", "Enter", "2")
         term.wait_for("2/5 Flagged")
-    finally:
-        term.close()
     decision = load(db).actions[0]
     assert (decision.text, decision.owner) == ("Keep the freeze", "Sam")
     assert len(load(db).actions) == before + 1
@@ -116,22 +126,15 @@ def test_a_form_takes_text_tab_and_enter_arriving_in_one_burst(db):
 def test_keys_a_form_did_not_take_do_not_reach_the_meeting_after_it_closes(db):
     """A key result linked to a KPI has no value field: "42" typed there by habit, then tab,
     a note and enter, in one burst. The digits go nowhere; they must not switch the stage."""
-    write_demo(db)
-    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
-    term = Terminal([*cadence_command(), "--db", str(db)], env)
-    try:
-        term.wait_for("1/5 KPI health")
+    with demo_meeting(db) as term:
         term.keys("3")
         term.wait_for("3/5 OKR check-ins")
         term.keys("c")
         term.wait_for("Its value comes from its KPI.")
-        subprocess.run(["tmux", "send-keys", "-t", term.name, "42", "Tab", "Beta shipped",
-                        "Enter"], check=True)
+        term.burst("42", "Tab", "Beta shipped", "Enter")
         term.wait_for("Checked in CSAT.")
         time.sleep(0.5)                       # time for a stray key to do harm
         assert "3/5 OKR check-ins" in term.screen()
-    finally:
-        term.close()
     checkin = Store(db).records(CheckIn)[-1]
     assert (checkin.kr, checkin.note) == ("kr1", "Beta shipped")
 
@@ -140,35 +143,26 @@ def test_keys_typed_after_enter_never_type_into_the_next_form(db):
     """The scorecard opens the next KPI's form as enter saves one. "95<enter>80<enter>" in one
     burst records 95; the next form stays empty rather than take part of "80" (it lost the
     first keys while it opened, so it recorded 0)."""
-    write_demo(db)
-    csat = load(db).find_kpi("CSAT").latest
-    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
-    term = Terminal([*cadence_command(), "--db", str(db)], env)
-    try:
-        term.wait_for("1/5 KPI health")
+    with demo_meeting(db) as term:
+        csat = load(db).find_kpi("CSAT").latest
         term.keys("M")
         term.wait_for("Net revenue retention: latest —")
-        subprocess.run(["tmux", "send-keys", "-t", term.name, "95", "Enter", "80", "Enter"],
-                       check=True)
+        term.burst("95", "Enter", "80", "Enter")
         term.wait_for("CSAT: latest")
         time.sleep(0.5)                       # time for a stray key to do harm
         assert "e.g. 24.5" in term.screen()   # the value field still shows its placeholder
-    finally:
-        term.close()
     assert load(db).find_kpi("Net revenue retention").latest == 95
     assert load(db).find_kpi("CSAT").latest == csat
 
 
 def test_one_facilitator_and_two_followers_stay_in_step(db):
     write_demo(db)
-    env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
-    lead = Terminal([*cadence_command(), "--db", str(db), "--facilitator", "Noor"], env)
+    lead = Terminal.cadence(db, "--facilitator", "Noor")
     terms = [lead]
     try:
         lead.wait_for("1/5 KPI health")
-        followers = [Terminal([*cadence_command(), "--db", str(db), "follow"], env,
-                              size=(80, 24)),
-                     Terminal([*cadence_command(), "--db", str(db)], env)]   # a second `cadence`
+        followers = [Terminal.cadence(db, "follow", size=(80, 24)),
+                     Terminal.cadence(db)]                       # a second `cadence`
         terms += followers
         for term in followers:
             term.wait_for("following Noor")

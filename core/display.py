@@ -69,29 +69,36 @@ def json(encoded: bytes) -> bytes:
 
 # --- Markdown ----------------------------------------------------------------------------
 
-# Everything that can start formatting, a link, an image, an entity, a table cell or HTML
-# mid-line. CommonMark lets any ASCII punctuation be backslash-escaped, and escaped text still
-# reads well in a plain-text mail.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~<>&])")
-# What can start a block where user text opens a line or a list item: "- 1. x" would nest an
-# ordered list, "- ---" draw a rule. (Quotes and headings start with `>` and `#`, escaped
-# anywhere.) "-5%" and "2.5" start no block and stay as they are.
-_MD_BLOCK_START = re.compile(r"^(?:([-+])(?=\s|$|-)|(\d{1,9})([.)])(?=\s|$))")
-# What a linkifier (GFM's autolinks, linkify-it) turns into a link: a scheme's colon
-# (`http:`, `mailto:`) and the dot of a domain name (`example.com`, `www.x`). Escaping them
-# splits the text a linkifier sees; decimals (`2.5`) and times (`10:30`) are left alone.
-_MD_LINKISH = re.compile(r"(?<=[^\W\d_])[:@](?=\S)|(?<=\w)\.(?=[^\W\d_])")
+# Only what would render as formatting is escaped, so the minutes still read cleanly in a
+# plain-text mail ("75% < 80%" stays as it is). CommonMark lets any ASCII punctuation be
+# backslash-escaped; each rule below names what it stops.
+_MD_ESCAPES = re.compile(
+    r"[\\`\[\]|~]"                      # escapes, code, links and images, table cells, strikes
+    r"|<(?!\s|$)"                         # HTML and autolinks (`<b>`, `<http:x>`, `<1@x.io>`)
+    r"|&(?=#?\w+;)"                       # entities: `&lt;` would show as `<`
+    r"|\*(?=\S)"                           # emphasis: only a `*` before a non-space can open it
+    r"|(?<![^\W_])_|_(?![^\W_])"            # and `_`, except inside a word (`snake_case`)
+    r"|#(?=\w)|@(?=\w)"                    # issue references and mentions (#12, @noor)
+    r"|(?<=[^\W\d_]):(?=\S)"                # a scheme's colon (`http:`, `mailto:`): autolinks
+    r"|(?<=\w)\.(?=[^\W\d_])")              # the dot of a domain (`example.com`, `www.x`)
+# What starts a block where user text opens a line or a list item: a list ("- 1. x" would
+# nest one), a rule ("- ---"), a quote or a heading. "-5%" and "2.5" start none.
+_MD_BLOCK_START = re.compile(r"^(?:[-+*]|#{1,6}|\d{1,9}[.)])(?=\s|$)|^-(?=-)|^>")
 
 
 def markdown(text: object) -> str:
-    """User text as inert Markdown: one line, controls visible, and nothing in it can become
-    a tag, a link, an image, an autolink, emphasis or a block."""
+    """User text as inert Markdown inline text: one line, controls visible, and nothing in it
+    becomes a tag, a link, an image, an autolink, emphasis, a table cell or a block — checked
+    with CommonMark (HTML on) and GFM-like linkifying renderers in tests/test_display.py."""
     flat = line(" ".join(str(text).split()))     # newlines and tabs become one space
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    escaped = _MD_LINKISH.sub(lambda m: "\\" + m[0], escaped)
+    escaped = _MD_ESCAPES.sub(lambda found: "\\" + found[0], flat)
     return _MD_BLOCK_START.sub(_escape_block_start, escaped)
 
 
 def _escape_block_start(found: re.Match) -> str:
-    """`-` becomes `\\-`; `1.` becomes `1\\.` (a backslash before a digit is no escape)."""
-    return "\\" + found[1] if found[1] else f"{found[2]}\\{found[3]}"
+    """`- x` becomes `\\- x`, but `1. x` becomes `1\\. x`: a backslash before a digit is no
+    escape."""
+    marker = found[0]
+    if marker[0].isdigit():
+        return f"{marker[:-1]}\\{marker[-1]}"
+    return "\\" + marker

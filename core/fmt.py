@@ -1,7 +1,6 @@
 """How numbers read to people: values with their unit, scores, sparklines."""
 
 import math
-import re
 
 _PREFIX_UNITS = {"$", "€", "£", "¥"}
 _SUFFIX_UNITS = {"%", "x", "×"}
@@ -44,11 +43,3 @@ def sparkline(values: list[float]) -> str:
         return SPARK[3] * len(finite)
     top = len(SPARK) - 1
     return "".join(SPARK[round((v - low) / (high - low) * top)] for v in finite)
-
-
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Show control characters as escapes, so user text cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)

@@ -1,20 +1,10 @@
 """The minutes as Markdown: plain enough to read in a mail client, tidy when a code host
-renders it. Every piece of user text goes through `md()`, so it cannot break a table or
-start a heading, a list, a link or HTML."""
-
-import re
+renders it. Every piece of text from the store — names, notes, owners, titles, stage names,
+even times — goes through `md()` (core/display.py), so it cannot break a table or become a
+heading, a list, a link, an image or HTML, and no control character in it acts."""
 
 from core import fmt
-
-# What can start formatting, a link, a table cell or HTML mid-line (user text never starts a
-# line here). CommonMark lets any ASCII punctuation be backslash-escaped, and the escaped text
-# still reads well as plain text.
-_SPECIAL = re.compile(r"([\\`*_\[\]#|~<])")
-
-
-def md(text: object) -> str:
-    """User text made inert: one line, Markdown punctuation escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+from core.display import markdown as md
 
 
 def _value(value, unit: str) -> str:
@@ -31,12 +21,12 @@ def _section(title: str, body: list[str]) -> list[str]:
 
 
 def _clock(iso: str | None) -> str:
-    return iso[11:16] if iso else "…"
+    return md(iso[11:16]) if iso else "…"
 
 
 def _header(m: dict) -> list[str]:
     lines = [f"# {md(m['title'])}", "",
-             f"- **Date:** {m['date']}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
+             f"- **Date:** {md(m['date'])}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
              f"({fmt.number(m['duration_min'])} min{'' if m['end'] else ', in progress'})",
              f"- **Facilitator:** {md(m['facilitator']) or '—'}",
              f"- **Attendees:** {', '.join(md(a) for a in m['attendees']) or '—'}"]
@@ -51,14 +41,14 @@ def _health(h: dict) -> list[str]:
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
     if h["off_track"]:
         lines += [""] + _table(["KPI", "band", "latest", "target", "trend"], [
-            [md(k["name"]), k["band"], _value(k["latest"], k["unit"]),
+            [md(k["name"]), md(k["band"]), _value(k["latest"], k["unit"]),
              ("≥ " if k["direction"] == "higher" else "≤ ") + _value(k["target"], k["unit"]),
              k["sparkline"]] for k in h["off_track"]])
     return lines
 
 
 def _who(a: dict) -> str:
-    due = f", due {a['due']}" if a["due"] else ""
+    due = f", due {md(a['due'])}" if a["due"] else ""
     return f"{md(a['owner'])}{due}"
 
 
@@ -66,9 +56,9 @@ def _flagged(items: list[dict]) -> list[str]:
     lines = []
     for k in items:
         state = "no data" if k["latest"] is None else \
-            f"{k['band']}, latest {_value(k['latest'], k['unit'])}"
+            f"{md(k['band'])}, latest {_value(k['latest'], k['unit'])}"
         lines += [f"### {md(k['name'])} ({state})", ""]
-        lines += [f"- **{f['flag']}**: {md(f['reason'])}" for f in k["flags"]]
+        lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
         lines.append("")
     return lines[:-1]
@@ -80,7 +70,7 @@ def _checkins(items: list[dict]) -> list[str]:
     return _table(["key result", "objective", "from → to", "confidence", "note", "score", "pace"], [
         [md(c["title"]), md(c["objective_title"]),
          f"{_value(c['from'], c['unit'])} → {_value(c['to'], c['unit'])}",
-         c["confidence"].replace("_", " "), md(c["note"]) or "—",
+         md(c["confidence"].replace("_", " ")), md(c["note"]) or "—",
          fmt.score(c["objective_score"]), "behind" if c["behind"] else "on pace"]
         for c in items])
 
@@ -89,7 +79,8 @@ def _decisions(items: list[dict]) -> list[str]:
     if not items:
         return []
     return _table(["kind", "what", "owner", "due", "about"], [
-        [a["kind"], md(a["text"]), md(a["owner"]), a["due"] or "—", md(a["link_name"] or "—")]
+        [md(a["kind"]), md(a["text"]), md(a["owner"]), md(a["due"] or "—"),
+         md(a["link_name"] or "—")]
         for a in items])
 
 
@@ -98,13 +89,14 @@ def _carried(items: list[dict]) -> list[str]:
         return []
     verdicts = {"open": "still open", "done": "done", "dropped": "dropped"}
     return _table(["action", "owner", "due", "verdict"], [
-        [md(a["text"]), md(a["owner"]), a["due"] or "—", verdicts[a["verdict"]]] for a in items])
+        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), verdicts[a["verdict"]]]
+        for a in items])
 
 
 def _stages(items: list[dict]) -> list[str]:
     notes = {"ok": "", "amber": "over", "red": "50% over"}
     return _table(["stage", "spent", "timebox", ""], [
-        [s["name"], f"{fmt.number(s['spent_min'])} min", f"{s['timebox_min']} min",
+        [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
          "skipped" if s["skipped"] else notes[s["state"]]] for s in items])
 
 
@@ -113,7 +105,7 @@ def render(m: dict) -> str:
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))
     lines += _section("Values recorded", [
-        f"- {md(v['name'])}, {v['period']}: {_value(v['value'], v['unit'])}"
+        f"- {md(v['name'])}, {md(v['period'])}: {_value(v['value'], v['unit'])}"
         + (f" ({md(v['note'])})" if v["note"] else "") for v in m["measurements"]])
     lines += _section("OKR check-ins", _checkins(m["checkins"]))
     lines += _section("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"

@@ -1,6 +1,6 @@
 """`cadence status`: KPI health, flags, OKR progress and actions, as text or as JSON."""
 
-from core import fmt, okr
+from core import display, fmt, okr
 from core.board import Board
 from core.health import BAND_LABEL, Health
 
@@ -70,7 +70,8 @@ def as_text(board: Board) -> str:
         lines += ["", "OPEN ACTIONS"] + [
             f"  {a.id}  {a.text} — {a.owner}" + (f", due {a.due}" if a.due else "")
             for a in open_actions]
-    return fmt.printable("\n".join(lines))
+    # Each line is one line, whatever a name holds: a newline in it would forge a line.
+    return "\n".join(map(display.line, lines))
 
 
 def _kpi_row(h: Health) -> tuple[str, ...]:
@@ -96,6 +97,8 @@ def _objective_lines(view: okr.ObjectiveView) -> list[str]:
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    """Columns padded to their widest cell, measured as the cells will be shown."""
+    rows = [tuple(map(display.line, row)) for row in rows]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
             for row in [header, *rows]]

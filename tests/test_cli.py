@@ -61,7 +61,7 @@ def test_control_characters_in_names_cannot_drive_the_terminal(db, write_csv):
     path = write_csv("k.csv", KPI_HEADER + "Evil\x1b[2J,Ann,%,lower,20,25,weekly\n")
     run_cli("import", "kpis", str(path), db=db)
     result = run_cli("status", db=db)
-    assert "\x1b" not in result.stdout and "Evil\\x1b[2J" in result.stdout
+    assert "\x1b" not in result.stdout and "Evil␛[2J" in result.stdout
 
 
 def test_empty_store_status_gives_guidance_and_creates_nothing(db):

@@ -10,7 +10,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from core import presence
+from core import display, presence
 from core.errors import CadenceError
 from core.meeting import MeetingClock
 from core.service import Service
@@ -37,6 +37,13 @@ class CadenceApp(App):
         self.mode = mode
         self.live = live
         self._ended = False
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification of the app, toasts included: they name KPIs, people, paths and
+        errors, so their text is shown as data — never markup, never a control sequence."""
+        super().notify(display.line(message), title=display.line(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, the follower's view, or the meeting. As
@@ -92,7 +99,7 @@ class CadenceApp(App):
             if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
         except CadenceError as exc:             # e.g. the file was broken by hand meanwhile
-            print(f"cadence: warning: the meeting's end was not saved: {exc}",
+            print(display.line(f"cadence: warning: the meeting's end was not saved: {exc}"),
                   file=sys.stderr)
 
     def save_clock(self) -> None:

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from core import clock
+from core import clock, display
 from core.errors import CadenceError
 from core.paths import store_path
 from core.storage import atomic_write, encode
@@ -52,6 +52,15 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise CadenceError(f"{message} (see `{self.prog} --help`)")
+
+
+def say(text: str, err: bool = False) -> None:
+    """One line of command output that names store text or paths: shown, never acting."""
+    print(display.line(text), file=sys.stderr if err else sys.stdout)
+
+
+def write_json(data) -> None:
+    sys.stdout.buffer.write(display.json(encode(data)))
 
 
 def _open(args) -> Store:
@@ -115,11 +124,10 @@ def cmd_serve(args) -> int:
         raise CadenceError("`cadence serve` needs the serve extra: "
                            "python -m pip install -e '.[serve]'") from None
     if not is_loopback(args.host):
-        print(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
-              "can watch the meeting (there is no login)", file=sys.stderr)
+        say(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
+            "can watch the meeting (there is no login)", err=True)
     command = shlex.join([sys.executable, "-m", "tui", "--db", str(store.path), "follow"])
-    print(f"Serving the follower view on http://{args.host}:{args.port} (ctrl+c stops)",
-          file=sys.stderr)
+    say(f"Serving the follower view on http://{args.host}:{args.port} (ctrl+c stops)", err=True)
     try:
         Server(command, host=args.host, port=args.port, title="Cadence").serve()
     except OSError as exc:
@@ -134,7 +142,7 @@ def cmd_demo(args) -> int:
         require_terminal()                # before writing: an error changes nothing
     demo.write(store, clock.today(), force=args.force)
     if args.no_open:
-        print(f"Demo data written to {store.path}")
+        say(f"Demo data written to {store.path}")
         return 0
     return run_app(store, args)
 
@@ -144,7 +152,7 @@ def cmd_status(args) -> int:
     store = _open(args)
     current = board.load(store, clock.today())
     if args.format == "json":
-        sys.stdout.buffer.write(encode(status.as_json(current)))
+        write_json(status.as_json(current))
     else:
         print(status.as_text(current))
     return 0
@@ -155,30 +163,30 @@ def cmd_minutes(args) -> int:
     from core.minutes_md import render
     store = _open(args)
     found = minutes.build(store, args.meeting)
-    payload = encode(found) if args.format == "json" else render(found).encode()
+    payload = display.json(encode(found)) if args.format == "json" else render(found).encode()
     if args.output:
         try:
             atomic_write(Path(args.output), payload)
         except OSError as exc:
             raise CadenceError(f"{args.output}: cannot be written ({exc.strerror})") from None
-        print(f"Minutes of {found['meeting']['id']} written to {args.output}", file=sys.stderr)
+        say(f"Minutes of {found['meeting']['id']} written to {args.output}", err=True)
     else:
         sys.stdout.buffer.write(payload)
     return 0
 
 
 def cmd_meetings(args) -> int:
-    from core import fmt, minutes
+    from core import minutes
     store = _open(args)
     listed = minutes.meeting_list(store)
     if args.format == "json":
-        sys.stdout.buffer.write(encode(listed))
+        write_json(listed)
     elif not listed:
         print("No meeting yet; `cadence` opens one.")
     else:
         for m in listed:
-            print(fmt.printable(f"{m['id']:>5}  {m['date']}  {m['duration_min']:>5g} min  "
-                                f"{m['decisions']:>3} decided  {m['title']}"))
+            say(f"{m['id']:>5}  {m['date']}  {m['duration_min']:>5g} min  "
+                f"{m['decisions']:>3} decided  {m['title']}")
     return 0
 
 
@@ -194,8 +202,8 @@ def cmd_import(args) -> int:
         importer = {"measurements": imports.import_measurements, "okrs": imports.import_okrs}
         report = importer[args.kind](store, args.file, clock.today())
     for warning in report.warnings:
-        print(f"cadence: warning: {warning}", file=sys.stderr)
-    print(f"{args.file}: {report.summary(NOUNS[args.kind])}")
+        say(f"cadence: warning: {warning}", err=True)
+    say(f"{args.file}: {report.summary(NOUNS[args.kind])}")
     return 0
 
 
@@ -268,7 +276,7 @@ def main(argv: list[str] | None = None, console: bool = False) -> int:
             leave(code)
         return code
     except CadenceError as exc:
-        print(f"cadence: error: {exc}", file=sys.stderr)
+        say(f"cadence: error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -277,7 +285,7 @@ def main(argv: list[str] | None = None, console: bool = False) -> int:
         return 0
     except Exception:
         import traceback
-        traceback.print_exc()
+        print(display.block(traceback.format_exc()), end="", file=sys.stderr)
         print("cadence: internal error (a bug; the store was left as it was)", file=sys.stderr)
         return 2
 

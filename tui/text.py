@@ -1,9 +1,11 @@
-"""User text is data, never markup: every string from the store reaches the screen as a
-rich Text (which parses nothing), styled here in one place."""
+"""Text on the screen. Store text is data, never markup and never control: every string from
+the store, a source or the presence file reaches the screen through `plain` or `assemble`,
+which make its control characters visible (core/display.py) and build a rich Text (which
+parses no markup), styled here in one place."""
 
 from rich.text import Text
 
-from core import fmt
+from core import display, fmt
 from core.health import BAND_LABEL
 
 BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "none": "dim",
@@ -11,9 +13,31 @@ BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "none": "d
 CONFIDENCE_LABEL = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
 CONFIDENCE_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 
+Part = Text | str | tuple[str, str]
+
 
 def plain(value: object, style: str = "") -> Text:
-    return Text(str(value), style=style)
+    """One line of store text, shown as it is: no markup, no control character acting."""
+    return Text(display.line(value), style=style)
+
+
+def lines(value: object, style: str = "") -> Text:
+    """Text of several lines built by Cadence (a rendered Markdown document, say) whose
+    store parts are already display text: newlines kept, any other control made visible."""
+    return Text(display.block(value), style=style)
+
+
+def assemble(*parts: Part) -> Text:
+    """Text.assemble, with every str part (or `(str, style)` pair) shown as `plain` does."""
+    return Text.assemble(*(_safe(p) for p in parts))
+
+
+def _safe(part: Part) -> Text | tuple[str, str]:
+    if isinstance(part, Text):
+        return part
+    if isinstance(part, tuple):
+        return display.line(part[0]), part[1]
+    return display.line(part)
 
 
 def band(name: str) -> Text:
@@ -25,7 +49,7 @@ def spark(values: list[float], band_name: str) -> Text:
 
 
 def confidence(name: str) -> Text:
-    return Text(CONFIDENCE_LABEL.get(name, name), style=CONFIDENCE_STYLE.get(name, ""))
+    return plain(CONFIDENCE_LABEL.get(name, name), style=CONFIDENCE_STYLE.get(name, ""))
 
 
 def score(value: float | None, band_name: str) -> Text:
@@ -38,4 +62,4 @@ def bar(share: float, width: int = 10) -> Text:
 
 
 def join(*parts: Text | str, sep: str = "  ") -> Text:
-    return Text(sep).join(p if isinstance(p, Text) else Text(p) for p in parts)
+    return Text(sep).join(p if isinstance(p, Text) else plain(p) for p in parts)

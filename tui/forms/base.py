@@ -13,7 +13,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from core import display
 from core.errors import CadenceError
+from tui import text
 from tui.forms.choice import Choice
 
 
@@ -80,16 +82,19 @@ class FormScreen(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(self.title_text), classes="form-title")
+            yield Label(text.plain(self.title_text), classes="form-title")
             if self.intro:
-                yield Static(Text(self.intro) if isinstance(self.intro, str) else self.intro,
+                yield Static(text.plain(self.intro) if isinstance(self.intro, str) else self.intro,
                              classes="form-intro")
             for field in self.fields:
-                yield Label(Text(field.label), classes="field-label")
+                yield Label(text.plain(field.label), classes="field-label")
                 if field.choices:
                     yield Choice(field.choices, field.labels, field.value, id=f"f-{field.name}")
                 else:
-                    yield FormInput(field.value, placeholder=field.placeholder,
+                    # A prefilled value is store text: shown (and so saved) with its control
+                    # characters visible, never raw.
+                    yield FormInput(display.line(field.value),
+                                    placeholder=display.line(field.placeholder),
                                     id=f"f-{field.name}")
                 yield Static("", id=f"e-{field.name}", classes="field-error")
             yield Static("", id="form-error")
@@ -134,7 +139,7 @@ class FormScreen(ModalScreen[object]):
         candidates = [f"kr_{field}"] if entity.startswith("key result") else []
         target = next((c for c in [*candidates, field] if c in names), None)
         where = self.query_one(f"#e-{target}" if target else "#form-error", Static)
-        where.update(Text(f"✖ {exc}", style="bold red"))
+        where.update(text.plain(f"✖ {exc}", "bold red"))
         where.add_class("shown")
         if target:
             widget = self.query_one(f"#f-{target}")

@@ -5,6 +5,8 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui import text
+
 
 class Choice(Widget, can_focus=True):
     DEFAULT_CSS = """
@@ -33,5 +35,5 @@ class Choice(Widget, can_focus=True):
         parts = []
         for i, option in enumerate(self.options):
             label = self.labels.get(option, option)
-            parts.append(Text(f" {label} ", style="reverse bold" if i == self.index else "dim"))
+            parts.append(text.plain(f" {label} ", "reverse bold" if i == self.index else "dim"))
         return Text("◀ ").join([Text(""), Text(" ").join(parts)]) + Text(" ▶")

@@ -1,7 +1,6 @@
 """Forms that keep the operating system: KPIs, objectives and their key results. Values are
 parsed by core/inputs and validated by the domain model; a refusal shows next to its field."""
 
-from rich.text import Text
 
 from core import fmt, okr
 from core.board import Board
@@ -11,6 +10,7 @@ from core.inputs import parse_number, parse_whole
 from core.model import CADENCES, DIRECTIONS
 from core.periods import current_quarter, parse_cycle
 from core.service import Service
+from tui import text
 from tui.forms.base import Field, FormScreen
 
 YES_NO = {"no": "no", "yes": "yes"}
@@ -133,7 +133,7 @@ def key_result_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
 
     def save(values: dict[str, str]):
         return service.add_key_result(view.objective.id, **_kr_values(board, values))
-    intro = Text.assemble("Add a key result to ", (view.objective.title, "bold"),
+    intro = text.assemble("Add a key result to ", (view.objective.title, "bold"),
                           f" (it has {len(view.krs)}).")
     return FormScreen("New key result", _kr_fields(board), save, intro, "key-result-form")
 

@@ -1,7 +1,6 @@
 """The forms of the meeting: each asks its fields, and its save calls the core service, whose
 validation message is what the form shows inline."""
 
-from rich.text import Text
 
 from core import fmt, okr
 from core.errors import CadenceError
@@ -10,6 +9,7 @@ from core.inputs import parse_due, parse_number, parse_rating
 from core.model import CONFIDENCES, Action, Meeting
 from core.periods import current_quarter, latest_finished, period_label
 from core.service import Service
+from tui import text
 from tui.forms.base import Field, FormScreen
 from tui.text import CONFIDENCE_LABEL
 
@@ -28,7 +28,7 @@ def intervention_form(service: Service, health: Health) -> FormScreen:
         due = parse_due(values["due"], service.today())
         return service.record_action("intervention", values["text"], values["owner"], due,
                                      health.kpi.id)
-    intro = Text.assemble("On ", (health.kpi.name, "bold"), ": ",
+    intro = text.assemble("On ", (health.kpi.name, "bold"), ": ",
                           "; ".join(f.reason for f in health.flags))
     return FormScreen("Record an intervention", _action_fields(), save, intro, "intervention-form")
 
@@ -54,7 +54,7 @@ def checkin_form(service: Service, view: okr.KrView) -> FormScreen:
     fields += [Field("confidence", "Confidence", kr.confidence, choices=CONFIDENCES,
                      labels=CONFIDENCE_LABEL),
                Field("note", "Note (optional)", placeholder="what moved it, what blocks it")]
-    intro = Text.assemble((kr.title, "bold"), f": {fmt.value(kr.start, kr.unit)} → ",
+    intro = text.assemble((kr.title, "bold"), f": {fmt.value(kr.start, kr.unit)} → ",
                           (fmt.value(view.current, kr.unit), "bold"),
                           f" → {fmt.value(kr.target, kr.unit)}")
     if kr.kpi:
@@ -67,7 +67,7 @@ def checkin_form(service: Service, view: okr.KrView) -> FormScreen:
 
 
 def retire_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
-    intro = Text.assemble(("Retire ", ""), (view.objective.title, "bold"), "\nFinal score: ",
+    intro = text.assemble(("Retire ", ""), (view.objective.title, "bold"), "\nFinal score: ",
                           (fmt.score(view.score), "bold"),
                           "\nIts KPIs stay on the health screen to prove the new baseline holds.")
 
@@ -85,7 +85,7 @@ def measurement_form(service: Service, health: Health, form_id: str = "measureme
     fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
               Field("period", "Period", period, placeholder="YYYY-MM-DD or " + period),
               Field("note", "Note (optional)")]
-    intro = Text.assemble((k.name, "bold"), f": latest {fmt.value(health.latest, k.unit)}, "
+    intro = text.assemble((k.name, "bold"), f": latest {fmt.value(health.latest, k.unit)}, "
                           f"target {fmt.value(k.target, k.unit)}")
 
     def save(values: dict[str, str]):
@@ -112,7 +112,7 @@ def objective_form(service: Service, health: Health) -> FormScreen:
                   target=parse_number(values["kr_target"], "key result target"))
         return service.create_objective(values["title"], values["owner"], values["cycle"],
                                         [kr], (k.id,))
-    intro = Text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
+    intro = text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
                           "can follow.")
     return FormScreen("Start an objective", fields, save, intro, "objective-form")
 
@@ -142,7 +142,7 @@ def rating_form(service: Service, meeting: Meeting) -> FormScreen:
 
 
 def verdict_form(service: Service, action: Action) -> FormScreen:
-    intro = Text.assemble((action.text, "bold"), f" — {action.owner}",
+    intro = text.assemble((action.text, "bold"), f" — {action.owner}",
                           f", due {action.due}" if action.due else "")
 
     def save(values: dict[str, str]):

@@ -27,7 +27,7 @@ class CycleCloseScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Close the cycle {self.cycle}"), classes="form-title")
+            yield Label(text.plain(f"Close the cycle {self.cycle}"), classes="form-title")
             yield ReviewTable(["objective", "final score", "status", "closing note"],
                               widths={0: 40})
             yield Static(Text("r retires the selected objective · a retires all still active · "

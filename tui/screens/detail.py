@@ -23,7 +23,7 @@ def facts(rows: list[tuple[str, Text | str]]) -> Table:
     table.add_column(style="dim", no_wrap=True)
     table.add_column()
     for label, value in rows:
-        table.add_row(Text(label), value if isinstance(value, Text) else Text(value))
+        table.add_row(text.plain(label), value if isinstance(value, Text) else text.plain(value))
     return table
 
 
@@ -79,14 +79,14 @@ class DetailScreen(ModalScreen[None]):
         item = self.item
         with VerticalScroll(classes="dialog"):
             if isinstance(item, Health):
-                yield Label(Text(item.kpi.name), classes="form-title")
+                yield Label(text.plain(item.kpi.name), classes="form-title")
                 yield Static(kpi_facts(item))
                 yield KpiChart(id="detail-chart")
             elif isinstance(item, okr.KrView):
-                yield Label(Text(item.kr.title), classes="form-title")
+                yield Label(text.plain(item.kr.title), classes="form-title")
                 yield Static(kr_facts(item, self.board))
             else:
-                yield Label(Text(item.kind.capitalize()), classes="form-title")
+                yield Label(text.plain(item.kind.capitalize()), classes="form-title")
                 yield Static(action_facts(item, self.board))
             yield Static(Text("escape closes", style="dim"))
 

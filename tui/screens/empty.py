@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from core.service import Service
+from tui import text
 from tui.forms.manage_forms import kpi_form
 
 GUIDANCE = """This store has no KPIs or objectives yet.
@@ -32,7 +33,7 @@ class EmptyScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text("Cadence", style="bold"))
-            yield Static(Text(f"Store: {self.service.store.path}", style="dim"))
+            yield Static(text.plain(f"Store: {self.service.store.path}", "dim"))
             yield Static(Text(GUIDANCE))
         yield Footer()
 

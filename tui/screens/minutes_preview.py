@@ -7,6 +7,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui import text
+
 
 class MinutesPreview(ModalScreen[bool]):
     """Dismisses with True when the facilitator asks to export from here."""
@@ -20,7 +22,7 @@ class MinutesPreview(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label("Minutes (preview)", classes="form-title")
-            yield Static(Text(self.markdown))
+            yield Static(text.lines(self.markdown))
             yield Static(Text("e exports · escape closes · up/down scroll", style="dim"))
 
     def on_mount(self) -> None:

@@ -37,11 +37,11 @@ def selected_line(h: Health | None) -> Text:
     if h is None:
         return Text("")
     k = h.kpi
-    head = Text.assemble((k.name, "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
+    head = text.assemble((k.name, "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
                          f"{fmt.value(k.target, k.unit)} · {k.owner}")
     if not h.flags:
         return head
-    return Text.assemble(head, " · ", (h.flags[0].name, "yellow"), f": {h.flags[0].reason}",
+    return text.assemble(head, " · ", (h.flags[0].name, "yellow"), f": {h.flags[0].reason}",
                          f" (+{len(h.flags) - 1} more, enter)" if len(h.flags) > 1 else "")
 
 

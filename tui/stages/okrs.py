@@ -80,5 +80,6 @@ def summary(ctx: Context, showing_retired: bool) -> Text:
                     "lift it.", style="dim")
     ended = ctx.board.ended_cycles()
     if ended:
-        line.append(f"\n{', '.join(ended)} has ended: C closes it.", style="yellow")
+        line.append("\n")
+        line.append_text(text.plain(f"{', '.join(ended)} has ended: C closes it.", "yellow"))
     return line

@@ -25,7 +25,8 @@ def stage_times(ctx: Context) -> Table:
         note = "skipped" if stage.skipped else {"ok": "", "amber": "over",
                                                 "red": "50% over"}[state]
         style = {"ok": "", "amber": "yellow", "red": "bold red"}[state]
-        table.add_row(Text(f"{index + 1}. {stage.name}"), Text(clock_text(stage.spent_s), style),
+        table.add_row(text.plain(f"{index + 1}. {stage.name}"),
+                      Text(clock_text(stage.spent_s), style),
                       Text(f"{stage.timebox_min} min"), Text(note, style))
     return table
 

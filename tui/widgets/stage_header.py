@@ -5,6 +5,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.meeting import MeetingClock, clock_text
+from tui import text
 from tui.keys import STAGE_NAMES
 
 STATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
@@ -32,7 +33,7 @@ class StageHeader(Static):
         left, right = header_parts(stage, clock)
         room = self.size.width - left.cell_len - right.cell_len - 2
         # The note goes first: at 80 columns the title is what gets cut, not "read-only".
-        middle = Text.assemble((f" {note} ·" if note else "", "italic"), (" " + title, "bold"))
+        middle = text.assemble((f" {note} ·" if note else "", "italic"), (" " + title, "bold"))
         middle.truncate(max(0, room), overflow="ellipsis")
         gap = max(1, self.size.width - left.cell_len - middle.cell_len - right.cell_len)
         self.update(Text.assemble(left, middle, " " * gap, right))

@@ -73,14 +73,14 @@ def json(encoded: bytes) -> bytes:
 # plain-text mail ("75% < 80%" stays as it is). CommonMark lets any ASCII punctuation be
 # backslash-escaped; each rule below names what it stops.
 _MD_ESCAPES = re.compile(
-    r"[\\`\[\]|~]"                      # escapes, code, links and images, table cells, strikes
+    r"[\\`\[\]|~]"                        # escapes, code, links and images, table cells, strikes
     r"|<(?!\s|$)"                         # HTML and autolinks (`<b>`, `<http:x>`, `<1@x.io>`)
     r"|&(?=#?\w+;)"                       # entities: `&lt;` would show as `<`
-    r"|\*(?=\S)"                           # emphasis: only a `*` before a non-space can open it
-    r"|(?<![^\W_])_|_(?![^\W_])"            # and `_`, except inside a word (`snake_case`)
-    r"|#(?=\w)|@(?=\w)"                    # issue references and mentions (#12, @noor)
-    r"|(?<=[^\W\d_]):(?=\S)"                # a scheme's colon (`http:`, `mailto:`): autolinks
-    r"|(?<=\w)\.(?=[^\W\d_])")              # the dot of a domain (`example.com`, `www.x`)
+    r"|\*(?=\S)"                          # emphasis: only a `*` before a non-space can open it
+    r"|(?<![^\W_])_|_(?![^\W_])"          # and `_`, except inside a word (`snake_case`)
+    r"|#(?=[\w#]|$)|@(?=\w)"              # issue links, mentions, a heading's closing #
+    r"|(?<=[^\W\d_]):(?=\S)|(?<=/)/"      # a scheme (`http:`, `mailto:`, `//host`): links
+    r"|(?<=\S)\.(?=[^\W\d_])")            # the dot of a domain (`example.com`, `www.x`)
 # What starts a block where user text opens a line or a list item: a list ("- 1. x" would
 # nest one), a rule ("- ---"), a quote or a heading. "-5%" and "2.5" start none.
 _MD_BLOCK_START = re.compile(r"^(?:[-+*]|#{1,6}|\d{1,9}[.)])(?=\s|$)|^-(?=-)|^>")

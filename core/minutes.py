@@ -9,12 +9,11 @@ What was undone in the meeting does not appear: undone inserts are gone from the
 events that were undone are skipped.
 """
 
-from datetime import datetime
 from pathlib import Path
 
 from core import board as boards
 from core import clock, fmt, okr
-from core.as_of import StoreAsOf, meeting_end, written_by
+from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
 from core.health import Health
 from core.meeting import timebox_state
@@ -73,7 +72,7 @@ def meeting_list(store: Store) -> list[dict]:
         taken[a.meeting] = taken.get(a.meeting, 0) + 1
     meetings = sorted(store.records(Meeting), key=lambda m: (m.day, m.key), reverse=True)
     return [{"id": m.id, "date": m.day.isoformat(), "title": m.title,
-             "duration_min": _minutes_between(m.started_at, m.ended_at),
+             "duration_min": _minutes_between(m.started_at, m.ended_at, store.path),
              "ended": m.ended_at is not None, "decisions": taken.get(m.id, 0)} for m in meetings]
 
 
@@ -84,9 +83,9 @@ def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
             and e.id not in undone]
 
 
-def _minutes_between(start: str, end: str | None) -> float:
-    finish = datetime.fromisoformat(end or clock.now())
-    return round((finish - datetime.fromisoformat(start)).total_seconds() / 60, 1)
+def _minutes_between(start: str, end: str | None, path: Path) -> float:
+    finish = instant(end or clock.now(), path)
+    return round((finish - instant(start, path)).total_seconds() / 60, 1)
 
 
 def build(store: Store, meeting_id: str | None = None) -> dict:
@@ -96,7 +95,7 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
     actions = [a for a in reversed(board.actions) if a.meeting == meeting.id]
     return {
         "schema": SCHEMA,
-        "meeting": _header(meeting),
+        "meeting": _header(meeting, store.path),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
         "measurements": _measurements(meeting, board),
@@ -116,10 +115,10 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
     }
 
 
-def _header(m: Meeting) -> dict:
+def _header(m: Meeting, path: Path) -> dict:
     ratings = list(m.ratings.values())
     return {"id": m.id, "title": m.title, "date": m.day.isoformat(), "start": m.started_at,
-            "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at),
+            "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at, path),
             "attendees": list(m.attendees), "facilitator": m.facilitator,
             "ratings": dict(m.ratings),
             "rating_average": round(mean(ratings), 1) if ratings else None}

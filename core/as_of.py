@@ -74,9 +74,10 @@ def _current_shape(change: Change) -> Change:
     as the change they made to the KPI's series (core/schema.py: _v1_to_v2)."""
     if change.table != "measurements":
         return change
-    doc = change.after or change.before or {}
-    found = split_id(str(doc.get("kpi", "")))
-    if found is None or found[0] != "kpis" or "period" not in doc:
+    docs = [d for d in (change.before, change.after) if d is not None]
+    found = split_id(str(docs[0].get("kpi", ""))) if docs else None
+    if found is None or found[0] != "kpis" or not all({"period", "value"} <= d.keys()
+                                                      for d in docs):
         return change                       # no part of any series: nothing reads it
 
     def entry(d: dict | None) -> dict:

@@ -385,3 +385,20 @@ def test_a_store_from_before_schema_2_is_read_as_of_the_meetings_end(db):
     assert found["kpi_health"]["off_track"][0]["latest"] == 21.0
     assert [f["name"] for f in found["flagged"]] == []
     assert load(Store(db), TODAY).kpis[0].latest == 30.0                 # today's store has it
+
+
+@pytest.mark.parametrize("where", ["ended_at", "event at"])
+def test_a_time_broken_by_hand_is_one_error_line_naming_the_file(db, where):
+    run_cli("demo", "--no-open", db=db)
+    data = orjson.loads(db.read_bytes())
+    if where == "ended_at":
+        data["meetings"]["1"]["ended_at"] = "half past nine"
+    else:                                   # the log no longer says when m1 ended: cut by time
+        data["events"]["1"]["changes"] = [c for c in data["events"]["1"]["changes"]
+                                          if c["table"] != "meetings"]
+        data["events"]["1"]["at"] = "\x1b[31mlater"
+    hand_made(db, data)
+    for command in (("minutes", "--meeting", "m1"), ("minutes", "--last")):
+        result = run_cli(*command, db=db)
+        assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+        assert str(db) in result.stderr and "is not a time" in result.stderr

@@ -5,14 +5,27 @@ per version of the store. Screens and commands never compute a band, flag or sco
 from collections import defaultdict
 from datetime import date
 from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
 
 import msgspec
 
 from core import health, okr, series
 from core.errors import MALFORMED
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
 from core.periods import latest_finished, parse_cycle
-from core.store import Store, malformed
+from core.store import malformed
+
+
+class Readable(Protocol):
+    """What the read model reads: the store, or the store as of an event (core/as_of.py),
+    from which a past meeting's minutes are made."""
+
+    path: Path
+
+    def docs(self, name: str) -> dict[int, dict[str, Any]]: ...
+
+    def records(self, cls: type[Record]) -> list: ...
 
 
 class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
@@ -87,7 +100,7 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         return [v for v in self.objectives if v.objective.status == "active"]
 
 
-def all_series(store: Store, today: date) -> dict[str, series.Series]:
+def all_series(store: Readable, today: date) -> dict[str, series.Series]:
     """Each KPI's values up to `today`, by KPI id."""
     found = {}
     for key, doc in store.docs(series.TABLE).items():
@@ -104,7 +117,7 @@ def kpi_order(kpi: Kpi) -> tuple:
     return (not kpi.north_star, kpi.area.casefold(), kpi.name.casefold())
 
 
-def load(store: Store, today: date) -> Board:
+def load(store: Readable, today: date) -> Board:
     """Everything as it stood on `today`: values of periods that start later are left out, so
     a past meeting's minutes show the health its meeting saw."""
     values = all_series(store, today)

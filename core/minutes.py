@@ -1,25 +1,29 @@
 """A meeting's minutes, from the store alone (never from the screen): a JSON document with a
 stable schema (`cadence.minutes/1`, described in the README) and Markdown rendered from it.
 
+An ended meeting's minutes come from the store as it stood at the meeting's end (core/as_of.py),
+judged as of the meeting's day: they stay the same, byte for byte, whatever arrives later. A
+running meeting's come from the store as it is.
+
 What was undone in the meeting does not appear: undone inserts are gone from the store, and
 events that were undone are skipped.
 """
 
-from datetime import datetime
 from pathlib import Path
 
 from core import board as boards
 from core import clock, fmt, okr
+from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
 from core.stats import mean
 from core.status import action_json
-from core.model import Action, CheckIn, Event, Meeting, Objective
+from core.model import Action, CheckIn, Event, Meeting, Objective, split_id
 from core.periods import period_label
 from core.storage import atomic_write
-from core.store import Store
+from core.store import ABSENT, Store
 
 SCHEMA = "cadence.minutes/1"
 # Changes to the operating system itself (not meeting moves), listed as they were described.
@@ -27,16 +31,38 @@ SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
                   "objective.delete", "kr.create", "kr.update"}
 
 
-def pick_meeting(store: Store, meeting_id: str | None) -> Meeting:
+def pick_meeting(store: Store, meeting_id: str | None) -> Meeting | None:
+    """The meeting with this id (None if the store has none now), else the latest one."""
     meetings = store.records(Meeting)
-    if not meetings:
+    if not meetings and meeting_id is None:
         raise CadenceError(f"{store.path}: no meeting yet; `cadence` opens one")
     if meeting_id is None:
         return max(meetings, key=lambda m: (m.day, m.key))
-    found = next((m for m in meetings if m.id == meeting_id.strip().lower()), None)
-    if found is None:
+    return next((m for m in meetings if m.id == meeting_id.strip().lower()), None)
+
+
+def as_seen(store: Store, meeting_id: str | None) -> tuple[boards.Readable, Meeting]:
+    """The meeting, and the store as it saw it: as of its end once it has ended, else as it is.
+    A meeting whose data was replaced since (`cadence demo --force` keeps the old data in its
+    event) is found in the event log."""
+    meeting = pick_meeting(store, meeting_id)
+    if meeting is not None and meeting.ended_at is None:
+        return store, meeting
+    key = meeting.key if meeting is not None else _meeting_key(meeting_id)
+    events = store.events()
+    kept = meeting_end(events, key) if key is not None else None
+    if kept is None and meeting is not None:
+        kept = written_by(events, meeting.ended_at, store.path)
+    view = StoreAsOf(store, events, kept) if kept is not None else None
+    seen = next((m for m in view.records(Meeting) if m.key == key), meeting) if view else None
+    if view is None or seen is None:
         raise CadenceError(f"no meeting with id {meeting_id!r}; `cadence meetings` lists them")
-    return found
+    return view, seen
+
+
+def _meeting_key(meeting_id: str | None) -> int | None:
+    found = split_id(meeting_id or "")
+    return found[1] if found and found[0] == Meeting.TABLE else None
 
 
 def meeting_list(store: Store) -> list[dict]:
@@ -46,34 +72,34 @@ def meeting_list(store: Store) -> list[dict]:
         taken[a.meeting] = taken.get(a.meeting, 0) + 1
     meetings = sorted(store.records(Meeting), key=lambda m: (m.day, m.key), reverse=True)
     return [{"id": m.id, "date": m.day.isoformat(), "title": m.title,
-             "duration_min": _minutes_between(m.started_at, m.ended_at),
+             "duration_min": _minutes_between(m.started_at, m.ended_at, store.path),
              "ended": m.ended_at is not None, "decisions": taken.get(m.id, 0)} for m in meetings]
 
 
-def _kept_events(store: Store, meeting: Meeting) -> list[Event]:
-    events = store.events()
+def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
+    events = store.records(Event)
     undone = {e.undoes for e in events if e.undoes}
     return [e for e in events if e.meeting == meeting.id and e.kind != "undo"
             and e.id not in undone]
 
 
-def _minutes_between(start: str, end: str | None) -> float:
-    finish = datetime.fromisoformat(end or clock.now())
-    return round((finish - datetime.fromisoformat(start)).total_seconds() / 60, 1)
+def _minutes_between(start: str, end: str | None, path: Path) -> float:
+    finish = instant(end or clock.now(), path)
+    return round((finish - instant(start, path)).total_seconds() / 60, 1)
 
 
 def build(store: Store, meeting_id: str | None = None) -> dict:
-    meeting = pick_meeting(store, meeting_id)
-    board = boards.load(store, meeting.day)
-    events = _kept_events(store, meeting)
+    seen, meeting = as_seen(store, meeting_id)
+    board = boards.load(seen, meeting.day)              # flags and bands as of its day
+    events = _kept_events(seen, meeting)
     actions = [a for a in reversed(board.actions) if a.meeting == meeting.id]
     return {
         "schema": SCHEMA,
-        "meeting": _header(meeting),
+        "meeting": _header(meeting, store.path),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
         "measurements": _measurements(meeting, board),
-        "checkins": _checkins(store, meeting, board),
+        "checkins": _checkins(seen, meeting, board),
         "reprioritised": _reprioritised(events, board),
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
                                if e.kind == "objective.create"],
@@ -89,10 +115,10 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
     }
 
 
-def _header(m: Meeting) -> dict:
+def _header(m: Meeting, path: Path) -> dict:
     ratings = list(m.ratings.values())
     return {"id": m.id, "title": m.title, "date": m.day.isoformat(), "start": m.started_at,
-            "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at),
+            "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at, path),
             "attendees": list(m.attendees), "facilitator": m.facilitator,
             "ratings": dict(m.ratings),
             "rating_average": round(mean(ratings), 1) if ratings else None}
@@ -126,7 +152,7 @@ def _measurements(meeting: Meeting, board: boards.Board) -> list[dict]:
             for h in board.kpis for m in h.series.recorded_in(meeting.id)]
 
 
-def _checkins(store: Store, meeting: Meeting, board: boards.Board) -> list[dict]:
+def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> list[dict]:
     found = []
     for c in store.records(CheckIn):
         kr = board.by_id.get(c.kr)
@@ -149,25 +175,47 @@ def _objective_ref(board: boards.Board, key: int) -> dict:
 
 
 def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
-    """Each objective's rank at its first move in the meeting and after its last one."""
-    moves: dict[int, list] = {}
-    for event in (e for e in events if e.kind == "objective.priority"):
-        for change in event.changes:
-            before, after = change.before.get("priority"), change.after.get("priority")
-            moves.setdefault(change.key, [before, after])[1] = after
-    return [{**_objective_ref(board, key), "from": first, "to": last}
-            for key, (first, last) in sorted(moves.items(), key=lambda kv: kv[1][1] or 0)
-            if first != last]
+    """Each active objective the meeting raised or lowered: from its rank before the meeting
+    first changed it (a retirement above it renumbers it too; one started in the meeting
+    starts from the rank it was given) to its rank at the meeting's end, as the app showed it
+    then — raise, lower and retire in one meeting renumber the ranks in turn, so the end is
+    read from the store, not from the last move. Objectives only renumbered by a retirement
+    are not listed: the retirement is, under Retired."""
+    first: dict[int, int | None] = {}
+    moved: set[int] = set()
+    for event in events:
+        for change in (c for c in event.changes if c.table == Objective.TABLE):
+            if change.after is None or not _ranks(change):
+                continue
+            first.setdefault(change.key, (change.before or change.after).get("priority"))
+            if event.kind == "objective.priority":
+                moved.add(change.key)
+    moves = [(v.objective, first[v.objective.key]) for v in board.active
+             if v.objective.key in moved and first[v.objective.key] != v.objective.priority]
+    return [{"id": o.id, "title": o.title, "from": was, "to": o.priority}
+            for o, was in sorted(moves, key=lambda m: m[0].priority or 0)]
+
+
+def _ranks(change) -> bool:
+    """Whether a change to an objective gave it a rank or changed it."""
+    if change.before is None:
+        return True
+    return change.before.get("priority", ABSENT) != change.after.get("priority", ABSENT)
 
 
 def _retired(events: list[Event], board: boards.Board) -> list[dict]:
+    """Objectives the meeting retired (a cycle close retires several in one change), as they
+    stood at its end."""
     found = []
     for event in (e for e in events if e.kind == "objective.retire"):
-        view = board.by_id.get(f"o{event.changes[0].key}")
-        objective: Objective | None = view.objective if view else None
-        if objective is not None and objective.status == "retired":
-            found.append({"id": objective.id, "title": objective.title,
-                          "final_score": objective.final_score, "note": objective.closing_note})
+        for change in event.changes:
+            view = board.by_id.get(f"o{change.key}") if change.table == Objective.TABLE else None
+            objective: Objective | None = view.objective if view else None
+            if objective is not None and (change.after or {}).get("status") == "retired" \
+                    and objective.status == "retired":
+                found.append({"id": objective.id, "title": objective.title,
+                              "final_score": objective.final_score,
+                              "note": objective.closing_note})
     return found
 
 

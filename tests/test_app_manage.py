@@ -3,6 +3,7 @@ close — each form stores exactly what was typed, refuses bad input next to the
 
 import pytest
 
+from core.model import Meeting
 from core.store import Store
 from tests.app_helpers import (TODAY, kpi_row, load, make_app, notified, run, screen_text,
                                select_row, table_text, type_text, write_demo)
@@ -251,6 +252,45 @@ async def test_an_empty_store_starts_with_the_first_kpi(db, monkeypatch):
     board = load(db)
     assert board.kpis[0].latest == 64000 and board.kpis[0].band == "amber"
     assert len(board.meetings) == 1 and board.meetings[0].ended_at
+
+
+async def test_the_first_kpi_of_an_empty_store_belongs_to_the_meeting(db, monkeypatch):
+    """Added from the guide, the first KPI is the meeting's first change: its event carries
+    the meeting, the minutes list it, and `u` takes it back."""
+    from core import minutes
+    from core.minutes_md import render
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with run(app) as pilot:
+        await pilot.press("N")
+        await fill(pilot, "Weekly active users", "Priya", "", "<>", "70000", "60000")
+        await pilot.press("enter")
+        assert "1/5 KPI health" in screen_text(app)
+        store = Store(db)
+        added = next(e for e in store.events() if e.kind == "kpi.create")
+        assert added.meeting == app.service.meeting == "m1"
+        assert [m.id for m in store.records(Meeting)] == ["m1"]            # one meeting
+        shown = render(minutes.build(store, "m1"))
+        assert "## KPIs and OKRs changed\n\n- KPI 'Weekly active users' added\n" in shown
+        await pilot.press("u")
+        assert "Weekly active users" not in table_text(app)
+        assert load(db).kpis == ()
+        await pilot.press("q", "y")
+    ended = minutes.build(Store(db), "m1")
+    assert ended["meeting"]["end"] and ended["changes"] == []               # undone: not there
+
+
+async def test_the_guide_closed_without_a_kpi_writes_nothing(db, monkeypatch):
+    """`N` plans the meeting; cancelled and closed, no meeting (nor any file) is written."""
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with run(app) as pilot:
+        await pilot.press("N")
+        assert app.screen.id == "kpi-form"
+        await pilot.press("escape")
+        assert "press N to add your first KPI" in screen_text(app)
+        await pilot.press("q")
+    assert not db.exists()
 
 
 async def test_a_sixth_key_result_is_refused(demo_db):

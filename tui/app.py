@@ -37,6 +37,7 @@ class CadenceApp(App):
         self.mode = mode
         self.live = live
         self._ended = False
+        self._guide_only = False     # on the empty store's guide, no meeting shown yet
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -50,6 +51,7 @@ class CadenceApp(App):
         the default screen it is in the app's first frame (a pushed screen waits for the next)."""
         if self.service.store.is_empty():
             from tui.screens.empty import EmptyScreen
+            self._guide_only = True
             return EmptyScreen(self.service, follower=self.mode == "follow")
         if self.mode == "follow":
             from tui.screens.follow import FollowScreen
@@ -68,10 +70,18 @@ class CadenceApp(App):
             self.notify(f"A meeting is live with {self.live.who}: you are following it "
                         "(read-only).", markup=False)
 
+    def plan_first_meeting(self) -> None:
+        """From the empty store's guide, as the first KPI's form opens: the meeting that KPI
+        is saved in (Service._tx writes a planned meeting first), so it is in the minutes and
+        `u` undoes it. Cancelled and closed, the guide writes nothing (end_meeting)."""
+        self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
+
     def begin_meeting(self) -> None:
-        """From the empty store's guide, once it has its first KPI: start the meeting (over
-        the guide, which is the bottom screen and cannot be switched away)."""
-        self.start_or_take_over()
+        """Once the guide's first KPI is saved, and with it the meeting: the meeting screen
+        (over the guide, which is the bottom screen and cannot be switched away)."""
+        self._guide_only = False
+        if self.service.meeting is None:        # not written yet: written after the first frame
+            self.start_or_take_over(planned=True)
         self.push_screen(MeetingScreen(self.service, self.clock))
 
     def start_or_take_over(self, planned: bool = False) -> None:
@@ -95,7 +105,8 @@ class CadenceApp(App):
         self._ended = True
         presence.clear(self.service.store.path)
         try:
-            self.service.start_planned()          # even a meeting closed at once is kept
+            if not self._guide_only:              # a guide closed without a KPI: no meeting
+                self.service.start_planned()      # even a meeting closed at once is kept
             if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
         except CadenceError as exc:             # e.g. the file was broken by hand meanwhile

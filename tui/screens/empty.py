@@ -41,8 +41,10 @@ class EmptyScreen(Screen):
         return action != "first_kpi" or not self.follower
 
     def action_first_kpi(self) -> None:
-        """The first KPI opens the meeting: the health stage, ready for the next `N`."""
+        """The first KPI opens the meeting: it is the meeting's first change (in its minutes,
+        undone by `u`), then the health stage shows, ready for the next `N`."""
         def added(kpi) -> None:
             if kpi is not None:
                 self.app.begin_meeting()
+        self.app.plan_first_meeting()
         self.app.push_screen(kpi_form(self.service), added)

@@ -2,8 +2,8 @@
 
 import asyncio
 import signal
-import sys
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from textual import events
@@ -37,6 +37,7 @@ class CadenceApp(App):
         self.mode = mode
         self.live = live
         self._ended = False
+        self.unsaved: str | None = None         # what could not be saved as the app closed
 
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, the follower's view, or the meeting. As
@@ -81,22 +82,32 @@ class CadenceApp(App):
         else:
             self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
 
-    def end_meeting(self) -> None:
-        """Once, however the app closes: the meeting's end and its stage times are saved."""
+    def end_meeting(self) -> str | None:
+        """Once, however the app closes: the meeting's end and its stage times are saved.
+        Returns why they were not (a full disk, a read-only or lost store), else None; then
+        it can be tried again."""
         if self.mode == "follow" or self._ended:
-            return
-        self._ended = True
-        presence.clear(self.service.store.path)
+            return None
+        with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
+            presence.clear(self.service.store.path)
         try:
             self.service.start_planned()          # even a meeting closed at once is kept
             if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
-        except CadenceError as exc:             # e.g. the file was broken by hand meanwhile
-            print(f"cadence: warning: the meeting's end was not saved: {exc}",
-                  file=sys.stderr)
+        except CadenceError as exc:
+            return str(exc)
+        self._ended = True
+        return None
+
+    def quit_without_writing(self) -> None:
+        """The store vanished or was replaced and the facilitator leaves it as it is: not
+        even the meeting's end is written."""
+        self._ended = True
+        self.exit()
 
     def save_clock(self) -> None:
-        """The stage times so far, so minutes exported mid-meeting show them."""
+        """The stage times so far, so minutes exported mid-meeting show them. Raises
+        CadenceError when the store cannot be written."""
         if self.mode != "follow" and not self._ended:
             self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
 
@@ -109,7 +120,9 @@ class CadenceApp(App):
             await self.on_event(events.Key(late.key, late.character))
 
     def on_unmount(self) -> None:
-        self.end_meeting()
+        problem = self.end_meeting()
+        if problem:                 # printed once the terminal is back (tui/cli.py run_app)
+            self.unsaved = f"the meeting's end was not saved: {problem}"
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette finds every stage and action of the meeting by name."""

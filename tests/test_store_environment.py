@@ -172,15 +172,15 @@ def test_a_writer_killed_mid_write_leaves_a_temp_file_the_next_writer_removes(db
 class Disk:
     """A small disk of its own for a store: a tmpfs where the test may mount one (root with
     CAP_SYS_ADMIN), else a folder whose writes fail with an injected OSError, as a full or
-    read-only disk fails them."""
+    read-only disk fails them. Where both work, the tests run both ways."""
 
-    def __init__(self, root: Path, monkeypatch):
+    def __init__(self, root: Path, real: bool):
         self.path = root / "disk"
         self.path.mkdir()
-        self.monkeypatch = monkeypatch
-        self.mounted = subprocess.run(
+        self.mounted = real and subprocess.run(
             ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(self.path)],
             capture_output=True).returncode == 0
+        self._real_open = os.open
 
     def fill(self) -> None:
         if not self.mounted:
@@ -205,30 +205,35 @@ class Disk:
             time.sleep(0.05)
 
     def heal(self) -> None:
-        if not self.mounted:
-            return self.monkeypatch.undo()
-        subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
-        (self.path / "filler").unlink(missing_ok=True)
+        os.open = self._real_open
+        if self.mounted:
+            subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
+            (self.path / "filler").unlink(missing_ok=True)
 
     def _inject(self, code: int) -> None:
-        """Every new file in the folder fails as the disk would: the temp file of a write
-        (`os.open` in core.storage) and the lock (core.lock)."""
-        real_open = os.open
+        """Files in the folder fail as on such a disk: a full one cannot take a new file
+        (a write's temp file), a read-only one cannot open any for writing (the lock too)."""
+        real_open, folder = self._real_open, str(self.path)
 
         def failing_open(path, flags, *args, **kwargs):
-            if str(path).startswith(str(self.path)) and flags & (os.O_WRONLY | os.O_RDWR):
+            writes = flags & (os.O_WRONLY | os.O_RDWR)
+            if writes and str(path).startswith(folder) and (
+                    code == errno.EROFS or not os.path.exists(path)):
                 raise OSError(code, os.strerror(code), str(path))
             return real_open(path, flags, *args, **kwargs)
-        self.monkeypatch.setattr(storage.os, "open", failing_open)
+        os.open = failing_open
 
     def close(self) -> None:
+        os.open = self._real_open
         if self.mounted:
             subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
 
 
-@pytest.fixture
-def disk(tmp_path, monkeypatch):
-    found = Disk(tmp_path, monkeypatch)
+@pytest.fixture(params=["tmpfs", "injected"])
+def disk(tmp_path, request):
+    found = Disk(tmp_path, real=request.param == "tmpfs")
+    if request.param == "tmpfs" and not found.mounted:
+        pytest.skip("no tmpfs can be mounted here: the injected faults stand in")
     yield found
     found.close()
 
@@ -310,7 +315,7 @@ def test_the_app_says_after_it_closes_what_was_not_saved(disk, monkeypatch):
     """In a real terminal: the warning is printed once the terminal is back, not lost."""
     from tests.test_app_terminal import Terminal
     if not disk.mounted:
-        pytest.skip("needs a disk of its own (tmpfs); the Pilot tests above inject the fault")
+        pytest.skip("the app in a terminal is another process: only a real disk can fail it")
     db = write_demo(disk.path / "cadence.json")
     cadence = " ".join(cadence_command())
     term = Terminal(["sh", "-c", f'{cadence} --db "{db}"; echo "exit $?"; sleep 30'],
@@ -591,6 +596,12 @@ def test_a_bad_lock_timeout_is_one_line_not_a_hang(db, write_csv, value):
     assert done.returncode == 1 and not db.exists()
     assert done.stderr == f"cadence: error: CADENCE_LOCK_TIMEOUT={value!r}: not a number of " \
                           "seconds from 0 to 86400\n"
+
+
+def test_a_bad_lock_timeout_stops_the_app_before_it_opens(demo_db):
+    done = run_cli(db=demo_db, env={"CADENCE_LOCK_TIMEOUT": "soon"})
+    assert done.returncode == 1 and done.stderr == \
+        "cadence: error: CADENCE_LOCK_TIMEOUT='soon': not a number of seconds from 0 to 86400\n"
 
 
 @pytest.mark.parametrize("value", ["0", "0.5", " 30 ", "86400"])

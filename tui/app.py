@@ -48,7 +48,7 @@ class CadenceApp(App):
         if self.mode == "follow":
             from tui.screens.follow import FollowScreen
             return FollowScreen(self.service)
-        self.start_or_take_over(planned=True)
+        self.start_or_take_over()
         taken_over = self.live if self.mode == "take_over" else None
         return MeetingScreen(self.service, self.clock, taken_over and taken_over.selected)
 
@@ -68,19 +68,17 @@ class CadenceApp(App):
         self.start_or_take_over()
         self.push_screen(MeetingScreen(self.service, self.clock))
 
-    def start_or_take_over(self, planned: bool = False) -> None:
-        """`planned`: the meeting's start is written after the first frame (see
-        MeetingScreen.on_mount), or with the first change, whichever comes first."""
+    def start_or_take_over(self) -> None:
+        """The meeting's start is written after the first frame (MeetingScreen.on_mount), or
+        with the first change, whichever comes first; there a full disk is told in one line."""
         if self.mode == "take_over" and self.live is not None:
             live = self.live
             self.service.meeting = live.meeting
             self.clock = MeetingClock.resume(live.stages, live.current, live.paused,
                                              live.meeting_s)
             self.notify(f"You took over the meeting from {live.who}.", markup=False)
-        elif planned:
-            self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
         else:
-            self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
+            self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
 
     def end_meeting(self) -> str | None:
         """Once, however the app closes: the meeting's end and its stage times are saved.

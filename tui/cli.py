@@ -74,6 +74,9 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
     if mode == "follow":
         found_mode, live = "follow", presence.read(store.path)
+    if found_mode != "follow":
+        from core import lock
+        lock.timeout()                    # a bad CADENCE_LOCK_TIMEOUT fails here, not mid-meeting
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again

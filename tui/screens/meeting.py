@@ -312,6 +312,8 @@ class MeetingScreen(Screen):
         return True
 
     def not_saved(self, exc: Exception) -> None:
+        """One line on why a change was not made: a store that cannot be written says "Not
+        saved"; a store that vanished or was replaced asks what to do instead."""
         if isinstance(exc, StoreLost):
             self.store_lost()
         elif isinstance(exc, OSError):

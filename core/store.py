@@ -62,9 +62,11 @@ class Guard:
         self.path = path
         self.seen: Seen | None = None       # the file as last read or written; None: no file
         self.lost: str | None = None        # why writes are refused
+        self.gone = False                   # lost because there is no file at all
 
     def __call__(self, data: dict[str, Any], found: Stamp) -> None:
         if self.seen is not None and found is None:
+            self.gone = True
             self.lost = (f"{self.path}: the store was moved or deleted while Cadence had it "
                          "open; nothing was written")
         elif self.seen is not None and self.seen.lost_in(data):
@@ -105,7 +107,7 @@ class Store:
 
     def adopt(self) -> None:
         """After StoreLost: the file as it is now (or no file) is the store from here on."""
-        self.guard.lost = self.guard.seen = None
+        self.guard.lost, self.guard.seen, self.guard.gone = None, None, False
         self.storage.discard()
         self._changed()
 
@@ -116,6 +118,7 @@ class Store:
             self.storage.dirty = True
             self.storage.flush()
         self.guard.lost, self.guard.seen = None, Seen.of(self.storage.read())
+        self.guard.gone = False
         self._changed()
 
     def _changed(self) -> None:

@@ -497,6 +497,7 @@ async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_d
         before = {p.name: p.read_bytes() for p in demo_db.parent.iterdir() if p.is_file()}
         await pilot.press("3", "minus")            # a change, before the next tick
         assert app.screen.id == "store-lost" and "moved or deleted" in dialog_text(app)
+        assert "k: go on without it" in dialog_text(app)
         await pilot.pause(2.2)
         assert {p.name: p.read_bytes() for p in demo_db.parent.iterdir() if p.is_file()} \
             == before                                        # nothing created, nothing written
@@ -558,6 +559,7 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
         await pilot.press("enter")                          # the form says why
         assert "replaced" in screen_text(app)
         await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
+        assert "k: keep the file as it is now" in dialog_text(app)
         assert demo_db.read_bytes() == older
         await pilot.press("k")                              # keep the older file
         assert "This meeting was not in it" in notified(app)

@@ -332,7 +332,8 @@ class MeetingScreen(Screen):
             return
         from tui.screens.store_lost import StoreLostScreen
         self._asking_lost = True
-        self.app.push_screen(StoreLostScreen(self.service.store.lost), self._store_decided)
+        guard = self.service.store.guard
+        self.app.push_screen(StoreLostScreen(guard.lost, guard.gone), self._store_decided)
 
     def _store_decided(self, answer: str | None) -> None:
         self._asking_lost = False

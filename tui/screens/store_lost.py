@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-CHOICES = """k: keep the file as it is now (the meeting goes on in it)
-w: write back the store as this meeting had it (replaces what is there now)
+KEEP = "k: keep the file as it is now (the meeting goes on in it, or is written to it again)"
+KEEP_GONE = ("k: go on without it: a new store from the next change, this meeting written to "
+             "it again")
+CHOICES = """w: write back the store as this meeting had it (replaces what is there now)
 q: quit without writing anything"""
 
 
@@ -22,16 +24,17 @@ class StoreLostScreen(ModalScreen[str]):
                 Binding("w", "answer('write_back')", "Write back"),
                 Binding("q", "answer('quit')", "Quit")]
 
-    def __init__(self, problem: str):
+    def __init__(self, problem: str, gone: bool):
+        """`gone`: there is no file any more (rather than another one)."""
         super().__init__(id="store-lost")
-        self.problem = problem
+        self.problem, self.gone = problem, gone
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("The store changed under this meeting", classes="form-title")
             yield Static(Text(self.problem, style="yellow"))
             yield Static(Text("The screen shows the store as this meeting last had it.\n"))
-            yield Static(Text(CHOICES))
+            yield Static(Text(f"{KEEP_GONE if self.gone else KEEP}\n{CHOICES}"))
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(answer)

@@ -9,19 +9,45 @@ import os
 import time
 from pathlib import Path
 
+from core.errors import CadenceError
+from core.storage import Permissions, take_permissions
+
 try:
     import fcntl
 except ImportError:                       # Windows
     fcntl = None
 
 
+DEFAULT_TIMEOUT_S = 120.0
+MAX_TIMEOUT_S = 86400.0            # a day: any longer is a typo, not a wait
+
+
 class Busy(Exception):
     """Another process held the lock for the whole timeout."""
 
 
+def timeout() -> float:
+    """How long a writer waits for another: CADENCE_LOCK_TIMEOUT seconds, else 120. Read when
+    a lock is taken (not when the module loads), so a bad value is a one-line error of the
+    command that writes: `nan` and `inf` would wait for ever, a negative one never."""
+    text = os.environ.get("CADENCE_LOCK_TIMEOUT")
+    if text is None:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds <= MAX_TIMEOUT_S:              # false for nan too
+        raise CadenceError(f"CADENCE_LOCK_TIMEOUT={text!r}: not a number of seconds from 0 "
+                           f"to {MAX_TIMEOUT_S:g}")
+    return seconds
+
+
 class Lock:
-    def __init__(self, path: Path, timeout: float):
-        self.path, self.timeout = path, timeout
+    def __init__(self, path: Path, timeout: float, permissions: Permissions = (0o600, None)):
+        """`permissions`: the lock file's bits and group, the store's: whoever may write the
+        store must be able to open its lock."""
+        self.path, self.timeout, self.permissions = path, timeout, permissions
         self._held = None
 
     def acquire(self) -> None:
@@ -29,6 +55,7 @@ class Lock:
             self._held = _portable(self.path, self.timeout)
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        take_permissions(fd, self.permissions)
         deadline, pause = time.monotonic() + self.timeout, 0.001
         while True:
             try:

@@ -224,6 +224,13 @@ def export_path(store: Store, minutes: dict) -> Path:
     return store.path.parent / "minutes" / f"{meeting['date']}-{meeting['id']}.md"
 
 
+def export_file(store: Store, meeting_id: str | None = None) -> Path:
+    """Where `export` writes a meeting's minutes, known before they are built (the app asks
+    before replacing a file that is there)."""
+    meeting = pick_meeting(store, meeting_id)
+    return export_path(store, {"meeting": {"date": meeting.day.isoformat(), "id": meeting.id}})
+
+
 def export(store: Store, meeting_id: str | None = None) -> Path:
     """Write the Markdown minutes beside the store; the name holds the meeting id, so another
     meeting's file is never overwritten."""

@@ -16,7 +16,8 @@ import msgspec
 
 from core.errors import CadenceError
 from core.model import Stage
-from core.storage import atomic_write
+from core.processes import running as _running
+from core.storage import atomic_write, beside
 
 STALE_AFTER_S = 30.0
 
@@ -50,24 +51,13 @@ class Presence(msgspec.Struct, frozen=True):
         return self.facilitator or f"the facilitator on {self.host}"
 
 
-def _running(pid: int) -> bool:
-    if os.name == "nt":                   # there, os.kill(pid, 0) would end the process
-        return True
-    try:
-        os.kill(pid, 0)                   # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:               # it exists, run by someone else
-        return True
-    return True
-
-
 def sidecar(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".live")
+    return beside(store_path, ".live")
 
 
 def publish(store_path: Path, presence: Presence) -> None:
-    atomic_write(sidecar(store_path), msgspec.json.encode(presence), durable=False)
+    atomic_write(sidecar(store_path), msgspec.json.encode(presence), durable=False,
+                 like=store_path)          # followers who may read the store may read this
 
 
 def read(store_path: Path) -> Presence | None:

@@ -109,6 +109,20 @@ class Service(ManageMixin):
         found = self.board().by_id.get(self.meeting)
         return found if isinstance(found, Meeting) else None
 
+    def adopt_store(self) -> bool:
+        """After the store vanished or was replaced (StoreLost): go on with the file as it is
+        now. True when the running meeting is in it; else the meeting is written to it again
+        (same title, people and start) with the next change."""
+        running = self.current_meeting()              # from the last good state
+        self.store.adopt()
+        if self.meeting is None or self.current_meeting() is not None:
+            return True
+        self.meeting = None
+        self._planned = Meeting(id="", title=running.title, day=running.day,
+                                started_at=running.started_at, attendees=running.attendees,
+                                facilitator=running.facilitator) if running else None
+        return False
+
     def end_meeting(self, stages: tuple[Stage, ...] | None = None,
                     ratings: dict[str, int] | None = None) -> Meeting:
         return self.update_meeting(stages=stages, ratings=ratings, ended_at=clock.now())

@@ -8,13 +8,17 @@ command is one write however many rows it changes.
 """
 
 import os
+import re
+from contextlib import suppress
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import orjson
 
 from core import schema
 from core.errors import StoreError
+from core.processes import running, this_host
 
 Stamp = tuple[int, int, int] | None
 
@@ -57,30 +61,143 @@ def current_stamp(path: Path) -> Stamp:
         return None
 
 
-def atomic_write(path: Path, payload: bytes, durable: bool = True) -> None:
-    """Temp file in the same folder, fsync, rename over, fsync the folder. `durable=False`
-    skips the fsyncs, for files that are only a view of the moment."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def resolved(path: Path) -> Path:
+    """The file a path names, through any symlinks. Writes replace that file, so a store kept
+    as a link (in a dotfiles repository, a shared folder) stays a link to the one store."""
+    return Path(os.path.realpath(path))
+
+
+# The files that belong to a store, named after it and kept beside the file it resolves to, so
+# two links to one store share one lock: the lock every writer takes and the live meeting's
+# presence (core/presence.py).
+SIDECARS = (".lock", ".live")
+
+
+def beside(store: Path, suffix: str) -> Path:
+    target = resolved(store)
+    return target.with_name(target.name + suffix)
+
+
+def is_store_file(candidate: Path, store: Path) -> bool:
+    """Whether writing `candidate` would replace the store or one of its own files (a sidecar,
+    a writer's temp file), named through a symlink or a hard link, existing yet or not."""
+    found = resolved(candidate)
+    for base in (resolved(store), resolved(store.parent) / store.name):
+        if found.parent != base.parent:
+            continue
+        name = found.name
+        if name == base.name or name in {base.name + suffix for suffix in SIDECARS}:
+            return True
+        if name.startswith(f".{base.name}.") and name.endswith(".tmp"):
+            return True
+    for own in (store, *(beside(store, suffix) for suffix in SIDECARS)):
+        try:
+            if os.path.samefile(found, own):
+                return True
+        except OSError:                    # one of them does not exist
+            pass
+    return False
+
+
+Permissions = tuple[int, int | None]       # permission bits, and the group (None: the default)
+
+
+def permissions(path: Path) -> Permissions:
+    """What a new version of `path` (or a sidecar of it) takes: its permission bits and group,
+    or 0600 for a file that does not exist yet."""
     try:
-        mode = os.stat(path).st_mode & 0o777
+        st = os.stat(path)
     except FileNotFoundError:
-        mode = 0o600
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        return 0o600, None
+    return st.st_mode & 0o777, st.st_gid
+
+
+def take_permissions(fd: int, wanted: Permissions) -> None:
+    """Give an open file these bits and group, where we may. The group first: a new file takes
+    the writer's group, which would lock a team sharing the store through its group out after
+    every write. Someone else's file, or a group we are not in, stays as it is (EPERM)."""
+    mode, gid = wanted
+    st = os.fstat(fd)
+    try:
+        if gid is not None and st.st_gid != gid:
+            os.fchown(fd, -1, gid)
+    except PermissionError:
+        pass
+    try:
+        if st.st_mode & 0o777 != mode:
+            os.fchmod(fd, mode)
+    except PermissionError:
+        pass
+
+
+def _host_tag() -> str:
+    """This host's name as it appears in temp file names: no dot, so the name parses back."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", this_host()) or "_"
+
+
+HOST_TAG = _host_tag()
+# `.<name>.<host>.<pid>.tmp`, and `.<name>.<pid>.tmp` as earlier versions named them (this
+# host's: they had no other).
+TEMP_TAIL = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?(\d+)\.tmp")
+
+
+def temp_path(target: Path) -> Path:
+    """Where a new version of `target` is written before it is renamed into place: the host
+    and the process in the name let a later writer prove that a leftover one is dead."""
+    return target.with_name(f".{target.name}.{HOST_TAG}.{os.getpid()}.tmp")
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Remove the temp files of `path` and its sidecars that writers on this host left when
+    they were killed mid-write (each can hold a whole store): those whose process has ended.
+    Another host's (a shared folder) and a running process's are never touched. Returns how
+    many went."""
+    target = resolved(path)
+    prefixes = [f".{target.name}{suffix}." for suffix in ("", *SIDECARS)]
+    removed = 0
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        found = next((m for p in prefixes if entry.name.startswith(p)
+                      and (m := TEMP_TAIL.fullmatch(entry.name[len(p):]))), None)
+        if not found or found[1] not in (None, HOST_TAG) or running(int(found[2])):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:                    # gone already, or not ours to remove
+            pass
+    return removed
+
+
+def atomic_write(path: Path, payload: bytes, durable: bool = True,
+                 like: Path | None = None) -> None:
+    """Temp file beside the target, fsync, rename over, fsync the folder. The target is the
+    file `path` names through any symlink (the link stays). The new version keeps the old
+    one's permission bits and group, or takes those of `like` (a sidecar takes its store's),
+    else 0600. `durable=False` skips the fsyncs, for files that are only a view of the moment."""
+    target = resolved(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wanted = permissions(like or target)
+    tmp = temp_path(target)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
+            take_permissions(fd, wanted)
             handle.write(payload)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink()                   # a full disk: the half-written copy goes at once
         raise
     if not durable:
         return
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -97,6 +214,9 @@ class DurableJSONStorage:
         self.dirty = False
         self.disk_reads = 0
         self.disk_writes = 0
+        # Called with every version read, before it replaces the one held: raising keeps the
+        # one held (Store uses it to notice the file was replaced under it).
+        self.check: Callable[[dict[str, Any], Stamp], None] | None = None
         self._data: dict[str, Any] | None = None
         self._stamp: Stamp = None
         # The version we hold stays open, so its inode number cannot be reused by a later
@@ -131,6 +251,8 @@ class DurableJSONStorage:
         self.disk_reads += 1
         try:
             data = schema.upgrade(decode(raw, self.path), self.path)
+            if self.check is not None:
+                self.check(data, found)
         except StoreError:
             if handle is not None:
                 handle.close()
@@ -155,8 +277,11 @@ class DurableJSONStorage:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot be written ({exc.strerror})") from None
         self.disk_writes += 1
-        handle = open(self.path, "rb")       # we hold the lock: this is the file we wrote
-        self._hold(handle, stamp(os.fstat(handle.fileno())))
+        try:
+            handle = open(self.path, "rb")   # we hold the lock: this is the file we wrote
+            self._hold(handle, stamp(os.fstat(handle.fileno())))
+        except OSError:                      # then the next read loads it again
+            self._hold(None, None)
         self.dirty = False
 
     def discard(self) -> None:

@@ -10,34 +10,116 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from core import clock, schema
+from core import clock, lock, schema
 from core.errors import MALFORMED, StoreError
-from core.lock import Busy, Lock
 from core.model import Change, Event, Record, make_id
-from core.storage import DurableJSONStorage
+from core.storage import (DurableJSONStorage, Stamp, beside, permissions, remove_stale_temps,
+                          resolved)
 
-LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
+
+class StoreLost(StoreError):
+    """The file vanished or was replaced under a process that holds it (a rename, a `git stash`
+    or checkout, another store copied over it). Until `adopt()` or `write_back()` decides,
+    every write is refused and the store keeps the last version it had."""
+
+
+class Seen(NamedTuple):
+    """What makes a version of the file this store rather than another: the id the store was
+    given with its first write, and its newest event. Writes by any Cadence keep both (the
+    event log only grows); an older copy lacks the event, another store has another id."""
+    store_id: str | None
+    event: tuple[str, Any] | None          # the newest event's key and time
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "Seen":
+        meta = schema.meta(data)
+        events = data.get(Event.TABLE) or {}
+        counter = meta.get("next_ids", {}).get(Event.TABLE)
+        key = str(counter - 1) if isinstance(counter, int) else None
+        if key not in events:                  # a hand-made file: no counter, or a wrong one
+            key = max(events, key=int, default=None)
+        event = None if key is None else (key, events[key].get("at"))
+        return cls(meta.get("store_id"), event)
+
+    def lost_in(self, data: dict[str, Any]) -> bool:
+        if self.store_id is not None and schema.meta(data).get("store_id") != self.store_id:
+            return True
+        if self.event is None:
+            return False
+        doc = (data.get(Event.TABLE) or {}).get(self.event[0])
+        return not isinstance(doc, dict) or doc.get("at") != self.event[1]
+
+
+class Guard:
+    """Every version of the file a store reads is checked here: still this store (Seen), or
+    StoreLost, and the version held is kept. Sticky: once lost, the store stays lost until
+    the person decides. Its own object, not a method of Store, so the storage that calls it
+    holds no reference back to the store (a cycle would keep old file versions open)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.seen: Seen | None = None       # the file as last read or written; None: no file
+        self.lost: str | None = None        # why writes are refused
+        self.gone = False                   # lost because there is no file at all
+
+    def __call__(self, data: dict[str, Any], found: Stamp) -> None:
+        if self.seen is not None and found is None:
+            self.gone = True
+            self.lost = (f"{self.path}: the store was moved or deleted while Cadence had it "
+                         "open; nothing was written")
+        elif self.seen is not None and self.seen.lost_in(data):
+            self.lost = (f"{self.path}: the store was replaced while Cadence had it open (by "
+                         "an older copy or another store); nothing was written")
+        if self.lost is not None:
+            raise StoreLost(self.lost)
+        self.seen = Seen.of(data) if found is not None else None
 
 
 class Store:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
+        self.guard = Guard(self.path)
         self.storage = DurableJSONStorage(self.path)
+        self.storage.check = self.guard
         self._db = None
         self._index: dict[str, dict[int, dict[str, Any]]] = {}
         self.version = 0
         self._in_tx = False
+        self._swept = False
         self.refresh()
+
+    @property
+    def lost(self) -> str | None:
+        """Why writes are refused: the file vanished or was replaced (StoreLost)."""
+        return self.guard.lost
 
     def refresh(self) -> bool:
         """Re-read the file if another process changed it; True when it did."""
+        if self.guard.lost is not None:
+            raise StoreLost(self.guard.lost)
         if not self.storage.changed_on_disk():
             return False
         self.storage.load()
         self._changed()
         return True
+
+    def adopt(self) -> None:
+        """After StoreLost: the file as it is now (or no file) is the store from here on."""
+        self.guard.lost, self.guard.seen, self.guard.gone = None, None, False
+        self.storage.discard()
+        self._changed()
+
+    def write_back(self) -> None:
+        """After StoreLost: write the store as this process last had it over whatever is
+        there now. Raises StoreError (and stays lost) when it cannot be written."""
+        with self._locked():
+            self.storage.dirty = True
+            self.storage.flush()
+        self.guard.lost, self.guard.seen = None, Seen.of(self.storage.read())
+        self.guard.gone = False
+        self._changed()
 
     def _changed(self) -> None:
         self._index.clear()
@@ -83,36 +165,53 @@ class Store:
         return self.records(Event)
 
     @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the cross-process lock (beside the file the store resolves to: two links to
+        one store share it), with the store's permission bits for the lock file."""
+        target = resolved(self.path)
+        held = lock.Lock(beside(self.path, ".lock"), lock.timeout(), permissions(target))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            held.acquire()
+        except lock.Busy:
+            raise StoreError(f"{self.path}: still busy after {held.timeout:g} s "
+                             "(another Cadence is writing)") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot take the lock ({exc.strerror})") from None
+        try:
+            if not self._swept:                # once per process: writers killed mid-write
+                self._swept = True
+                remove_stale_temps(self.path)
+            yield
+        finally:
+            held.release()
+
+    @contextmanager
     def transaction(self, kind: str, summary: str = "", meeting: str | None = None
                     ) -> Iterator["Transaction"]:
         if self._in_tx:
             raise RuntimeError("transactions do not nest")
-        lock = Lock(self.path.with_name(f"{self.path.name}.lock"), LOCK_TIMEOUT_S)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock.acquire()
-        except Busy:
-            raise StoreError(f"{self.path}: still busy after {LOCK_TIMEOUT_S:g} s "
-                             "(another Cadence is writing)") from None
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot take the lock ({exc.strerror})") from None
-        self._in_tx = True
-        try:
-            self.refresh()
-            self.storage.deferred = True
-            tx = Transaction(self, kind, summary, meeting)
-            yield tx
-            tx.commit()
-            self.storage.flush()
-        except BaseException:
-            self.storage.discard()
-            self._index.clear()
-            raise
-        finally:
-            self.storage.deferred = False
-            self._in_tx = False
-            self.version += 1
-            lock.release()
+        self.refresh()                 # a lost store refuses before anything, the lock included
+        with self._locked():
+            self._in_tx = True
+            try:
+                self.refresh()
+                self.storage.deferred = True
+                tx = Transaction(self, kind, summary, meeting)
+                yield tx
+                tx.commit()
+                if self.storage.dirty:
+                    self.storage.flush()
+                    self.guard.seen = Seen.of(self.storage.read())
+            except BaseException:
+                if self.guard.lost is None:    # a lost store keeps what it had, to write back
+                    self.storage.discard()
+                self._index.clear()
+                raise
+            finally:
+                self.storage.deferred = False
+                self._in_tx = False
+                self.version += 1
 
 
 class Transaction:
@@ -178,6 +277,8 @@ class Transaction:
     def commit(self) -> Event | None:
         if not self.changes:
             return None
+        # The store's identity (Seen), given with its first change.
+        self.store.meta().setdefault("store_id", os.urandom(12).hex())
         for table, docs in self._pending.items():
             self.store.apply(table, docs)
         event = Event(id=make_id("events", 0), at=clock.now(), kind=self.kind,

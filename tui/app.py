@@ -2,8 +2,8 @@
 
 import asyncio
 import signal
-import sys
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from textual import events
@@ -38,6 +38,7 @@ class CadenceApp(App):
         self.live = live
         self._ended = False
         self._guide_only = False     # on the empty store's guide, no meeting shown yet
+        self.unsaved: str | None = None         # what could not be saved as the app closed
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -56,7 +57,7 @@ class CadenceApp(App):
         if self.mode == "follow":
             from tui.screens.follow import FollowScreen
             return FollowScreen(self.service)
-        self.start_or_take_over(planned=True)
+        self.start_or_take_over()
         taken_over = self.live if self.mode == "take_over" else None
         return MeetingScreen(self.service, self.clock, taken_over and taken_over.selected)
 
@@ -81,40 +82,48 @@ class CadenceApp(App):
         (over the guide, which is the bottom screen and cannot be switched away)."""
         self._guide_only = False
         if self.service.meeting is None:        # not written yet: written after the first frame
-            self.start_or_take_over(planned=True)
+            self.start_or_take_over()
         self.push_screen(MeetingScreen(self.service, self.clock))
 
-    def start_or_take_over(self, planned: bool = False) -> None:
-        """`planned`: the meeting's start is written after the first frame (see
-        MeetingScreen.on_mount), or with the first change, whichever comes first."""
+    def start_or_take_over(self) -> None:
+        """The meeting's start is written after the first frame (MeetingScreen.on_mount), or
+        with the first change, whichever comes first; there a full disk is told in one line."""
         if self.mode == "take_over" and self.live is not None:
             live = self.live
             self.service.meeting = live.meeting
             self.clock = MeetingClock.resume(live.stages, live.current, live.paused,
                                              live.meeting_s)
             self.notify(f"You took over the meeting from {live.who}.", markup=False)
-        elif planned:
-            self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
         else:
-            self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
+            self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
 
-    def end_meeting(self) -> None:
-        """Once, however the app closes: the meeting's end and its stage times are saved."""
+    def end_meeting(self) -> str | None:
+        """Once, however the app closes: the meeting's end and its stage times are saved.
+        Returns why they were not (a full disk, a read-only or lost store), else None; then
+        it can be tried again."""
         if self.mode == "follow" or self._ended:
-            return
-        self._ended = True
-        presence.clear(self.service.store.path)
+            return None
+        with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
+            presence.clear(self.service.store.path)
         try:
             if not self._guide_only:              # a guide closed without a KPI: no meeting
                 self.service.start_planned()      # even a meeting closed at once is kept
             if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
-        except CadenceError as exc:             # e.g. the file was broken by hand meanwhile
-            print(display.line(f"cadence: warning: the meeting's end was not saved: {exc}"),
-                  file=sys.stderr)
+        except CadenceError as exc:
+            return str(exc)
+        self._ended = True
+        return None
+
+    def quit_without_writing(self) -> None:
+        """The store vanished or was replaced and the facilitator leaves it as it is: not
+        even the meeting's end is written."""
+        self._ended = True
+        self.exit()
 
     def save_clock(self) -> None:
-        """The stage times so far, so minutes exported mid-meeting show them."""
+        """The stage times so far, so minutes exported mid-meeting show them. Raises
+        CadenceError when the store cannot be written."""
         if self.mode != "follow" and not self._ended:
             self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
 
@@ -127,7 +136,9 @@ class CadenceApp(App):
             await self.on_event(events.Key(late.key, late.character))
 
     def on_unmount(self) -> None:
-        self.end_meeting()
+        problem = self.end_meeting()
+        if problem:                 # printed once the terminal is back (tui/cli.py run_app)
+            self.unsaved = f"the meeting's end was not saved: {problem}"
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette finds every stage and action of the meeting by name."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from core import clock, display
 from core.errors import CadenceError
 from core.paths import store_path
-from core.storage import atomic_write, encode
+from core.storage import atomic_write, encode, is_store_file
 from core.store import Store
 
 # Each command imports what only it needs: the app's launch and `cadence status` are timed
@@ -83,12 +83,18 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
     if mode == "follow":
         found_mode, live = "follow", presence.read(store.path)
+    if found_mode != "follow":
+        from core import lock
+        lock.timeout()                    # a bad CADENCE_LOCK_TIMEOUT fails here, not mid-meeting
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
-    CadenceApp(store, title=getattr(args, "title", None),
-               attendees=tuple(getattr(args, "attendee", ())),
-               facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live).run()
+    app = CadenceApp(store, title=getattr(args, "title", None),
+                     attendees=tuple(getattr(args, "attendee", ())),
+                     facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live)
+    app.run()
+    if app.unsaved:                       # said after the app, where the terminal keeps it
+        print(f"cadence: warning: {app.unsaved}", file=sys.stderr)
     return 0
 
 
@@ -162,17 +168,35 @@ def cmd_minutes(args) -> int:
     from core import minutes
     from core.minutes_md import render
     store = _open(args)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if output is not None:
+        check_output(output, store.path, args.force)     # before any work: a typo costs nothing
     found = minutes.build(store, args.meeting)
     payload = display.json(encode(found)) if args.format == "json" else render(found).encode()
-    if args.output:
-        try:
-            atomic_write(Path(args.output), payload)
-        except OSError as exc:
-            raise CadenceError(f"{args.output}: cannot be written ({exc.strerror})") from None
-        say(f"Minutes of {found['meeting']['id']} written to {args.output}", err=True)
-    else:
+    if output is None:
         sys.stdout.buffer.write(payload)
+        return 0
+    try:
+        if output.exists() and not output.is_file():  # /dev/null, a pipe: written, not replaced
+            output.write_bytes(payload)
+        else:
+            atomic_write(output, payload)
+    except OSError as exc:
+        raise CadenceError(f"{output}: cannot be written ({exc.strerror})") from None
+    say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
     return 0
+
+
+def check_output(output: Path, store: Path, force: bool) -> None:
+    """An output file never names the store or one of its files (the store would become
+    Markdown, event log and all), and replaces an existing file only with --force."""
+    if is_store_file(output, store):
+        raise CadenceError(f"{output}: is the store {store} or one of its files; choose "
+                           "another output file")
+    if output.is_dir():
+        raise CadenceError(f"{output}: is a folder; name a file")
+    if output.is_file() and not force:
+        raise CadenceError(f"{output}: exists; --force replaces it")
 
 
 def cmd_meetings(args) -> int:
@@ -258,7 +282,9 @@ def build_parser() -> Parser:
     which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
     which.add_argument("--last", action="store_true", help="the most recent meeting (default)")
     minutes_.add_argument("--format", choices=("md", "json"), default="md")
-    minutes_.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    minutes_.add_argument("-o", "--output", metavar="FILE",
+                          help="write to FILE, not stdout (`-` is stdout)")
+    minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")
     minutes_.set_defaults(run=cmd_minutes, read_only=True)
     meetings = commands.add_parser("meetings", parents=[common],
                                    help="list the meetings, newest first")

@@ -42,6 +42,11 @@ class FollowScreen(MeetingScreen):
     def publish(self) -> None:
         """A follower never writes, not even its presence."""
 
+    def store_lost(self) -> None:
+        """The store vanished or was replaced: a follower, who writes nothing, shows the file
+        as it is now (the facilitator decides what the store is)."""
+        self.service.store.adopt()
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         key = keys.lookup(action)
         if key is None or action in ("help", "quit_meeting", "free_look"):

@@ -9,11 +9,13 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input
 
 from core import okr, presence
-from core.errors import CadenceError
+from core.errors import CadenceError, StoreError
 from core.health import Health
 from core.meeting import MeetingClock
 from core.model import Action
 from core.service import Service
+from core.storage import Stamp, current_stamp
+from core.store import StoreLost
 from tui import keys
 from tui.stages.base import Context, StageView
 from tui.widgets.key_bar import KeyBar
@@ -53,8 +55,12 @@ class MeetingScreen(Screen):
         self.filter = ""
         self.detail: str | None = None               # the row whose detail is open
         self._exported_at: int | None = None       # the event count when last exported
+        self._exported: Stamp = None                 # the minutes file as last written
         self._shown_version = -1                     # the store version on screen
         self._problem_shown: str | None = None       # the store problem last told
+        self._presence_failed = False                # told once that followers cannot see
+        self._asking_lost = False                    # the store-lost dialog is open
+        self._unsaved_end: str | None = None         # why quitting could not save the end
 
     # --- layout and refresh --------------------------------------------------------------
 
@@ -78,7 +84,7 @@ class MeetingScreen(Screen):
             try:
                 self.service.start_planned()
             except CadenceError as exc:            # written with the first change instead
-                self.notify(str(exc), severity="warning", markup=False)
+                self.not_saved(exc)
             self.reload()
 
     @property
@@ -122,7 +128,9 @@ class MeetingScreen(Screen):
         """Every second: pick up what other processes wrote (an import mid-meeting), keep the
         clocks moving, and let followers know the facilitator is still here."""
         self.service.board()                       # re-reads the store if it changed on disk
-        if self.service.problem and self.service.problem != self._problem_shown:
+        if self.service.store.lost is not None:
+            self.store_lost()
+        elif self.service.problem and self.service.problem != self._problem_shown:
             self.notify(f"{self.service.problem}. Showing the last good state; changes wait "
                         "until the file is readable.", severity="error", timeout=10,
                         markup=False)
@@ -134,15 +142,27 @@ class MeetingScreen(Screen):
             self.publish()
 
     def publish(self) -> None:
-        """Tell followers where the meeting is (the presence file beside the store)."""
-        if not self.meeting_id:
+        """Tell followers where the meeting is (the presence file beside the store). Not
+        beside a store that vanished or was replaced: nothing is written there until the
+        facilitator decides. A folder that cannot be written is told once, not every second."""
+        if not self.meeting_id or self.service.store.lost is not None:
             return
         stages = self.clock.snapshot()
-        presence.publish(self.service.store.path, presence.Presence(
-            meeting=self.meeting_id, title=self.meeting_title(), facilitator=self.facilitator(),
-            stage=self.stage, selected=self.view.selected, filter=self.filter,
-            detail=self.detail, stages=stages, current=self.clock.current,
-            paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
+        try:
+            presence.publish(self.service.store.path, presence.Presence(
+                meeting=self.meeting_id, title=self.meeting_title(),
+                facilitator=self.facilitator(), stage=self.stage, selected=self.view.selected,
+                filter=self.filter, detail=self.detail, stages=stages,
+                current=self.clock.current, paused=self.clock.paused,
+                meeting_s=self.clock.meeting_s()))
+        except OSError as exc:
+            if not self._presence_failed:
+                where = presence.sidecar(self.service.store.path)
+                self.notify(f"Followers cannot see the meeting: {where}: cannot be written "
+                            f"({exc.strerror}).", severity="warning", markup=False)
+            self._presence_failed = True
+            return
+        self._presence_failed = False
 
     def facilitator(self) -> str:
         meeting = self.service.current_meeting()
@@ -279,14 +299,61 @@ class MeetingScreen(Screen):
                 self.notify(done, markup=False)
         self.app.push_screen(form, after)
 
-    def _change(self, change, done) -> None:
+    def _change(self, change, done) -> bool:
+        """Make a change and say what it did; or say in one line why not (a refused value, a
+        full disk, a read-only folder: the store on disk is the last good version)."""
         try:
             result = change()
-        except CadenceError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
+        except (CadenceError, OSError) as exc:
+            self.not_saved(exc)
+            return False
         self.reload()
         self.notify(done(result), markup=False)
+        return True
+
+    def not_saved(self, exc: Exception) -> None:
+        """One line on why a change was not made: a store that cannot be written says "Not
+        saved"; a store that vanished or was replaced asks what to do instead."""
+        if isinstance(exc, StoreLost):
+            self.store_lost()
+        elif isinstance(exc, OSError):
+            self.notify(f"Not saved: {exc.filename}: {exc.strerror}", severity="error",
+                        markup=False)
+        elif isinstance(exc, StoreError):
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+        else:
+            self.notify(str(exc), severity="warning", markup=False)
+
+    # --- the store vanished or was replaced ------------------------------------------------
+
+    def store_lost(self) -> None:
+        """Ask the facilitator what to do, once: the dialog stays until they choose."""
+        if self._asking_lost:
+            return
+        from tui.screens.store_lost import StoreLostScreen
+        self._asking_lost = True
+        guard = self.service.store.guard
+        self.app.push_screen(StoreLostScreen(guard.lost, guard.gone), self._store_decided)
+
+    def _store_decided(self, answer: str | None) -> None:
+        self._asking_lost = False
+        if answer == "quit":
+            self.app.quit_without_writing()
+            return
+        try:
+            if answer == "write_back":
+                self.service.store.write_back()
+                done = "Wrote the store back as this meeting had it."
+            elif self.service.adopt_store():
+                done = "Going on with the file as it is now."
+            else:
+                done = ("Going on with the file as it is now. This meeting was not in it: it "
+                        "is written to it again with the next change.")
+        except CadenceError as exc:              # still lost: the dialog comes back
+            self.notify(f"Not written: {exc}", severity="error", markup=False)
+            return
+        self.reload(force=True)
+        self.notify(done, markup=False)
 
     def action_intervention(self) -> None:
         if health := self._flagged_kpi():
@@ -416,12 +483,35 @@ class MeetingScreen(Screen):
     def _minutes_changed(self) -> bool:
         return self._exported_at != len(self.service.store.events())
 
-    def _export(self) -> None:
+    def _export(self, quitting: bool = False) -> None:
+        """Write the minutes beside the store (`e`, the preview's `e`, the quit dialog's).
+        A file already there that is not the one this meeting last wrote is replaced only if
+        the facilitator says so. `quitting`: end the meeting first, and quit once written."""
         from core import minutes
-        self.app.save_clock()
-        self._change(lambda: minutes.export(self.service.store, self.service.meeting),
-                     lambda path: f"Minutes written to {path}")
-        self._exported_at = len(self.service.store.events())
+        try:
+            self.app.save_clock()                  # the stage times so far; starts the meeting
+            path = minutes.export_file(self.service.store, self.service.meeting)
+        except CadenceError as exc:
+            self.not_saved(exc)
+            return
+
+        def write(replace: bool | None = True) -> None:
+            if not replace:
+                self.notify(f"Minutes not written: {path} was kept as it is.", markup=False)
+            elif (not quitting or self._end()) and self._change(
+                    lambda: minutes.export(self.service.store, self.service.meeting),
+                    lambda written: f"Minutes written to {written}"):
+                self._exported_at = len(self.service.store.events())
+                self._exported = current_stamp(path)
+                if quitting:
+                    self.app.exit()
+        if path.exists() and current_stamp(path) != self._exported:
+            from tui.screens.confirm import ConfirmScreen
+            self.app.push_screen(ConfirmScreen(
+                "Replace the minutes file?", f"{path} is already there; this meeting did not "
+                "write it.", yes="replace it", no="keep it"), write)
+        else:
+            write()
 
     def action_export(self) -> None:
         self._export()
@@ -430,8 +520,12 @@ class MeetingScreen(Screen):
         from core import minutes
         from core.minutes_md import render
         from tui.screens.minutes_preview import MinutesPreview
-        self.app.save_clock()
-        found = minutes.build(self.service.store, self.service.meeting)
+        try:
+            self.app.save_clock()
+            found = minutes.build(self.service.store, self.service.meeting)
+        except CadenceError as exc:
+            self.not_saved(exc)
+            return
 
         def closed(export: bool | None) -> None:
             if export:
@@ -441,10 +535,21 @@ class MeetingScreen(Screen):
     def action_quit_meeting(self) -> None:
         def answered(answer: str | None) -> None:
             if answer == "export":
-                self.app.end_meeting()
-                self._export()
-            if answer in ("quit", "export"):
+                self._export(quitting=True)
+            elif answer == "quit" and self._end():
                 self.app.exit()
         from tui.screens.quit import QuitScreen
         offer = self._minutes_changed()
-        self.app.push_screen(QuitScreen(offer_export=offer), answered)
+        self.app.push_screen(QuitScreen(offer_export=offer, unsaved=self._unsaved_end),
+                             answered)
+
+    def _end(self) -> bool:
+        """End the meeting before quitting. If its end cannot be saved, the app stays the
+        first time (say, to free some space) and quits all the same the next."""
+        problem = self.app.end_meeting()
+        if problem is None or self._unsaved_end is not None:
+            return True
+        self._unsaved_end = problem
+        self.notify(f"The meeting's end was not saved: {problem}. Nothing saved before is "
+                    "lost; q then y quits all the same.", severity="error", markup=False)
+        return False

@@ -14,9 +14,12 @@ class QuitScreen(ModalScreen[str]):
                 Binding("e", "answer('export')", "Export and quit"),
                 Binding("n,escape", "answer('stay')", "Stay")]
 
-    def __init__(self, offer_export: bool):
+    def __init__(self, offer_export: bool, unsaved: str | None = None):
+        """`unsaved`: why the meeting's end could not be saved the last time: quitting now
+        leaves it unsaved."""
         super().__init__(id="confirm")
         self.offer_export = offer_export
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -27,7 +30,12 @@ class QuitScreen(ModalScreen[str]):
                 keys = "e: export the minutes, then quit · y / enter: quit · n / escape: stay"
             else:
                 keys = "y / enter: quit · n / escape: stay"
-            yield Static(Text("The meeting's end and its stage times are saved.\n" + keys))
+            if self.unsaved:
+                saved = (f"The meeting's end could not be saved ({self.unsaved}); quitting "
+                         "leaves it unsaved. Everything saved before stays.")
+            else:
+                saved = "The meeting's end and its stage times are saved."
+            yield Static(Text(f"{saved}\n{keys}"))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         return self.offer_export or parameters != ("export",)

@@ -94,7 +94,7 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
                      facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live)
     app.run()
     if app.unsaved:                       # said after the app, where the terminal keeps it
-        print(f"cadence: warning: {app.unsaved}", file=sys.stderr)
+        say(f"cadence: warning: {app.unsaved}", err=True)
     return 0
 
 

@@ -9,10 +9,9 @@ from functools import cached_property
 import msgspec
 
 from core import health, okr, series
-from core.errors import MALFORMED
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.periods import latest_finished, parse_cycle
-from core.store import Store, malformed
+from core.store import Store
 
 
 class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
@@ -88,15 +87,11 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
 
 
 def all_series(store: Store, today: date) -> dict[str, series.Series]:
-    """Each KPI's values up to `today`, by KPI id."""
-    found = {}
-    for key, doc in store.docs(series.TABLE).items():
-        kpi = make_id("kpis", key)
-        try:
-            found[kpi] = series.Series(kpi, doc, today, checked=False)
-        except MALFORMED as exc:
-            raise malformed(store, series.TABLE, key, exc) from None
-    return found
+    """Each KPI's values up to `today`, by KPI id (the store checks each series once per
+    version of the file, not once per read model)."""
+    store.check()
+    return {make_id("kpis", key): series.Series(make_id("kpis", key), doc, today)
+            for key, doc in store.docs(series.TABLE).items()}
 
 
 def kpi_order(kpi: Kpi) -> tuple:

@@ -16,13 +16,14 @@ import msgspec
 
 from core.errors import CadenceError
 from core.model import Kpi, require_number
-from core.periods import period_label
+from core.periods import FIRST_DAY, LAST_DAY, period_label
 
 TABLE = "series"
 # Keys already parsed as calendar days: most KPIs share their periods, so each distinct key
 # is parsed once per process rather than once per series (a tenth of opening a large store).
 _REAL_DAYS: set[str] = set()
 _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FIRST, _LAST = FIRST_DAY.isoformat(), LAST_DAY.isoformat()
 Entry = float | dict[str, Any]
 
 
@@ -55,11 +56,10 @@ class Series:
 
     __slots__ = ("kpi", "_doc", "_periods", "_bare")
 
-    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None,
-                 checked: bool = True):
-        """`checked=False` for a document from a file: it is checked first (ValueError)."""
+    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None):
+        """`doc`: a checked document (`check`, which the store runs on every one it reads)."""
         periods = sorted(doc)
-        kinds = check(doc, periods) if not checked else set(map(type, doc.values()))
+        kinds = set(map(type, doc.values()))
         if upto is not None:
             del periods[bisect_right(periods, upto.isoformat()):]
         self.kpi, self._doc, self._periods = kpi, doc, periods
@@ -108,15 +108,19 @@ class Series:
 
 
 def check(doc: dict[str, Any], periods: list[str]) -> set[type]:
-    """Raise ValueError unless every key is a YYYY-MM-DD date and every entry a value; return
-    the types of the entries. It runs on every open, over the 520k values of a large store, so
-    it looks at all the keys at once as one string, and at the values in a C loop."""
+    """Raise ValueError (or a ValidationError) unless every key is a YYYY-MM-DD date within
+    the supported days and every entry a value; `periods`: the keys, sorted. Return the
+    types of the entries. It runs on every open, over the 520k values of a large store, so it
+    looks at all the keys at once as one string, and at the values in a C loop."""
     keys, count = "".join(periods), len(periods)
     if count and not (keys.isascii() and len(keys) == 10 * count
                       and keys[4::10] == keys[7::10] == "-" * count     # then, digits only:
                       and keys.encode().translate(None, b"0123456789") == b"--" * count):
         raise ValueError(f"{next(p for p in periods if not _PERIOD.fullmatch(p))!r} "
                          "is not a period")
+    if count and not _FIRST <= periods[0] <= periods[-1] <= _LAST:
+        outside = periods[0] if periods[0] < _FIRST else periods[-1]
+        raise ValueError(f"{outside!r} is outside the days Cadence supports ({_FIRST} to {_LAST})")
     if not _REAL_DAYS.issuperset(periods):
         for period in set(periods).difference(_REAL_DAYS):
             try:
@@ -131,6 +135,9 @@ def check(doc: dict[str, Any], periods: list[str]) -> set[type]:
         for period, entry in doc.items():
             if type(entry) is dict:
                 require_number(entry.get("value"), f"value of {period}", "measurement")
+                if not isinstance(entry.get("note") or "", str) \
+                        or not isinstance(entry.get("meeting") or "", str):
+                    raise ValueError(f"the note or meeting of {period} is not text")
     return kinds
 
 

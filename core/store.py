@@ -12,13 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from core import clock, schema
-from core.errors import MALFORMED, StoreError
+from core import clock, schema, series
+from core.errors import MALFORMED, CadenceError, StoreError
 from core.lock import Busy, Lock
-from core.model import Change, Event, Record, make_id
+from core.model import (Action, Change, CheckIn, Event, KeyResult, Kpi, Meeting, Objective, Record,
+                        make_id)
 from core.storage import DurableJSONStorage
 
 LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
+# Every table of values: a version of the file is checked whole (Store.check).
+RECORDS = (Kpi, Objective, KeyResult, CheckIn, Meeting, Action, Event)
 
 
 class Store:
@@ -27,7 +30,9 @@ class Store:
         self.storage = DurableJSONStorage(self.path)
         self._db = None
         self._index: dict[str, dict[int, dict[str, Any]]] = {}
+        self._typed: dict[str, list] = {}      # a table's values, while the table is unchanged
         self.version = 0
+        self._checked = -1                     # the version known to be whole (check())
         self._in_tx = False
         self.refresh()
 
@@ -41,6 +46,7 @@ class Store:
 
     def _changed(self) -> None:
         self._index.clear()
+        self._typed.clear()
         self.version += 1
 
     def apply(self, name: str, docs: dict[int, dict | None]) -> None:
@@ -49,6 +55,7 @@ class Store:
             from core.tinydb_tables import open_tinydb
             self._db = open_tinydb(self.storage)
         self._db.table(name, cache_size=0).apply(docs)
+        self._typed.pop(name, None)
         index = self._index.get(name)
         if index is None:                     # not indexed yet: built from the file when read
             return
@@ -75,9 +82,34 @@ class Store:
         data = self.storage.read()
         return not any(data.get(name) for name in data if name != schema.META)
 
+    def check(self) -> None:
+        """Every document as its value and every series checked, once per version of the file
+        read from disk (our own writes keep it whole): a document a hand edit broke is then
+        reported by every command alike, naming the file, the table and the key, before any
+        of them shows or writes anything. The values are kept for `records`, so the read
+        model converts nothing twice."""
+        if self._checked == self.version:
+            return
+        for cls in RECORDS:
+            self._values(cls)
+        for key, doc in self.docs(series.TABLE).items():
+            try:
+                series.check(doc, sorted(doc))
+            except MALFORMED as exc:
+                raise malformed(self, series.TABLE, key, exc) from None
+        self._checked = self.version
+
     def records(self, cls: type[Record]) -> list:
-        """Every document of the class's table as its value, in key order."""
-        return values(self, cls, self.docs(cls.TABLE))
+        """Every document of the class's table as its value, in key order (read-only: the
+        list is kept until the table changes)."""
+        self.check()
+        return self._values(cls)
+
+    def _values(self, cls: type[Record]) -> list:
+        found = self._typed.get(cls.TABLE)
+        if found is None:
+            found = self._typed[cls.TABLE] = values(self, cls, self.docs(cls.TABLE))
+        return found
 
     def events(self) -> list[Event]:
         return self.records(Event)
@@ -97,21 +129,27 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot take the lock ({exc.strerror})") from None
         self._in_tx = True
+        whole = False
         try:
             self.refresh()
+            self.check()                      # a broken store is never written
             self.storage.deferred = True
             tx = Transaction(self, kind, summary, meeting)
             yield tx
             tx.commit()
             self.storage.flush()
+            whole = True                      # what we wrote came from checked values
         except BaseException:
             self.storage.discard()
             self._index.clear()
+            self._typed.clear()
             raise
         finally:
             self.storage.deferred = False
             self._in_tx = False
             self.version += 1
+            if whole:
+                self._checked = self.version
             lock.release()
 
 
@@ -188,8 +226,9 @@ class Transaction:
 
 
 def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
-    return StoreError(f"{store.path}: {table} document {key} is malformed "
-                      f"({type(exc).__name__}: {exc})")
+    why = str(exc) if isinstance(exc, CadenceError) else f"{type(exc).__name__}: {exc}"
+    return StoreError(f"{store.path}: {table} document {key} is malformed ({why}); the file "
+                      "was left as it is")
 
 
 def typed(store: Store, cls: type[Record], key: int, doc: dict):

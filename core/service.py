@@ -4,6 +4,8 @@ A `Service` may have a running meeting; everything done then links to it, and `u
 that meeting's changes one event at a time (the undo is an event too).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from core import board as boards
@@ -19,12 +21,16 @@ NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 
 
 class Service(ManageMixin):
-    def __init__(self, store: Store, meeting: str | None = None):
+    def __init__(self, store: Store, meeting: str | None = None,
+                 board: boards.Board | None = None):
+        """`board`: the read model of the store as it is now, if the caller loaded it."""
         self.store = store
         self.meeting = meeting
         self.problem: str | None = None      # why the store cannot be read right now
         self._planned: Meeting | None = None   # started, not yet written (plan_meeting)
         self._board: tuple[int, date, boards.Board] | None = None
+        if board is not None:
+            self._board = (store.version, board.today, board)
 
     def today(self) -> date:
         return clock.today()
@@ -46,9 +52,20 @@ class Service(ManageMixin):
             self._board = (self.store.version, today, boards.load(self.store, today))
         return self._board[2]
 
-    def _tx(self, kind: str, summary: str = ""):
+    @contextmanager
+    def _tx(self, kind: str, summary: str = "") -> Iterator[Transaction]:
         self.start_planned()                 # whatever is done in a meeting links to it
-        return self.store.transaction(kind, summary, self.meeting)
+        with self.store.transaction(kind, summary, self.meeting) as tx:
+            self._refuse_ended(tx)
+            yield tx
+
+    def _refuse_ended(self, tx: Transaction) -> None:
+        """Nothing is written to a meeting that has ended (its minutes are what it saw): a
+        meeting taken over while its first facilitator, thought gone, was ending it."""
+        found = split_id(self.meeting or "")
+        doc = tx.get("meetings", found[1]) if found and found[0] == "meetings" else None
+        if doc is not None and doc.get("ended_at") is not None:
+            raise CadenceError(f"{self.meeting} has ended: nothing more is written to it")
 
     # --- lookups -------------------------------------------------------------------------
 

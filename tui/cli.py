@@ -69,17 +69,22 @@ def require_terminal() -> None:
 def run_app(store: Store, args, mode: str | None = None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
     taking over with --take-over, else facilitating a new meeting."""
-    from core import presence
-    clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
-    found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
+    from core import board, presence
+    # The read model, loaded before Textual takes the terminal: a bad CADENCE_TODAY or a
+    # broken store is one line and exit 1 here, not a crash in the app. The app starts with it.
+    loaded = board.load(store, clock.today())
     if mode == "follow":
-        found_mode, live = "follow", presence.read(store.path)
+        found_mode, live = "follow", presence.current(store.path, loaded.by_id)
+    else:
+        found_mode, live = presence.role(store.path, getattr(args, "take_over", False),
+                                         loaded.by_id)
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
     CadenceApp(store, title=getattr(args, "title", None),
                attendees=tuple(getattr(args, "attendee", ())),
-               facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live).run()
+               facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live,
+               board=loaded).run()
     return 0
 
 

@@ -55,6 +55,7 @@ class MeetingScreen(Screen):
         self._exported_at: int | None = None       # the event count when last exported
         self._shown_version = -1                     # the store version on screen
         self._problem_shown: str | None = None       # the store problem last told
+        self._presence_problem: str | None = None    # why followers cannot see us, last told
 
     # --- layout and refresh --------------------------------------------------------------
 
@@ -138,11 +139,19 @@ class MeetingScreen(Screen):
         if not self.meeting_id:
             return
         stages = self.clock.snapshot()
-        presence.publish(self.service.store.path, presence.Presence(
-            meeting=self.meeting_id, title=self.meeting_title(), facilitator=self.facilitator(),
-            stage=self.stage, selected=self.view.selected, filter=self.filter,
-            detail=self.detail, stages=stages, current=self.clock.current,
-            paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
+        try:
+            presence.publish(self.service.store.path, presence.Presence(
+                meeting=self.meeting_id, title=self.meeting_title(),
+                facilitator=self.facilitator(), stage=self.stage, selected=self.view.selected,
+                filter=self.filter, detail=self.detail, stages=stages,
+                current=self.clock.current, paused=self.clock.paused,
+                meeting_s=self.clock.meeting_s()))
+        except CadenceError as exc:          # e.g. a folder where the file goes: said once
+            if str(exc) != self._presence_problem:
+                self.notify(str(exc), severity="warning", timeout=10, markup=False)
+            self._presence_problem = str(exc)
+        else:
+            self._presence_problem = None
 
     def facilitator(self) -> str:
         meeting = self.service.current_meeting()

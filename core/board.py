@@ -10,6 +10,7 @@ import msgspec
 
 from core import health, okr, series
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
+from core.names import name_key
 from core.periods import latest_finished, parse_cycle
 from core.store import Store
 
@@ -41,10 +42,11 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         return ""
 
     def find_kpi(self, ref: str) -> health.Health | None:
-        """A KPI by name (any case) or id."""
-        ref = ref.strip()
+        """A KPI by name as people read it (core.names.name_key: any case, spacing, Unicode
+        form) or by id."""
+        key, ident = name_key(ref), ref.strip().lower()
         return next((h for h in self.kpis
-                     if h.kpi.name.casefold() == ref.casefold() or h.kpi.id == ref.lower()), None)
+                     if h.kpi.id == ident or name_key(h.kpi.name) == key), None)
 
     def open_interventions(self, kpi_id: str) -> list[Action]:
         return [a for a in self.actions

@@ -14,6 +14,7 @@ from core.errors import CadenceError, StoreError
 from core.manage import ManageMixin, active_ranking, add_objective, write_ranking
 from core.model import (Action, Change, CheckIn, Event, Kpi, Meeting, Objective, Stage,
                         make_id, split_id)
+from core.names import require_plain, require_plain_fields
 from core.periods import parse_period, period_label
 from core.store import ABSENT, Store, Transaction, changed_fields
 
@@ -102,6 +103,10 @@ class Service(ManageMixin):
         `start_planned()`): the app shows its first screen before the durable write that
         records the start, which takes 50 ms on a store of half a million values."""
         today = self.today()
+        require_plain_fields({"title": title or "", "facilitator": facilitator}, ("title",
+                             "facilitator"), "meeting")
+        for person in attendees:
+            require_plain(person, "attendees", "meeting")
         self._planned = Meeting(id="", title=title or f"Operating review {today}", day=today,
                                 started_at=clock.now(), attendees=tuple(attendees),
                                 facilitator=facilitator)
@@ -133,6 +138,8 @@ class Service(ManageMixin):
     def update_meeting(self, **fields) -> Meeting:
         """Attendees, facilitator, ratings, stage times, end: bookkeeping, not undoable.
         Fields given as None are left as they are."""
+        for person in fields.get("attendees") or ():
+            require_plain(person, "attendees", "meeting")
         with self._tx("meeting.update") as tx:
             meeting = self._evolve(tx, Meeting, self.meeting,
                                    **{k: v for k, v in fields.items() if v is not None})
@@ -143,6 +150,7 @@ class Service(ManageMixin):
 
     def record_action(self, kind: str, text: str, owner: str, due: date | None = None,
                       link: str | None = None) -> Action:
+        require_plain(owner, "owner", kind)      # a name; the text is free text, like a note
         with self._tx(kind) as tx:                # tx.meeting: a planned one is written first
             action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
                             meeting=tx.meeting, created=self.today(), due=due, link=link)

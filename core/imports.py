@@ -14,7 +14,8 @@ from core.inputs import parse_number
 from core.manage import KPI_NAMES, add_objective
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
 from core.names import name_key, require_plain_fields
-from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
+from core.periods import (CADENCES, current_quarter, parse_cycle, period_label, period_start,
+                          require_day)
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
@@ -173,7 +174,7 @@ def _period(cell: str, kpi: Kpi, today: date) -> str:
     if not raw:
         raise ValidationError("date", "must not be empty")
     try:
-        start = period_start(date.fromisoformat(raw), kpi.cadence)
+        start = period_start(require_day(date.fromisoformat(raw), "date"), kpi.cadence)
     except ValueError:
         raise ValidationError("date", f"{raw!r} is not a date (YYYY-MM-DD)") from None
     if problem := series.not_started(kpi, start, today):

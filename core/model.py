@@ -219,6 +219,10 @@ class CheckIn(Record, frozen=True):
         require_choice(self.confidence, CONFIDENCES, "confidence", who)
 
 
+# Longer than any meeting (31 years), short enough for a clock to show.
+LONGEST_MEETING_S = 1e9
+
+
 class Stage(msgspec.Struct, frozen=True):
     name: str
     timebox_min: int
@@ -229,8 +233,9 @@ class Stage(msgspec.Struct, frozen=True):
         if self.timebox_min < 0:
             raise ValidationError("timebox_min", f"{self.timebox_min} is below 0", self.name)
         require_number(self.spent_s, "spent_s", self.name)
-        if self.spent_s < 0:
-            raise ValidationError("spent_s", f"{self.spent_s:g} is below 0", self.name)
+        if not 0 <= self.spent_s <= LONGEST_MEETING_S:
+            raise ValidationError("spent_s", f"{self.spent_s:g} is not 0 to "
+                                  f"{LONGEST_MEETING_S:g} seconds", self.name)
 
 
 DEFAULT_STAGES = (Stage("KPI health", 10), Stage("Flagged", 15), Stage("OKR check-ins", 20),

@@ -24,7 +24,7 @@ from pathlib import Path
 import msgspec
 
 from core.errors import CadenceError
-from core.model import DEFAULT_STAGES, Meeting, Stage
+from core.model import DEFAULT_STAGES, LONGEST_MEETING_S, Meeting, Stage
 from core.storage import atomic_write
 
 STALE_AFTER_S = 30.0
@@ -36,7 +36,6 @@ AHEAD_S = 5.0
 TEXT_MAX = 1000
 MAX_BYTES = 64 * 1024
 MAX_STAGES = 50
-LONGEST_MEETING_S = 1e9
 
 
 class Presence(msgspec.Struct, frozen=True):

@@ -135,22 +135,27 @@ _CYCLE_YEAR = re.compile(r"^(\d{4})$")
 _CYCLE_CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
 
+def _year(digits: str, text: str, field: str) -> int:
+    """A cycle's year, within the supported days (whole years: they start on January 1)."""
+    if not FIRST_DAY.year <= int(digits) <= LAST_DAY.year:
+        raise ValidationError(field, f"{text.strip()!r} is outside the days Cadence supports "
+                              f"({DAY_RANGE})")
+    return int(digits)
+
+
 def parse_cycle(text: str, field: str = "cycle") -> Cycle:
     """`YYYY-Qn`, `YYYY-Hn`, `YYYY`, or custom dates `YYYY-MM-DD..YYYY-MM-DD`, within the
-    supported days (the year is checked before any arithmetic: 9999-Q4 would end in 10000)."""
+    supported days (a year is checked before any arithmetic: 9999-Q4 would end in 10000)."""
     label = text.strip().upper()
-    if m := _CYCLE_QUARTER.match(label) or _CYCLE_HALF.match(label) or _CYCLE_YEAR.match(label):
-        if not FIRST_DAY.year <= int(m[1]) <= LAST_DAY.year:
-            raise ValidationError(field, f"{text.strip()!r} is outside the days Cadence "
-                                  f"supports ({DAY_RANGE})")
     if m := _CYCLE_QUARTER.match(label):
-        start = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        start = date(_year(m[1], text, field), 3 * int(m[2]) - 2, 1)
         return Cycle(label, start, _add_months(start, 3) - timedelta(days=1))
     if m := _CYCLE_HALF.match(label):
-        start = date(int(m[1]), 6 * int(m[2]) - 5, 1)
+        start = date(_year(m[1], text, field), 6 * int(m[2]) - 5, 1)
         return Cycle(label, start, _add_months(start, 6) - timedelta(days=1))
     if m := _CYCLE_YEAR.match(label):
-        return Cycle(label, date(int(m[1]), 1, 1), date(int(m[1]), 12, 31))
+        year = _year(m[1], text, field)
+        return Cycle(label, date(year, 1, 1), date(year, 12, 31))
     if m := _CYCLE_CUSTOM.match(label):
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])

@@ -205,8 +205,9 @@ def role(store_path: Path, take_over: bool, meetings: Mapping[str, object],
         raise CadenceError(f"{store_path}: no meeting to take over ({problem}); `cadence` "
                            "starts a new one")
     if found.is_fresh(now):
+        age = max(0.0, found.age(now))             # a clock a little ahead: "0 s", not "-2 s"
         raise CadenceError(f"the meeting is still live with {found.who} (heartbeat "
-                           f"{max(0.0, found.age(now)):.0f} s ago); take over once it is older than "
+                           f"{age:.0f} s ago); take over once it is older than "
                            f"{STALE_AFTER_S:.0f} s or their app has ended, or `cadence follow` "
                            "to watch")
     return "take_over", found

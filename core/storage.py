@@ -56,7 +56,7 @@ def _documents(table: dict) -> bool:
     """Is every key a document number and every value an object? Checked on every open over
     every document, so in C: all keys as one string, their lengths, the values' types."""
     keys = "".join(table)
-    return (keys.isascii() and keys.isdigit() and 0 < min(map(len, table))
+    return (keys.isascii() and keys.isdigit() and min(map(len, table)) > 0
             and max(map(len, table)) <= _KEY_DIGITS and set(map(type, table.values())) == {dict})
 
 

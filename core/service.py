@@ -42,15 +42,15 @@ class Service(ManageMixin):
         and `problem` says why; writes are refused until it is readable again."""
         try:
             self.store.refresh()
+            today = self.today()
+            if self._board is None or self._board[:2] != (self.store.version, today):
+                # A file that parses may still hold a broken document: the same problem.
+                self._board = (self.store.version, today, boards.load(self.store, today))
             self.problem = None
         except StoreError as exc:
             if self._board is None:
                 raise
             self.problem = str(exc)
-            return self._board[2]
-        today = self.today()
-        if self._board is None or self._board[:2] != (self.store.version, today):
-            self._board = (self.store.version, today, boards.load(self.store, today))
         return self._board[2]
 
     @contextmanager

@@ -92,12 +92,20 @@ class Store:
             return
         for cls in RECORDS:
             self._values(cls)
-        for key, doc in self.docs(series.TABLE).items():
-            try:
-                series.check(doc, sorted(doc))
-            except MALFORMED as exc:
-                raise malformed(self, series.TABLE, key, exc) from None
+        self._check_series()
         self._checked = self.version
+
+    def _check_series(self) -> None:
+        docs = self.docs(series.TABLE)
+        try:
+            series.check_all(docs.values())
+        except MALFORMED as exc:
+            for key, doc in docs.items():        # which one: the error names it
+                try:
+                    series.check(doc)
+                except MALFORMED as found:
+                    raise malformed(self, series.TABLE, key, found) from None
+            raise StoreError(f"{self.path}: the series table is malformed ({exc})") from None
 
     def records(self, cls: type[Record]) -> list:
         """Every document of the class's table as its value, in key order (read-only: the

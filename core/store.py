@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from core import clock, schema, series
 from core.errors import MALFORMED, CadenceError, StoreError
 from core.lock import Busy, Lock
-from core.model import (Action, Change, CheckIn, Event, KeyResult, Kpi, Meeting, Objective, Record,
-                        make_id)
+from core.model import (PREFIXES, Action, Change, CheckIn, Event, KeyResult, Kpi, Meeting,
+                        Objective, Record, make_id)
 from core.storage import DurableJSONStorage
 
 LOCK_TIMEOUT_S = float(os.environ.get("CADENCE_LOCK_TIMEOUT", "120"))
@@ -185,7 +187,10 @@ class Transaction:
         return self.docs(table).get(key)
 
     def records(self, cls: type[Record]) -> list:
-        """Every document of the class's table as this transaction sees it, as its value."""
+        """Every document of the class's table as this transaction sees it, as its value
+        (the store's, checked when the transaction began, while it has changed none)."""
+        if cls.TABLE not in self._pending:
+            return self.store.records(cls)
         return values(self.store, cls, self.docs(cls.TABLE))
 
     def record(self, cls: type[Record], key: int):
@@ -249,7 +254,16 @@ def typed(store: Store, cls: type[Record], key: int, doc: dict):
 
 
 def values(store: Store, cls: type[Record], docs: dict[int, dict]) -> list:
-    return [typed(store, cls, key, doc) for key, doc in sorted(docs.items())]
+    """Every document as its value, in key order: one msgspec call for the whole table (a
+    third faster than one per document, and every command checks every table); if one is
+    malformed, again one by one, so the error names it."""
+    prefix = PREFIXES[cls.TABLE]
+    ordered = sorted(docs.items())
+    try:
+        return msgspec.convert([{**doc, "id": f"{prefix}{key}"} for key, doc in ordered],
+                               list[cls])
+    except MALFORMED:
+        return [typed(store, cls, key, doc) for key, doc in ordered]
 
 
 ABSENT = object()

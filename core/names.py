@@ -10,7 +10,6 @@ Text already in the store is never refused for it: every output shows it neutral
 
 import unicodedata
 
-from core.display import CONTROLS, has_control
 from core.errors import ValidationError
 
 
@@ -26,7 +25,8 @@ def name_key(name: str) -> str:
 
 def require_plain(text: str, field: str, entity: str = "") -> None:
     """Refuse a name holding a control character (C0 including newline, DEL, C1, bidi)."""
-    if has_control(text):
+    from core.display import CONTROLS, has_control   # only where names come in: reading
+    if has_control(text):                             # (status, the app's launch) needs none
         found = next(c for c in text if ord(c) in CONTROLS)
         raise ValidationError(field, f"holds the control character U+{ord(found):04X}; a name "
                               "is plain text", entity)

@@ -103,10 +103,7 @@ class Service(ManageMixin):
         `start_planned()`): the app shows its first screen before the durable write that
         records the start, which takes 50 ms on a store of half a million values."""
         today = self.today()
-        require_plain_fields({"title": title or "", "facilitator": facilitator}, ("title",
-                             "facilitator"), "meeting")
-        for person in attendees:
-            require_plain(person, "attendees", "meeting")
+        check_meeting_names(title, attendees, facilitator)
         self._planned = Meeting(id="", title=title or f"Operating review {today}", day=today,
                                 started_at=clock.now(), attendees=tuple(attendees),
                                 facilitator=facilitator)
@@ -240,6 +237,15 @@ class Service(ManageMixin):
                        reverted(tx.get(change.table, change.key), change, target.summary))
             tx.undoes, tx.summary = target.id, f"undid {target.summary}"
         return target
+
+
+def check_meeting_names(title: str | None, attendees: tuple[str, ...], facilitator: str) -> None:
+    """The names a meeting starts with (`--title`, `--attendee`, `--facilitator`): plain text,
+    checked before the app opens, as well as when the meeting is planned."""
+    require_plain_fields({"title": title or "", "facilitator": facilitator},
+                         ("title", "facilitator"), "meeting")
+    for person in attendees:
+        require_plain(person, "attendees", "meeting")
 
 
 def reverted(current: dict | None, change: Change, summary: str) -> dict | None:

@@ -225,3 +225,13 @@ async def test_a_document_broken_mid_meeting_keeps_the_app_on_the_last_good_stat
         await pilot.press("d", *"Fixed", "tab", *"Noor", "enter")
         await pilot.press("q", "y")
     assert json.loads(db.read_text())["actions"][str(len(data["actions"]) + 1)]["text"] == "Fixed"
+
+
+@pytest.mark.parametrize("args", [["--title", "Review\x1b[2J"], ["--attendee", "Ann\u202e"],
+                                  ["--facilitator", "Noor\x07"]])
+def test_a_meeting_name_with_a_control_character_is_one_line_before_the_app(db, args):
+    write_demo(db)
+    before = db.read_bytes()
+    code, stderr = in_terminal(db, args)
+    assert code == 1 and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert "holds the control character" in stderr and db.read_bytes() == before

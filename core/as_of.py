@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from core import series
-from core.errors import StoreError
+from core.errors import MALFORMED, StoreError
 from core.model import Change, Event, Meeting, Record, split_id
-from core.store import Store, values
+from core.store import Store, malformed, values
 
 
 class StoreAsOf:
@@ -44,6 +44,17 @@ class StoreAsOf:
 
     def events(self) -> list[Event]:
         return list(self._events)
+
+    def check(self) -> None:
+        """The store's documents are checked by the store; the series documents taken back
+        hold values from the event log, checked here as the store checks its own."""
+        self.store.check()
+        for key, doc in self._tables.get(series.TABLE, {}).items():
+            if (series.TABLE, key) in self._copied:
+                try:
+                    series.check(doc)
+                except MALFORMED as exc:
+                    raise malformed(self, series.TABLE, key, exc) from None
 
     def _take_back(self, change: Change) -> None:
         """Undo one change, with none of undo's checks (core/service.py: reverted): every later

@@ -11,10 +11,9 @@ from typing import Any, Protocol
 import msgspec
 
 from core import health, okr, series
-from core.errors import MALFORMED
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
+from core.names import name_key
 from core.periods import latest_finished, parse_cycle
-from core.store import malformed
 
 
 class Readable(Protocol):
@@ -26,6 +25,8 @@ class Readable(Protocol):
     def docs(self, name: str) -> dict[int, dict[str, Any]]: ...
 
     def records(self, cls: type[Record]) -> list: ...
+
+    def check(self) -> None: ...
 
 
 class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
@@ -55,10 +56,11 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         return ""
 
     def find_kpi(self, ref: str) -> health.Health | None:
-        """A KPI by name (any case) or id."""
-        ref = ref.strip()
+        """A KPI by name as people read it (core.names.name_key: any case, spacing, Unicode
+        form) or by id."""
+        key, ident = name_key(ref), ref.strip().lower()
         return next((h for h in self.kpis
-                     if h.kpi.name.casefold() == ref.casefold() or h.kpi.id == ref.lower()), None)
+                     if h.kpi.id == ident or name_key(h.kpi.name) == key), None)
 
     def open_interventions(self, kpi_id: str) -> list[Action]:
         return [a for a in self.actions
@@ -101,15 +103,11 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
 
 
 def all_series(store: Readable, today: date) -> dict[str, series.Series]:
-    """Each KPI's values up to `today`, by KPI id."""
-    found = {}
-    for key, doc in store.docs(series.TABLE).items():
-        kpi = make_id("kpis", key)
-        try:
-            found[kpi] = series.Series(kpi, doc, today, checked=False)
-        except MALFORMED as exc:
-            raise malformed(store, series.TABLE, key, exc) from None
-    return found
+    """Each KPI's values up to `today`, by KPI id (the store checks each series once per
+    version of the file, not once per read model)."""
+    store.check()
+    return {make_id("kpis", key): series.Series(make_id("kpis", key), doc, today)
+            for key, doc in store.docs(series.TABLE).items()}
 
 
 def kpi_order(kpi: Kpi) -> tuple:

@@ -4,6 +4,7 @@ import os
 from datetime import date, datetime, timezone
 
 from core.errors import CadenceError
+from core.periods import require_day
 
 
 def today() -> date:
@@ -11,7 +12,7 @@ def today() -> date:
     if not pinned:
         return date.today()
     try:
-        return date.fromisoformat(pinned)
+        return require_day(date.fromisoformat(pinned), "CADENCE_TODAY")
     except ValueError:
         raise CadenceError(f"CADENCE_TODAY: {pinned!r} is not a date (YYYY-MM-DD)") from None
 

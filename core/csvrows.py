@@ -121,6 +121,7 @@ def _table(source: str, text: str, required: tuple[str, ...]) -> Table:
     if not header:
         raise CadenceError(f"{source}: empty file; the header row needs {','.join(required)}")
     names = [h.strip().lower() for h in header]
+    _refuse_repeated_columns(source, names)
     missing = [c for c in required if c not in names]
     if missing:
         raise CadenceError(f"{source}: row 1: missing column{'s' * (len(missing) > 1)} "
@@ -130,7 +131,32 @@ def _table(source: str, text: str, required: tuple[str, ...]) -> Table:
     if reader.line_num != len(rows) + 1:  # a quoted cell spans lines: count them
         reader = csv.reader(io.StringIO(text, newline=""))
         lines = [reader.line_num for _ in reader][1:]
+    if rows and max(map(len, rows)) > len(names):
+        _refuse_overlong_rows(source, len(names), rows, lines)
     if rows and min(map(len, rows)) < len(names):
         for cells in rows:
             cells += [""] * (len(names) - len(cells))
     return Table(source, names, rows, lines)
+
+
+def _refuse_repeated_columns(source: str, names: list[str]) -> None:
+    """Two columns of one name: which one holds the values is anyone's guess. (Blank names,
+    from a header ending in commas, are columns nobody reads.)"""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name and name in seen:
+            raise CadenceError(f"{source}: row 1: column {name!r} appears twice (columns "
+                               f"{seen[name]} and {position}); keep one")
+        seen.setdefault(name, position)
+
+
+def _refuse_overlong_rows(source: str, width: int, rows: list[list[str]],
+                          lines: Sequence[int]) -> None:
+    """A row with more cells than the header has columns: its values have moved right, most
+    often past an unquoted comma inside a number (1,250 or 26,5). Empty cells past the end
+    (a trailing comma) are harmless."""
+    for cells, line in zip(rows, lines):
+        if len(cells) > width and not blank(cells[width:]):
+            raise CadenceError(f"{source}: row {line}: {len(cells)} cells, but the header has "
+                               f"{width} columns: a comma inside a value must be quoted "
+                               '("1,250"), and a decimal takes a point (26.5)')

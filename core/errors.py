@@ -20,6 +20,8 @@ class StoreError(CadenceError):
     """The store file cannot be read or written; it is left untouched."""
 
 
-# What converting a hand-edited document can raise: caught where a file is read, and reported
-# as a StoreError naming the file (never a traceback).
-MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+# What converting a hand-edited document can raise: msgspec's type errors (ValueErrors), a
+# missing key, a wrong type, a number past int64, and a domain rule the document breaks (a
+# threshold above its target). Caught where a file is read, and reported as a StoreError
+# naming the file, the table and the key (never a traceback, nor a rule's message alone).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, OverflowError, ValidationError)

@@ -2,13 +2,24 @@
 
 import math
 
+from core.stats import fraction
+
 _PREFIX_UNITS = {"$", "€", "£", "¥"}
 _SUFFIX_UNITS = {"%", "x", "×"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
+HUGE = 1e15       # from here on, digits in groups would fill a line: 1.7e+308
+
+
 def number(value: float) -> str:
-    """Up to two decimals, trailing zeros dropped, thousands grouped: 26, 26.5, 1,250,000."""
+    """Up to two decimals, trailing zeros dropped, thousands grouped: 26, 26.5, 1,250,000;
+    past a quadrillion, three significant digits (1.7e+308); arithmetic that overflowed as
+    ∞ (or — when it is no number at all)."""
+    if not abs(value) < HUGE:
+        if math.isnan(value):
+            return "—"
+        return f"{value:.3g}" if math.isfinite(value) else "-∞" if value < 0 else "∞"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -30,11 +41,12 @@ def value(value: float | None, unit: str = "") -> str:
 
 
 def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None or math.isnan(value) else f"{value:.2f}"
 
 
 def sparkline(values: list[float]) -> str:
-    """One block glyph per value, scaled between the series' own min and max."""
+    """One block glyph per value, scaled between the series' own min and max (without
+    overflow, however far apart they are)."""
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
         return ""
@@ -42,4 +54,4 @@ def sparkline(values: list[float]) -> str:
     if high == low:
         return SPARK[3] * len(finite)
     top = len(SPARK) - 1
-    return "".join(SPARK[round((v - low) / (high - low) * top)] for v in finite)
+    return "".join(SPARK[round(fraction(v, low, high) * top)] for v in finite)

@@ -4,6 +4,7 @@ Flags look at a KPI's recent values only (at most RECENT of them), oldest first.
 """
 
 from datetime import date
+from math import isfinite
 from operator import sub
 
 import msgspec
@@ -62,12 +63,15 @@ def worse(kpi: Kpi, before: float, after: float) -> bool:
     return after < before if kpi.direction == "higher" else after > before
 
 
-def xmr_limits(baseline: list[float]) -> Limits:
-    """Wheeler's limits: mean +/- 2.66 x mean moving range of consecutive values."""
+def xmr_limits(baseline: list[float]) -> Limits | None:
+    """Wheeler's limits: mean +/- 2.66 x mean moving range of consecutive values. None when
+    one lies beyond the largest float (values near ±1.7e308): no value can be outside it, a
+    chart cannot draw it, and the JSON of `status` has no number for it."""
     centre = mean(baseline)
     ranges = map(abs, map(sub, baseline[1:], baseline))   # in C: it runs for every KPI
     spread = XMR_FACTOR * sum(ranges) / (len(baseline) - 1)
-    return Limits(centre, centre - spread, centre + spread)
+    lower, upper = centre - spread, centre + spread
+    return Limits(centre, lower, upper) if isfinite(lower) and isfinite(upper) else None
 
 
 def assess(kpi: Kpi, series: Series, today: date) -> Health:

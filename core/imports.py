@@ -11,9 +11,11 @@ import msgspec
 from core import bulk, csvrows, okr, series
 from core.errors import ValidationError
 from core.inputs import parse_number
-from core.manage import add_objective
+from core.manage import KPI_NAMES, add_objective
 from core.model import CONFIDENCES, DIRECTIONS, CheckIn, KeyResult, Kpi, Objective, make_id
-from core.periods import CADENCES, current_quarter, parse_cycle, period_label, period_start
+from core.names import name_key, require_plain_fields
+from core.periods import (CADENCES, current_quarter, parse_cycle, period_label, period_start,
+                          require_day)
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
@@ -42,15 +44,16 @@ def _count(report: Report, before, after) -> None:
 
 
 def _kpi_lookup(tx: Transaction) -> tuple[dict[str, Kpi], dict[str, Kpi]]:
+    """KPIs by name as people read it (core.names.name_key) and by id."""
     kpis = tx.records(Kpi)
-    return {k.name.casefold(): k for k in kpis}, {k.id: k for k in kpis}
+    return {name_key(k.name): k for k in kpis}, {k.id: k for k in kpis}
 
 
 def _resolve_kpi(cell: str, by_name: dict, by_id: dict) -> Kpi:
     ref = cell.strip()
     if not ref:
         raise ValidationError("kpi", "must not be empty")
-    found = by_name.get(ref.casefold()) or by_id.get(ref.lower())
+    found = by_name.get(name_key(ref)) or by_id.get(ref.lower())
     if found is None:
         raise ValidationError("kpi", f"no KPI named {ref!r} (nor with that id)")
     return found
@@ -65,11 +68,11 @@ def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> R
         by_name, _ = _kpi_lookup(tx)
         first_row: dict[str, int] = {}
         for row in rows:
-            name = row.text("name")
-            if name.casefold() in first_row:
-                raise row.error("name", f"{name!r} is already on row {first_row[name.casefold()]}")
-            first_row[name.casefold()] = row.line
-            existing = by_name.get(name.casefold())
+            name, key = row.text("name"), name_key(row.text("name"))
+            if key in first_row:
+                raise row.error("name", f"{name!r} is already on row {first_row[key]}")
+            first_row[key] = row.line
+            existing = by_name.get(key)
             with row.checked():
                 kpi = _kpi_from_row(row, existing)
             key = existing.key if existing else None
@@ -85,6 +88,9 @@ def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> R
 
 
 def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
+    """The row's KPI. A row naming an existing KPI updates it; it renames it only when the
+    names differ in case alone (a look-alike spelling, say from another tool's Unicode form,
+    is not a new name)."""
     fields = dict(name=row.text("name"), owner=row.text("owner"), unit=row.text("unit", False),
                   direction=row.choice("direction", DIRECTIONS),
                   target=row.number("target"), threshold=row.number("threshold"),
@@ -95,7 +101,10 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
                     north_star=lambda: row.flag("north_star"),
                     sustain=lambda: row.integer("sustain") or 2)
     fields.update((name, read()) for name, read in optional.items() if row.has(name))
+    require_plain_fields(fields, KPI_NAMES)
     if existing is not None:
+        if fields["name"].casefold() != existing.name.casefold():
+            fields["name"] = existing.name
         return existing.evolve(**fields)
     return Kpi(id="", **fields)
 
@@ -165,7 +174,7 @@ def _period(cell: str, kpi: Kpi, today: date) -> str:
     if not raw:
         raise ValidationError("date", "must not be empty")
     try:
-        start = period_start(date.fromisoformat(raw), kpi.cadence)
+        start = period_start(require_day(date.fromisoformat(raw), "date"), kpi.cadence)
     except ValueError:
         raise ValidationError("date", f"{raw!r} is not a date (YYYY-MM-DD)") from None
     if problem := series.not_started(kpi, start, today):
@@ -219,6 +228,7 @@ def _import_objective(tx: Transaction, group: list[csvrows.Row], kpis, today: da
     owner = _shared(group, "owner", "")
     cycle = _shared(group, "cycle", current_quarter(today))
     with group[0].checked():
+        require_plain_fields({"objective": title, "owner": owner}, ("objective", "owner"))
         cycle = parse_cycle(cycle).label
     specs = [_kr_from_row(row, kpis) for row in group]
     _refuse_repeated_titles(group, specs)
@@ -259,6 +269,8 @@ def _kr_from_row(row: csvrows.Row, kpis) -> tuple[dict, csvrows.Row]:
                 kpi=kpi.id if kpi else None,
                 confidence=row.choice("confidence", CONFIDENCES, False) or "on_track")
     with row.checked():
+        require_plain_fields({"key_result": spec["title"], "unit": spec["unit"]},
+                             ("key_result", "unit"))
         KeyResult(id="", objective="", **spec)
     return spec, row
 

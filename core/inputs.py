@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 from core.errors import ValidationError
+from core.periods import require_day
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"^\+(\d{1,3})\s*([dw])$")
@@ -13,10 +14,15 @@ _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 
 def parse_due(text: str, today: date, field: str = "due") -> date | None:
     """Due dates as a facilitator types them: 2026-12-01, +3d, +2w, fri, today, tomorrow.
-    None for an empty entry; a weekday is its next occurrence (today counts)."""
+    None for an empty entry; a weekday is its next occurrence (today counts). Within the
+    supported days (core.periods.FIRST_DAY to LAST_DAY), like every date Cadence keeps."""
     raw = text.strip().lower()
     if not raw:
         return None
+    return require_day(_due(raw, today, field, text), field)
+
+
+def _due(raw: str, today: date, field: str, text: str) -> date:
     if raw in ("today", "tod"):
         return today
     if raw in ("tomorrow", "tom"):
@@ -58,12 +64,15 @@ def _written_number(text: str, field: str, required: bool) -> float | None:
 
 
 def parse_whole(text: str, field: str) -> int | None:
-    """A whole number >= 1 (a count of periods), or None when empty."""
+    """A whole number >= 1 (a count of periods), or None when empty. ASCII digits only
+    (`isdigit` alone takes `²`, which int() refuses), and few enough of them for int()."""
     raw = text.strip()
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValidationError(field, f"{raw!r} is not a whole number >= 1")
+    if not (raw.isascii() and raw.isdigit()) or int(raw[:19]) < 1:
+        raise ValidationError(field, f"{raw[:40]!r} is not a whole number >= 1")
+    if len(raw) > 18:
+        raise ValidationError(field, f"{raw[:40]!r} is far too large")
     return int(raw)
 
 

@@ -6,6 +6,7 @@ in one)."""
 from core import okr
 from core.errors import CadenceError, ValidationError
 from core.model import KeyResult, Kpi, Objective, make_id, split_id
+from core.names import name_key, require_plain_fields
 from core.periods import parse_cycle
 from core.store import Transaction
 
@@ -22,10 +23,18 @@ def write_ranking(tx: Transaction, ranking: list[Objective]) -> None:
             tx.put("objectives", objective.key, objective.evolve(priority=rank).to_doc())
 
 
+KPI_NAMES = ("name", "owner", "unit", "area")
+OBJECTIVE_NAMES = ("title", "owner")
+KR_NAMES = ("title", "unit")
+
+
 def add_objective(tx: Transaction, title: str, owner: str, cycle: str, key_results: list[dict],
                   kpis: tuple[str, ...] = ()) -> Objective:
     """A new active objective ranked last, with its key results (dicts of KeyResult fields)."""
     parse_cycle(cycle)
+    require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
+    for fields in key_results:
+        require_plain_fields(fields, KR_NAMES, "key result")
     objective = Objective(id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
                           priority=len(active_ranking(tx)) + 1, kpis=tuple(kpis))
     key = tx.insert("objectives", objective.to_doc())
@@ -47,17 +56,27 @@ class ManageMixin:
     # --- KPIs ----------------------------------------------------------------------------
 
     def _unique_name(self, tx, name: str, key: int | None) -> None:
-        for other, doc in tx.docs("kpis").items():
-            if other != key and doc["name"].casefold() == name.strip().casefold():
+        """One KPI per name as people read it (core.names.name_key): a look-alike of another
+        KPI's name is refused naming that KPI."""
+        wanted = name_key(name)
+        for other in tx.records(Kpi):
+            if other.key == key or name_key(other.name) != wanted:
+                continue
+            if other.name.casefold() == name.strip().casefold():
                 raise ValidationError("name", f"{name.strip()!r} is taken by another KPI")
+            raise ValidationError("name", f"{name.strip()!r} reads the same as KPI "
+                                  f"{other.name!r} (names differing only in case, spacing, "
+                                  "invisible characters or Unicode form are one name)")
 
     def add_kpi(self, **fields) -> Kpi:
+        require_plain_fields(fields, KPI_NAMES, "KPI")
         kpi = Kpi(id="", **{**fields, "name": fields["name"].strip()})
         with self._tx("kpi.create", f"KPI {kpi.name!r} added") as tx:
             self._unique_name(tx, kpi.name, None)
             return kpi.evolve(id=make_id("kpis", tx.insert("kpis", kpi.to_doc())))
 
     def update_kpi(self, kpi_id: str, **fields) -> Kpi:
+        require_plain_fields(fields, KPI_NAMES, "KPI")
         with self._tx("kpi.update") as tx:
             kpi = self._evolve(tx, Kpi, kpi_id, **fields)
             self._unique_name(tx, kpi.name, kpi.key)
@@ -81,6 +100,7 @@ class ManageMixin:
         return tuple(dict.fromkeys(refs))
 
     def update_objective(self, objective_id: str, **fields) -> Objective:
+        require_plain_fields(fields, OBJECTIVE_NAMES, "objective")
         with self._tx("objective.update") as tx:
             if "cycle" in fields:
                 fields["cycle"] = parse_cycle(fields["cycle"]).label
@@ -91,6 +111,7 @@ class ManageMixin:
         return objective
 
     def add_key_result(self, objective_id: str, **fields) -> KeyResult:
+        require_plain_fields(fields, KR_NAMES, "key result")
         with self._tx("kr.create") as tx:
             self._key(tx, objective_id, "objectives")         # it must exist
             mine = [d for d in tx.docs("key_results").values() if d["objective"] == objective_id]
@@ -103,6 +124,7 @@ class ManageMixin:
             return kr.evolve(id=make_id("key_results", tx.insert("key_results", kr.to_doc())))
 
     def update_key_result(self, kr_id: str, **fields) -> KeyResult:
+        require_plain_fields(fields, KR_NAMES, "key result")
         with self._tx("kr.update") as tx:
             kr = self._evolve(tx, KeyResult, kr_id, **fields)
             if kr.kpi:

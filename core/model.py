@@ -10,20 +10,23 @@ document to a value (dates, floats, nested values, type checks) in one C call.
 """
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import msgspec
 from msgspec.structs import replace
 
 from core.errors import ValidationError
-from core.periods import CADENCES
+from core.periods import CADENCES, parse_cycle, require_day
 
 DIRECTIONS = ("higher", "lower")
 CONFIDENCES = ("on_track", "at_risk", "off_track")
 ACTION_KINDS = ("decision", "action", "intervention")
 ACTION_STATUSES = ("open", "done", "dropped")
 OBJECTIVE_STATUSES = ("active", "retired")
+# The most periods `sustained` may wait for: a year of weekly values. Its reason lists each
+# of them, and a count past any series' length would only switch the flag off.
+SUSTAIN_MAX = 52
 PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
             "meetings": "m", "actions": "a", "events": "e"}
 
@@ -33,11 +36,12 @@ def make_id(table: str, key: int) -> str:
 
 
 def split_id(ident: str) -> tuple[str, int] | None:
-    """'kr12' -> ('key_results', 12); None when it is no id of ours."""
+    """'kr12' -> ('key_results', 12); None when it is no id of ours (ASCII digits only:
+    `isdigit` alone takes `²`, which int() refuses)."""
     ident = ident.strip().lower()
     for table, prefix in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         rest = ident[len(prefix):]
-        if ident.startswith(prefix) and rest.isdigit():
+        if ident.startswith(prefix) and rest.isascii() and rest.isdigit() and len(rest) < 19:
             return table, int(rest)
     return None
 
@@ -55,6 +59,19 @@ def require_number(value: float, name: str, entity: str) -> None:
 def require_choice(value: str, choices: tuple[str, ...], name: str, entity: str) -> None:
     if value not in choices:
         raise ValidationError(name, f"{value!r} is not one of {', '.join(choices)}", entity)
+
+
+def require_timestamp(value: str, name: str, entity: str) -> None:
+    """An ISO timestamp with its UTC offset, as clock.now() writes it: durations subtract
+    two of them, which a naive one would make a TypeError."""
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(name, f"{value!r} is not a timestamp (YYYY-MM-DDTHH:MM:SS+00:00)",
+                              entity) from None
+    if found.tzinfo is None:
+        raise ValidationError(name, f"{value!r} has no UTC offset (+00:00)", entity)
+    require_day(found.date(), name, entity)
 
 
 class Record(msgspec.Struct, frozen=True):
@@ -120,6 +137,9 @@ class Kpi(Record, frozen=True):
             require_number(self.baseline, "baseline", who)
         if isinstance(self.sustain, bool) or not isinstance(self.sustain, int) or self.sustain < 1:
             raise ValidationError("sustain", f"{self.sustain!r} is not a whole number >= 1", who)
+        if self.sustain > SUSTAIN_MAX:
+            raise ValidationError("sustain", f"{self.sustain} is more than {SUSTAIN_MAX} "
+                                  "periods", who)
         if self.direction == "higher" and self.threshold > self.target:
             raise ValidationError("threshold", f"{self.threshold:g} must be <= target "
                                   f"{self.target:g} when higher is better", who)
@@ -145,6 +165,11 @@ class Objective(Record, frozen=True):
         who = f"objective {self.title!r}"
         require_text(self.title, "title", who)
         require_choice(self.status, OBJECTIVE_STATUSES, "status", who)
+        parse_cycle(self.cycle)
+        if self.retired_on is not None:
+            require_day(self.retired_on, "retired_on", who)
+        if self.final_score is not None:
+            require_number(self.final_score, "final_score", who)
 
 
 class KeyResult(Record, frozen=True):
@@ -186,9 +211,16 @@ class CheckIn(Record, frozen=True):
 
     def __post_init__(self):
         who = f"check-in of {self.kr}"
+        require_day(self.day, "day", who)
         if self.value is not None:
             require_number(self.value, "value", who)
+        if self.previous is not None:
+            require_number(self.previous, "previous", who)
         require_choice(self.confidence, CONFIDENCES, "confidence", who)
+
+
+# Longer than any meeting (31 years), short enough for a clock to show.
+LONGEST_MEETING_S = 1e9
 
 
 class Stage(msgspec.Struct, frozen=True):
@@ -196,6 +228,14 @@ class Stage(msgspec.Struct, frozen=True):
     timebox_min: int
     spent_s: float = 0.0
     skipped: bool = False
+
+    def __post_init__(self):
+        if self.timebox_min < 0:
+            raise ValidationError("timebox_min", f"{self.timebox_min} is below 0", self.name)
+        require_number(self.spent_s, "spent_s", self.name)
+        if not 0 <= self.spent_s <= LONGEST_MEETING_S:
+            raise ValidationError("spent_s", f"{self.spent_s:g} is not 0 to "
+                                  f"{LONGEST_MEETING_S:g} seconds", self.name)
 
 
 DEFAULT_STAGES = (Stage("KPI health", 10), Stage("Flagged", 15), Stage("OKR check-ins", 20),
@@ -221,6 +261,10 @@ class Meeting(Record, frozen=True):
         for person, rating in self.ratings.items():
             if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 10:
                 raise ValidationError("rating", f"{rating!r} from {person} is not 1-10", "meeting")
+        require_day(self.day, "day", "meeting")
+        require_timestamp(self.started_at, "started_at", "meeting")
+        if self.ended_at is not None:
+            require_timestamp(self.ended_at, "ended_at", "meeting")
 
 
 class Action(Record, frozen=True):
@@ -243,6 +287,9 @@ class Action(Record, frozen=True):
         require_text(self.text, "text", who)
         require_text(self.owner, "owner", who)
         require_choice(self.status, ACTION_STATUSES, "status", who)
+        require_day(self.created, "created", who)
+        if self.due is not None:
+            require_day(self.due, "due", who)
 
 
 class Change(msgspec.Struct, frozen=True):

@@ -6,15 +6,16 @@ import msgspec
 
 from core.model import CheckIn, KeyResult, Objective
 from core.periods import parse_cycle
-from core.stats import mean
+from core.stats import fraction, mean
 
 BEHIND_MARGIN = 0.15
 MIN_KRS, MAX_KRS = 2, 5
 
 
 def progress(start: float, target: float, current: float) -> float:
-    """Share of the way from start to target, clamped to [0, 1]; works for 'reduce' KRs too."""
-    return min(1.0, max(0.0, (current - start) / (target - start)))
+    """Share of the way from start to target, clamped to [0, 1]; works for 'reduce' KRs too
+    (start != target: a key result refuses it)."""
+    return min(1.0, max(0.0, fraction(current, start, target)))
 
 
 def score(progresses: list[float]) -> float | None:

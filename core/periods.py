@@ -15,6 +15,25 @@ from core.errors import ValidationError
 CADENCES = ("daily", "weekly", "monthly", "quarterly")
 _UNIT = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 
+# The days Cadence reads and writes. Python's calendar ends at 0001-01-01 and 9999-12-31, and
+# the rules step past a day on either side (a quarter back for the latest finished period, a
+# period on for the next, a cycle's last day, 999 weeks ahead for a due date): bounded well
+# inside it, no step can leave the calendar. Wide enough for any team's history and plans.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+DAY_RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def require_day(day: date, field: str, entity: str = "") -> date:
+    """The day, unless it is outside the supported range (then a ValidationError)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(field, f"{day.isoformat()} is outside the days Cadence "
+                              f"supports ({DAY_RANGE})", entity)
+    return day
+
 
 def period_start(day: date, cadence: str) -> date:
     if cadence == "daily":
@@ -75,15 +94,17 @@ def parse_period(text: str, cadence: str, field: str = "period") -> date:
     text = text.strip()
     try:
         if m := _WEEK.match(text):
-            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        if m := _MONTH.match(text):
-            return period_start(date(int(m[1]), int(m[2]), 1), cadence)
-        if m := _QUARTER.match(text):
-            return period_start(date(int(m[1]), 3 * int(m[2]) - 2, 1), cadence)
-        return period_start(date.fromisoformat(text), cadence)
+            day = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        elif m := _MONTH.match(text):
+            day = date(int(m[1]), int(m[2]), 1)
+        elif m := _QUARTER.match(text):
+            day = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        else:
+            day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD) or a period like "
                               f"{period_label(date(2026, 11, 16), cadence)}") from None
+    return period_start(require_day(day, field), cadence)
 
 
 def unit(cadence: str, count: int = 1) -> str:
@@ -114,22 +135,34 @@ _CYCLE_YEAR = re.compile(r"^(\d{4})$")
 _CYCLE_CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
 
+def _year(digits: str, text: str, field: str) -> int:
+    """A cycle's year, within the supported days (whole years: they start on January 1)."""
+    if not FIRST_DAY.year <= int(digits) <= LAST_DAY.year:
+        raise ValidationError(field, f"{text.strip()!r} is outside the days Cadence supports "
+                              f"({DAY_RANGE})")
+    return int(digits)
+
+
 def parse_cycle(text: str, field: str = "cycle") -> Cycle:
-    """`YYYY-Qn`, `YYYY-Hn`, `YYYY`, or custom dates `YYYY-MM-DD..YYYY-MM-DD`."""
+    """`YYYY-Qn`, `YYYY-Hn`, `YYYY`, or custom dates `YYYY-MM-DD..YYYY-MM-DD`, within the
+    supported days (a year is checked before any arithmetic: 9999-Q4 would end in 10000)."""
     label = text.strip().upper()
     if m := _CYCLE_QUARTER.match(label):
-        start = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        start = date(_year(m[1], text, field), 3 * int(m[2]) - 2, 1)
         return Cycle(label, start, _add_months(start, 3) - timedelta(days=1))
     if m := _CYCLE_HALF.match(label):
-        start = date(int(m[1]), 6 * int(m[2]) - 5, 1)
+        start = date(_year(m[1], text, field), 6 * int(m[2]) - 5, 1)
         return Cycle(label, start, _add_months(start, 6) - timedelta(days=1))
     if m := _CYCLE_YEAR.match(label):
-        return Cycle(label, date(int(m[1]), 1, 1), date(int(m[1]), 12, 31))
+        year = _year(m[1], text, field)
+        return Cycle(label, date(year, 1, 1), date(year, 12, 31))
     if m := _CYCLE_CUSTOM.match(label):
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
         except ValueError:
             raise ValidationError(field, f"{text!r} holds a date that does not exist") from None
+        require_day(start, field)
+        require_day(end, field)
         if end < start:
             raise ValidationError(field, f"{text!r} ends before it starts")
         return Cycle(f"{start}..{end}", start, end)

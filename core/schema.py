@@ -25,7 +25,8 @@ def version(data: dict[str, Any], path: Path) -> int:
         return 0
     found = data[META].get("1", {}).get("schema_version")
     if isinstance(found, bool) or not isinstance(found, int) or found < 1:
-        raise StoreError(f"{path}: schema_version {found!r} is not a version Cadence wrote")
+        raise StoreError(f"{path}: schema_version {_short(found)} is not a version Cadence "
+                         "wrote")
     return found
 
 
@@ -63,4 +64,23 @@ def upgrade(data: dict[str, Any], path: Path) -> dict[str, Any]:
             raise StoreError(f"{path}: cannot be upgraded from schema {step} ({exc!r}); the "
                              "file was left as it is") from None
         meta(data)["schema_version"] = step + 1
+    check_meta(meta(data), path)
     return data
+
+
+def check_meta(found: dict[str, Any], path: Path) -> None:
+    """What a store's bookkeeping must hold, so that no later write trips on it: the next
+    id of each table (a counter an insert adds to) and the demo mark (which lets `cadence
+    demo` replace the store without --force)."""
+    counters = found.get("next_ids", {})
+    if not isinstance(counters, dict) or not all(
+            type(n) is int and 0 < n < 2**62 for n in counters.values()):
+        raise StoreError(f"{path}: _meta next_ids {_short(counters)} is not an object of "
+                         "tables and their next ids (whole numbers from 1)")
+    if type(found.get("demo", False)) is not bool:
+        raise StoreError(f"{path}: _meta demo {_short(found['demo'])} is not true or false")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -9,20 +9,24 @@ recent values a screen shows — the rest stay as parsed until a chart asks for 
 
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import msgspec
 
 from core.errors import CadenceError
 from core.model import Kpi, require_number
-from core.periods import period_label
+from core.periods import FIRST_DAY, LAST_DAY, period_label
 
 TABLE = "series"
-# Keys already parsed as calendar days: most KPIs share their periods, so each distinct key
-# is parsed once per process rather than once per series (a tenth of opening a large store).
+# Keys already parsed as calendar days within the supported days: most KPIs share their
+# periods, so each distinct key is parsed once per process rather than once per series (a
+# tenth of opening a large store).
 _REAL_DAYS: set[str] = set()
 _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FIRST, _LAST = FIRST_DAY.isoformat(), LAST_DAY.isoformat()
 Entry = float | dict[str, Any]
 
 
@@ -55,11 +59,10 @@ class Series:
 
     __slots__ = ("kpi", "_doc", "_periods", "_bare")
 
-    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None,
-                 checked: bool = True):
-        """`checked=False` for a document from a file: it is checked first (ValueError)."""
+    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None):
+        """`doc`: a checked document (`check`, which the store runs on every one it reads)."""
         periods = sorted(doc)
-        kinds = check(doc, periods) if not checked else set(map(type, doc.values()))
+        kinds = set(map(type, doc.values()))
         if upto is not None:
             del periods[bisect_right(periods, upto.isoformat()):]
         self.kpi, self._doc, self._periods = kpi, doc, periods
@@ -107,14 +110,33 @@ class Series:
                            entry.get("note") or "", entry.get("meeting"))
 
 
-def check(doc: dict[str, Any], periods: list[str]) -> set[type]:
-    """Raise ValueError unless every key is a YYYY-MM-DD date and every entry a value; return
-    the types of the entries. It runs on every open, over the 520k values of a large store, so
-    it looks at all the keys at once as one string, and at the values in a C loop."""
+def check(doc: dict[str, Any]) -> set[type]:
+    """Raise ValueError (or a ValidationError) unless every key is a YYYY-MM-DD date within
+    the supported days and every entry a value; return the types of the entries."""
+    _check_periods(list(doc))
+    return _check_entries(doc)
+
+
+def check_all(docs: Collection[dict[str, Any]]) -> None:
+    """`check` of every document at once. It runs on every open, over the 520k values of a
+    large store, so it looks at all the keys at once as one string, and at the values in a C
+    loop. The error does not say which document: the caller then checks each to say so."""
+    _check_periods(list(chain.from_iterable(docs)))
+    kinds = set(map(type, chain.from_iterable(map(dict.values, docs))))
+    if dict not in kinds:
+        _refuse_kinds(kinds)
+        return
+    for doc in docs:
+        _check_entries(doc)
+
+
+def _check_periods(periods: list[str]) -> None:
     keys, count = "".join(periods), len(periods)
-    if count and not (keys.isascii() and len(keys) == 10 * count
-                      and keys[4::10] == keys[7::10] == "-" * count     # then, digits only:
-                      and keys.encode().translate(None, b"0123456789") == b"--" * count):
+    if not count:
+        return
+    if not (keys.isascii() and len(keys) == 10 * count
+            and keys[4::10] == keys[7::10] == "-" * count     # then, digits only:
+            and keys.encode().translate(None, b"0123456789") == b"--" * count):
         raise ValueError(f"{next(p for p in periods if not _PERIOD.fullmatch(p))!r} "
                          "is not a period")
     if not _REAL_DAYS.issuperset(periods):
@@ -123,14 +145,27 @@ def check(doc: dict[str, Any], periods: list[str]) -> set[type]:
                 date.fromisoformat(period)
             except ValueError:
                 raise ValueError(f"{period!r} is not a day of the calendar") from None
+            if not _FIRST <= period <= _LAST:
+                raise ValueError(f"{period!r} is outside the days Cadence supports "
+                                 f"({_FIRST} to {_LAST})")
         _REAL_DAYS.update(periods)
-    kinds = set(map(type, doc.values()))
+
+
+def _refuse_kinds(kinds: set[type]) -> None:
     if not kinds <= {int, float, dict}:
         raise ValueError(f"a value of type {(kinds - {int, float, dict}).pop().__name__}")
+
+
+def _check_entries(doc: dict[str, Any]) -> set[type]:
+    kinds = set(map(type, doc.values()))
+    _refuse_kinds(kinds)
     if dict in kinds:
         for period, entry in doc.items():
             if type(entry) is dict:
                 require_number(entry.get("value"), f"value of {period}", "measurement")
+                if not isinstance(entry.get("note") or "", str) \
+                        or not isinstance(entry.get("meeting") or "", str):
+                    raise ValueError(f"the note or meeting of {period} is not text")
     return kinds
 
 

@@ -4,6 +4,8 @@ A `Service` may have a running meeting; everything done then links to it, and `u
 that meeting's changes one event at a time (the undo is an event too).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from core import board as boards
@@ -12,6 +14,7 @@ from core.errors import CadenceError, StoreError
 from core.manage import ManageMixin, active_ranking, add_objective, write_ranking
 from core.model import (Action, Change, CheckIn, Event, Kpi, Meeting, Objective, Stage,
                         make_id, split_id)
+from core.names import require_plain, require_plain_fields
 from core.periods import parse_period, period_label
 from core.store import ABSENT, Store, Transaction, changed_fields
 
@@ -19,12 +22,16 @@ NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 
 
 class Service(ManageMixin):
-    def __init__(self, store: Store, meeting: str | None = None):
+    def __init__(self, store: Store, meeting: str | None = None,
+                 board: boards.Board | None = None):
+        """`board`: the read model of the store as it is now, if the caller loaded it."""
         self.store = store
         self.meeting = meeting
         self.problem: str | None = None      # why the store cannot be read right now
         self._planned: Meeting | None = None   # started, not yet written (plan_meeting)
         self._board: tuple[int, date, boards.Board] | None = None
+        if board is not None:
+            self._board = (store.version, board.today, board)
 
     def today(self) -> date:
         return clock.today()
@@ -35,20 +42,31 @@ class Service(ManageMixin):
         and `problem` says why; writes are refused until it is readable again."""
         try:
             self.store.refresh()
+            today = self.today()
+            if self._board is None or self._board[:2] != (self.store.version, today):
+                # A file that parses may still hold a broken document: the same problem.
+                self._board = (self.store.version, today, boards.load(self.store, today))
             self.problem = None
         except StoreError as exc:
             if self._board is None:
                 raise
             self.problem = str(exc)
-            return self._board[2]
-        today = self.today()
-        if self._board is None or self._board[:2] != (self.store.version, today):
-            self._board = (self.store.version, today, boards.load(self.store, today))
         return self._board[2]
 
-    def _tx(self, kind: str, summary: str = ""):
+    @contextmanager
+    def _tx(self, kind: str, summary: str = "") -> Iterator[Transaction]:
         self.start_planned()                 # whatever is done in a meeting links to it
-        return self.store.transaction(kind, summary, self.meeting)
+        with self.store.transaction(kind, summary, self.meeting) as tx:
+            self._refuse_ended(tx)
+            yield tx
+
+    def _refuse_ended(self, tx: Transaction) -> None:
+        """Nothing is written to a meeting that has ended (its minutes are what it saw): a
+        meeting taken over while its first facilitator, thought gone, was ending it."""
+        found = split_id(self.meeting or "")
+        doc = tx.get("meetings", found[1]) if found and found[0] == "meetings" else None
+        if doc is not None and doc.get("ended_at") is not None:
+            raise CadenceError(f"{self.meeting} has ended: nothing more is written to it")
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -85,6 +103,7 @@ class Service(ManageMixin):
         `start_planned()`): the app shows its first screen before the durable write that
         records the start, which takes 50 ms on a store of half a million values."""
         today = self.today()
+        check_meeting_names(title, attendees, facilitator)
         self._planned = Meeting(id="", title=title or f"Operating review {today}", day=today,
                                 started_at=clock.now(), attendees=tuple(attendees),
                                 facilitator=facilitator)
@@ -130,6 +149,8 @@ class Service(ManageMixin):
     def update_meeting(self, **fields) -> Meeting:
         """Attendees, facilitator, ratings, stage times, end: bookkeeping, not undoable.
         Fields given as None are left as they are."""
+        for person in fields.get("attendees") or ():
+            require_plain(person, "attendees", "meeting")
         with self._tx("meeting.update") as tx:
             meeting = self._evolve(tx, Meeting, self.meeting,
                                    **{k: v for k, v in fields.items() if v is not None})
@@ -140,6 +161,7 @@ class Service(ManageMixin):
 
     def record_action(self, kind: str, text: str, owner: str, due: date | None = None,
                       link: str | None = None) -> Action:
+        require_plain(owner, "owner", kind)      # a name; the text is free text, like a note
         with self._tx(kind) as tx:                # tx.meeting: a planned one is written first
             action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
                             meeting=tx.meeting, created=self.today(), due=due, link=link)
@@ -229,6 +251,15 @@ class Service(ManageMixin):
                        reverted(tx.get(change.table, change.key), change, target.summary))
             tx.undoes, tx.summary = target.id, f"undid {target.summary}"
         return target
+
+
+def check_meeting_names(title: str | None, attendees: tuple[str, ...], facilitator: str) -> None:
+    """The names a meeting starts with (`--title`, `--attendee`, `--facilitator`): plain text,
+    checked before the app opens, as well as when the meeting is planned."""
+    require_plain_fields({"title": title or "", "facilitator": facilitator},
+                         ("title", "facilitator"), "meeting")
+    for person in attendees:
+        require_plain(person, "attendees", "meeting")
 
 
 def reverted(current: dict | None, change: Change, summary: str) -> dict | None:

@@ -43,10 +43,34 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StoreError(f"{path}: not a Cadence store (expected a JSON object of tables)")
     for name, table in data.items():
-        if not isinstance(table, dict) or not all(
-                isinstance(doc, dict) and key.isdigit() for key, doc in table.items()):
+        if not isinstance(table, dict):
             raise StoreError(f"{path}: table {name!r} is not a TinyDB table of documents")
+        if table and not _documents(table):
+            raise StoreError(f"{path}: table {name!r} is not a TinyDB table of documents "
+                             f"({_first_problem(table)})")
     return data
+
+
+# A document's key is its number: ASCII digits (`isdigit` alone takes `²` and `٣`, which
+# int() refuses or reads as another number), few enough for an int64.
+_KEY_DIGITS = 18
+
+
+def _documents(table: dict) -> bool:
+    """Is every key a document number and every value an object? Checked on every open over
+    every document, so in C: all keys as one string, their lengths, the values' types."""
+    keys = "".join(table)
+    return (keys.isascii() and keys.isdigit() and min(map(len, table)) > 0
+            and max(map(len, table)) <= _KEY_DIGITS and set(map(type, table.values())) == {dict})
+
+
+def _first_problem(table: dict) -> str:
+    for key, doc in table.items():
+        if not (key.isascii() and key.isdigit() and 0 < len(key) <= _KEY_DIGITS):
+            return f"key {key[:40]!r} is not a document number"
+        if type(doc) is not dict:
+            return f"document {key} is not an object"
+    return "a key too long"
 
 
 def stamp(st: os.stat_result) -> Stamp:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from core.health import FLAGS
-from tests.conftest import run_cli
+from core.store import Store
+from tests.conftest import kpi, run_cli
 
 KPI_HEADER = "name,owner,unit,direction,target,threshold,cadence\n"
 
@@ -58,8 +59,14 @@ def test_status_text_is_readable_and_prints_markup_literally(db, write_csv):
 
 
 def test_control_characters_in_names_cannot_drive_the_terminal(db, write_csv):
+    """Refused where a name comes in; a store that holds one anyway (a hand edit, an older
+    Cadence) still opens, and shows it neutralised."""
     path = write_csv("k.csv", KPI_HEADER + "Evil\x1b[2J,Ann,%,lower,20,25,weekly\n")
-    run_cli("import", "kpis", str(path), db=db)
+    refused = run_cli("import", "kpis", str(path), db=db)
+    assert refused.returncode == 1 and "row 2: name: holds the control character U+001B" \
+        in refused.stderr and not db.exists()
+    with Store(db).transaction("hand edit") as tx:
+        tx.insert("kpis", kpi(name="Evil\x1b[2J").to_doc())
     result = run_cli("status", db=db)
     assert "\x1b" not in result.stdout and "Evil␛[2J" in result.stdout
 

@@ -11,6 +11,7 @@ import pytest
 
 from core import presence
 from core.imports import import_measurements
+from core.service import Service
 from core.store import Store
 from tests.app_helpers import TODAY, load, make_app, notified, screen_text, write_demo
 from tests.conftest import run_cli
@@ -116,27 +117,37 @@ async def test_follow_waits_for_a_meeting_and_picks_it_up(demo_db):
         await until(watch, lambda: "waiting for a facilitator" in screen_text(follower))
 
 
+def open_meeting(db) -> str:
+    """Noor's meeting, started and still open (the demo's own meeting has ended)."""
+    found = next((m.id for m in load(db).meetings if m.ended_at is None), None)
+    return found or Service(Store(db)).start_meeting(facilitator="Noor").id
+
+
 def live_presence(db, age_s: float, pid: int | None = None) -> presence.Presence:
-    """Noor's meeting, published `age_s` ago by a process of this host: by default one still
-    running that is not this test's (its parent)."""
-    found = presence.Presence(meeting="m1", title="Operating review 2026-11-15",
+    """Noor's open meeting, published `age_s` ago by a process of this host: by default one
+    still running that is not this test's (its parent)."""
+    found = presence.Presence(meeting=open_meeting(db), title="Operating review 2026-11-22",
                               facilitator="Noor", stage=3, heartbeat=time.time() - age_s,
                               pid=os.getppid() if pid is None else pid)
     presence.publish(db, found)
     return found
 
 
+def role(db, take_over: bool, now: float | None = None):
+    return presence.role(db, take_over, load(db).by_id, now)
+
+
 def test_second_facilitator_follows_and_take_over_needs_a_stale_heartbeat(demo_db):
-    assert presence.role(demo_db, take_over=False) == ("facilitate", None)
+    assert role(demo_db, take_over=False) == ("facilitate", None)
     live_presence(demo_db, age_s=3)
-    mode, live = presence.role(demo_db, take_over=False)
+    mode, live = role(demo_db, take_over=False)
     assert mode == "follow" and live.facilitator == "Noor"
     with pytest.raises(Exception, match="still live with Noor"):
-        presence.role(demo_db, take_over=True)
+        role(demo_db, take_over=True)
     live_presence(demo_db, age_s=45)
-    assert presence.role(demo_db, take_over=False)[0] == "facilitate"
-    mode, live = presence.role(demo_db, take_over=True)
-    assert mode == "take_over" and live.meeting == "m1"
+    assert role(demo_db, take_over=False)[0] == "facilitate"
+    mode, live = role(demo_db, take_over=True)
+    assert mode == "take_over" and live.meeting == "m2"
 
 
 def test_a_facilitator_whose_app_has_ended_on_this_host_is_gone_at_once(demo_db):
@@ -144,12 +155,12 @@ def test_a_facilitator_whose_app_has_ended_on_this_host_is_gone_at_once(demo_db)
                            capture_output=True, text=True, check=True)
     crashed = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
     assert not crashed.is_fresh()
-    assert presence.role(demo_db, take_over=False) == ("facilitate", None)
-    assert presence.role(demo_db, take_over=True) == ("take_over", crashed)
+    assert role(demo_db, take_over=False) == ("facilitate", None)
+    assert role(demo_db, take_over=True) == ("take_over", crashed)
     elsewhere = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
     elsewhere = msgspec.structs.replace(elsewhere, host="another-host")
     presence.publish(demo_db, elsewhere)      # another host's process: only its heartbeat tells
-    assert presence.role(demo_db, take_over=False) == ("follow", elsewhere)
+    assert role(demo_db, take_over=False) == ("follow", elsewhere)
 
 
 def test_take_over_refusals_are_one_line_errors(demo_db, tmp_path):
@@ -168,7 +179,7 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
                                     meeting_s=1200.0, selected="kr4")
     app = make_app(demo_db, mode="take_over", live=stale)
     async with app.run_test(size=(120, 36)) as pilot:
-        assert app.service.meeting == "m1"
+        assert app.service.meeting == "m2"
         assert app.clock.stage_s(2) == pytest.approx(240, abs=1)
         assert "3/5 OKR check-ins" in screen_text(app)      # on the stage the clock is on
         assert app.screen.view.table.selected == "kr4"       # and the row it was on
@@ -176,8 +187,8 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
         await pilot.press(*"Carry on")
         await pilot.press("tab", *"Sam", "enter")
         await pilot.press("q", "y")
-    assert load(demo_db).actions[0].meeting == "m1"
-    assert len(load(demo_db).meetings) == 1                     # no new meeting was started
+    assert load(demo_db).actions[0].meeting == "m2"
+    assert len(load(demo_db).meetings) == 2                     # no new meeting was started
 
 
 async def test_the_facilitator_removes_its_presence_when_the_meeting_ends(demo_db):

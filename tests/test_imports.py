@@ -260,3 +260,113 @@ def test_quoted_fields_with_commas_and_newlines_keep_their_row_numbers(db, write
                      'Bad,Ann,%,lower,1,0,weekly,\n')
     with pytest.raises(CadenceError, match="row 4: threshold"):
         import_kpis(Store(db), path)
+
+
+# --- CSV that reads two ways, and names that read the same -----------------------------------
+
+@pytest.mark.parametrize("header, repeated", [
+    ("name,owner,unit,direction,target,threshold,cadence,Target", r"'target' appears twice "
+     r"\(columns 5 and 8\)"),
+    ("name,owner, Name ,unit,direction,target,threshold,cadence", "'name' appears twice"),
+    ("name,owner,unit,direction,target,threshold,cadence,note,NOTE", "'note' appears twice")])
+def test_a_header_naming_a_column_twice_is_refused(db, write_csv, header, repeated):
+    path = write_csv("k.csv", f"{header}\nMRR,Dana,$,higher,500000,460000,monthly,1,2\n")
+    with pytest.raises(CadenceError, match=rf"k\.csv: row 1: column {repeated}"):
+        import_kpis(Store(db), path)
+    assert not db.exists()
+
+
+def test_blank_header_cells_from_trailing_commas_are_no_columns(db, write_csv):
+    path = write_csv("k.csv", "name,owner,unit,direction,target,threshold,cadence,,\n"
+                     "MRR,Dana,$,higher,500000,460000,monthly,,\n")
+    assert import_kpis(Store(db), path).created == 1
+
+
+@pytest.mark.parametrize("rows, line", [
+    ("Cart abandonment,2026-11-16,1,250\n", 2),                 # an unquoted thousands comma
+    ("Cart abandonment,2026-11-09,25\nCart abandonment,2026-11-16,26,5\n", 3),   # decimal comma
+    ("Cart abandonment,2026-11-16,26,5,note\n", 2)])
+def test_a_row_with_more_cells_than_the_header_is_refused_naming_it(db, write_csv, rows, line):
+    import_kpis(Store(db), write_csv("kpis.csv", KPIS))
+    before = db.read_bytes()
+    path = write_csv("m.csv", "kpi,date,value\n" + rows)
+    with pytest.raises(CadenceError, match=rf"m\.csv: row {line}: \d cells, but the header has 3 "
+                                           r'columns: a comma inside a value must be quoted'):
+        import_measurements(Store(db), path, TODAY)
+    assert db.read_bytes() == before
+
+
+def test_a_quoted_comma_and_trailing_empty_cells_are_fine(db, write_csv):
+    import_kpis(Store(db), write_csv("kpis.csv", KPIS))
+    path = write_csv("m.csv", 'kpi,date,value\nMRR,2026-10-01,"1,250"\nCart abandonment,'
+                     '2026-11-16,26.5,,\n')
+    assert import_measurements(Store(db), path, TODAY).created == 2
+    assert {h.kpi.name: h.latest for h in load(db).kpis} == {"MRR": 1250.0,
+                                                             "Cart abandonment": 26.5}
+
+
+LOOK_ALIKES = {
+    "NFD": "Cafe\u0301 visits",                    # e + combining acute, against NFC é
+    "fullwidth": "Ｃａｆé visits",
+    "inner spaces": "Café   visits",
+    "a zero-width space": "Caf\u200bé visits",
+    "a no-break space and case": "CAFÉ\u00a0VISITS",
+    "a byte-order mark": "\ufeffCafé visits",
+}
+CAFE = "name,owner,unit,direction,target,threshold,cadence\nCafé visits,Ann,,higher,100,80,weekly\n"
+
+
+@pytest.mark.parametrize("variant", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_a_look_alike_name_refers_to_the_same_kpi(db, write_csv, variant):
+    import_kpis(Store(db), write_csv("kpis.csv", CAFE))
+    import_measurements(Store(db), write_csv("m.csv", f"kpi,date,value\n{variant},2026-11-16,90\n"),
+                        TODAY)
+    import_okrs(Store(db), write_csv("o.csv", "objective,key_result,start,target,kpi\n"
+                                     f"More visits,Visits,80,120,{variant}\n"), TODAY)
+    current = load(db)
+    assert [h.kpi.name for h in current.kpis] == ["Café visits"]
+    assert current.kpis[0].latest == 90 and current.objectives[0].krs[0].kr.kpi == "k1"
+    assert current.find_kpi(variant).kpi.id == "k1"
+
+
+@pytest.mark.parametrize("variant", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_importing_a_look_alike_updates_that_kpi_and_keeps_its_name(db, write_csv, variant):
+    import_kpis(Store(db), write_csv("kpis.csv", CAFE))
+    report = import_kpis(Store(db), write_csv("k2.csv", CAFE.replace("Café visits,Ann",
+                                                                     f"{variant},Bo")))
+    assert (report.created, report.updated) == (0, 1)
+    assert [(h.kpi.name, h.kpi.owner) for h in load(db).kpis] == [("Café visits", "Bo")]
+
+
+def test_look_alikes_in_one_file_are_one_name_twice(db, write_csv):
+    path = write_csv("k.csv", CAFE + "Cafe\u0301  Visits,Bo,,higher,100,80,weekly\n")
+    with pytest.raises(CadenceError, match=r"row 3: name: 'Cafe.  Visits' is already on row 2"):
+        import_kpis(Store(db), path)
+
+
+@pytest.mark.parametrize("column, value", [
+    ("name", "Evil\x1b[2J"), ("name", "Good\u202eliveE"), ("owner", "Ann\x07"),
+    ("unit", "%\x9b31m"), ("area", "Ops\x7f")])
+def test_a_kpi_name_holding_a_control_character_is_refused(db, write_csv, column, value):
+    fields = dict(name="Churn", owner="Ann", unit="%", area="Ops")
+    fields[column] = value
+    path = write_csv("k.csv", "name,owner,unit,direction,target,threshold,cadence,area\n"
+                     f"{fields['name']},{fields['owner']},{fields['unit']},lower,2,3,weekly,"
+                     f"{fields['area']}\n")
+    with pytest.raises(CadenceError, match=rf"row 2: {column}: holds the control character "
+                                           r"U\+[0-9A-F]{4}; a name is plain text"):
+        import_kpis(Store(db), path)
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("column, value", [("objective", "Grow\u2066"), ("key_result", "KR\x1b]"),
+                                           ("owner", "Noor\u202e"), ("unit", "%\x00")])
+def test_an_okr_name_holding_a_control_character_is_refused(db, write_csv, column, value):
+    fields = dict(objective="Grow", key_result="Visits", owner="Noor", unit="%")
+    fields[column] = value
+    path = write_csv("o.csv", "objective,key_result,start,target,owner,unit\n"
+                     f"{fields['objective']},{fields['key_result']},1,2,{fields['owner']},"
+                     f"{fields['unit']}\n")
+    with pytest.raises(CadenceError, match=rf"row 2: {column}: holds the control character"):
+        import_okrs(Store(db), path, TODAY)
+    assert not db.exists()

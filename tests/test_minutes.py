@@ -126,8 +126,12 @@ def test_hostile_text_cannot_break_a_table_or_add_formatting(db, monkeypatch, ho
     store = Store(db)
     demo.write(store, TODAY)
     svc = Service(store)
-    svc.start_meeting(attendees=(hostile,))
-    svc.record_action("decision", hostile, hostile)
+    svc.start_meeting(attendees=("Ann",))
+    action = svc.record_action("decision", hostile, "Ann")
+    with store.transaction("hand edit") as tx:     # names the forms refuse (a newline) as well
+        meeting = tx.get("meetings", int(svc.meeting[1:]))
+        tx.put("meetings", int(svc.meeting[1:]), {**meeting, "attendees": [hostile]})
+        tx.put("actions", action.key, {**tx.get("actions", action.key), "owner": hostile})
     text = render(minutes.build(store))
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
     kinds = {t.type for t in tokens}

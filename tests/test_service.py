@@ -195,3 +195,47 @@ def test_a_check_in_first_thing_also_belongs_to_the_planned_meeting(service):
     kr = next(k for v in service.board().active for k in v.krs if k.kr.kpi is None)
     checkin = service.check_in(kr.kr.id, kr.current + 1, "on_track")
     assert checkin.meeting == service.meeting is not None
+
+
+# --- names people type ----------------------------------------------------------------------
+
+KPI_FIELDS = dict(owner="Ann", unit="%", direction="lower", target=2.0, threshold=3.0,
+                  cadence="weekly")
+
+
+@pytest.mark.parametrize("look_alike", ["cart  ABANDONMENT", "Cart aband\u200bonment",
+                                        "Ｃａｒｔ abandonment", "Cart\u00a0abandonment "])
+def test_a_kpi_may_not_take_a_look_alike_of_another_kpis_name(service, look_alike):
+    before = service.store.path.read_bytes()
+    with pytest.raises(CadenceError, match="name: .* reads the same as KPI 'Cart abandonment'"):
+        service.add_kpi(name=look_alike, **KPI_FIELDS)
+    churn = kpi_named(service, "Customer churn").kpi
+    with pytest.raises(CadenceError, match="reads the same as KPI 'Cart abandonment'"):
+        service.update_kpi(churn.id, name=look_alike)
+    assert service.store.path.read_bytes() == before
+
+
+def test_a_kpi_may_respell_its_own_name(service):
+    cart = kpi_named(service, "Cart abandonment").kpi
+    assert service.update_kpi(cart.id, name="Cart Abandonment").name == "Cart Abandonment"
+    with pytest.raises(CadenceError, match="'customer churn' is taken by another KPI"):
+        service.add_kpi(name="customer churn", **KPI_FIELDS)
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: s.add_kpi(name="Churn\x1b[31m", **KPI_FIELDS),
+    lambda s: s.add_kpi(name="Churn", **{**KPI_FIELDS, "owner": "Ann\u202e"}),
+    lambda s: s.update_kpi("k1", area="Fin\x85"),
+    lambda s: s.record_action("decision", "Ship it", "Sam\x1b]52;c;x\x07"),
+    lambda s: s.create_objective("Grow\u2067", "Noor", "2026-Q4",
+                                 [dict(title="KR", start=0.0, target=1.0)]),
+    lambda s: s.create_objective("Grow", "Noor", "2026-Q4",
+                                 [dict(title="K\rR", start=0.0, target=1.0)]),
+    lambda s: s.update_meeting(attendees=("Noor", "Da\x00na")),
+], ids=["kpi name", "kpi owner", "kpi area", "action owner", "objective title", "kr title",
+        "attendee"])
+def test_a_name_holding_a_control_character_is_refused(service, change):
+    before = service.store.path.read_bytes()
+    with pytest.raises(CadenceError, match="holds the control character U\\+[0-9A-F]{4}"):
+        change(service)
+    assert service.store.path.read_bytes() == before

@@ -11,15 +11,17 @@ from core.errors import StoreError
 from core.store import Store
 
 
-def add_kpi(store: Store, name: str = "Uptime") -> int:
+def add_note(store: Store, name: str = "Uptime") -> int:
+    """A document of a table Cadence keeps no values in: the store's rules alone apply (a
+    KPI document would have to be a whole KPI)."""
     with store.transaction("test", f"added {name}") as tx:
-        return tx.insert("kpis", {"name": name})
+        return tx.insert("notes", {"name": name})
 
 
 def test_a_new_store_is_private_versioned_and_diffable(db):
     store = Store(db)
     assert not db.exists()                       # reading creates nothing
-    add_kpi(store)
+    add_note(store)
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
     text = db.read_text()
     assert text.endswith("}\n") and text.startswith('{\n  "_meta": {')
@@ -27,23 +29,23 @@ def test_a_new_store_is_private_versioned_and_diffable(db):
     assert data["_meta"]["1"]["schema_version"] == schema.CURRENT
     assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     for n in range(2, 12):
-        add_kpi(store, f"KPI {n}")
-    ids = list(json.loads(db.read_text())["kpis"])
+        add_note(store, f"KPI {n}")
+    ids = list(json.loads(db.read_text())["notes"])
     assert ids == [str(n) for n in range(1, 12)]           # in id order, 10 after 9
 
 
 def test_an_existing_files_mode_is_kept(db):
-    add_kpi(Store(db))
+    add_note(Store(db))
     os.chmod(db, 0o644)
-    add_kpi(Store(db), "CSAT")
+    add_note(Store(db), "CSAT")
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o644
 
 
 def test_every_change_appends_an_event_with_before_and_after(db):
     store = Store(db)
-    key = add_kpi(store)
+    key = add_note(store)
     with store.transaction("rename", "renamed") as tx:
-        tx.put("kpis", key, {"name": "API uptime"})
+        tx.put("notes", key, {"name": "API uptime"})
     first, second = store.events()
     assert (first.kind, first.changes[0].before, first.changes[0].after) == \
         ("test", None, {"name": "Uptime"})
@@ -54,7 +56,7 @@ def test_every_change_appends_an_event_with_before_and_after(db):
 
 def test_a_transaction_without_changes_writes_nothing(db):
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     before = db.stat().st_mtime_ns
     with store.transaction("noop"):
         pass
@@ -72,29 +74,29 @@ def test_many_changes_are_one_read_and_one_write(db):
 
 def test_a_failed_transaction_writes_nothing_and_forgets_its_changes(db):
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     before = db.read_bytes()
     with pytest.raises(RuntimeError), store.transaction("half") as tx:
-        tx.insert("kpis", {"name": "CSAT"})
+        tx.insert("notes", {"name": "CSAT"})
         raise RuntimeError("boom")
     assert db.read_bytes() == before
-    assert [d["name"] for d in store.docs("kpis").values()] == ["Uptime"]
+    assert [d["name"] for d in store.docs("notes").values()] == ["Uptime"]
 
 
 def test_ids_are_never_reused(db):
     store = Store(db)
-    key = add_kpi(store)
+    key = add_note(store)
     with store.transaction("remove") as tx:
-        tx.put("kpis", key, None)
-    assert add_kpi(store, "CSAT") == key + 1
+        tx.put("notes", key, None)
+    assert add_note(store, "CSAT") == key + 1
 
 
 def test_another_processs_write_is_seen_before_writing(db):
     mine, theirs = Store(db), Store(db)
-    add_kpi(mine, "Uptime")
-    add_kpi(theirs, "CSAT")              # theirs re-reads the file inside its transaction
-    add_kpi(mine, "Churn")
-    names = sorted(d["name"] for d in Store(db).docs("kpis").values())
+    add_note(mine, "Uptime")
+    add_note(theirs, "CSAT")              # theirs re-reads the file inside its transaction
+    add_note(mine, "Churn")
+    names = sorted(d["name"] for d in Store(db).docs("notes").values())
     assert names == ["CSAT", "Churn", "Uptime"]
 
 
@@ -120,21 +122,21 @@ def test_an_empty_file_is_an_empty_store(db):
     db.write_bytes(b"")
     store = Store(db)
     assert store.is_empty()
-    add_kpi(store)
-    assert Store(db).docs("kpis")[1] == {"name": "Uptime"}
+    add_note(store)
+    assert Store(db).docs("notes")[1] == {"name": "Uptime"}
 
 
 def test_migration_v0_plain_tinydb_document(db):
     """A store from before schema versions (a bare TinyDB file) is upgraded in memory on open
     and on disk with the next write; its documents are kept."""
-    db.write_bytes(orjson.dumps({"kpis": {"4": {"name": "Uptime"}}}))
+    db.write_bytes(orjson.dumps({"notes": {"4": {"name": "Uptime"}}}))
     store = Store(db)
     assert store.meta()["schema_version"] == schema.CURRENT
-    assert orjson.loads(db.read_bytes()) == {"kpis": {"4": {"name": "Uptime"}}}   # untouched
-    assert add_kpi(store, "CSAT") == 5
+    assert orjson.loads(db.read_bytes()) == {"notes": {"4": {"name": "Uptime"}}}   # untouched
+    assert add_note(store, "CSAT") == 5
     data = orjson.loads(db.read_bytes())
     assert data["_meta"]["1"]["schema_version"] == schema.CURRENT
-    assert data["kpis"]["4"] == {"name": "Uptime"}
+    assert data["notes"]["4"] == {"name": "Uptime"}
 
 
 V1_STORE = {
@@ -165,7 +167,7 @@ def test_migration_v1_one_series_document_per_kpi(db):
     assert found.series.values() == [99.95, 99.92, 99.7]
     assert found.series.newest.note == "outage" and found.series.newest.meeting == "m1"
     assert db.read_bytes() == raw                                   # reading changes nothing
-    add_kpi(store, "CSAT")
+    add_note(store, "CSAT")
     data = orjson.loads(db.read_bytes())
     assert "measurements" not in data and "measurements" not in data["_meta"]["1"]["next_ids"]
     assert data["series"] == {"2": {"2026-11-02": 99.95, "2026-11-09": 99.92, "2026-11-16": {

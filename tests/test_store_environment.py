@@ -33,9 +33,10 @@ def demo_db(db, monkeypatch):
     return write_demo(db)
 
 
-def add_kpi(store: Store, name: str = "Uptime") -> int:
+def add_note(store: Store, name: str = "Uptime") -> int:
+    """One small change: a document in a table of the tests' own, which no rule reads."""
     with store.transaction("test", f"added {name}") as tx:
-        return tx.insert("kpis", {"name": name})
+        return tx.insert("notes", {"name": name})
 
 
 def mode(path: Path) -> int:
@@ -69,10 +70,10 @@ def test_a_symlinked_store_is_written_through_the_link(tmp_path):
     other_link = tmp_path / "also.json"
     link.symlink_to(target)
     other_link.symlink_to(target)
-    add_kpi(Store(link), "Uptime")
-    add_kpi(Store(other_link), "CSAT")          # the second link sees the first one's write
+    add_note(Store(link), "Uptime")
+    add_note(Store(other_link), "CSAT")          # the second link sees the first one's write
     assert link.is_symlink() and other_link.is_symlink()
-    assert [d["name"] for d in Store(target).docs("kpis").values()] == ["Uptime", "CSAT"]
+    assert [d["name"] for d in Store(target).docs("notes").values()] == ["Uptime", "CSAT"]
     # one lock for both links, beside the store itself; nothing beside the links
     assert sorted(p.name for p in shared.iterdir()) == ["team.json", "team.json.lock"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["also.json", "cadence.json", "shared"]
@@ -100,7 +101,7 @@ def test_a_link_to_a_link_to_a_store_is_followed_to_the_end(tmp_path):
     outer = tmp_path / "outer.json"
     middle.symlink_to(target)
     outer.symlink_to(middle)
-    add_kpi(Store(outer))
+    add_note(Store(outer))
     assert outer.is_symlink() and middle.is_symlink() and not target.is_symlink()
     assert temp_files(tmp_path) == [] and (tmp_path / "store.json.lock").exists()
 
@@ -109,7 +110,7 @@ def test_a_link_to_a_link_to_a_store_is_followed_to_the_end(tmp_path):
 
 
 def test_the_next_writer_removes_temp_files_of_dead_writers_only(db):
-    add_kpi(Store(db))
+    add_note(Store(db))
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         dead = ended_process()
@@ -126,7 +127,7 @@ def test_the_next_writer_removes_temp_files_of_dead_writers_only(db):
             (db.parent / name).write_bytes(b"x" * 1000)
         store = Store(db)
         assert all((db.parent / name).exists() for name in stale)     # reading removes nothing
-        add_kpi(store, "CSAT")
+        add_note(store, "CSAT")
         assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(".")) \
             == sorted(kept)
     finally:
@@ -147,7 +148,7 @@ BIG_WRITER = textwrap.dedent("""
 
 def test_a_writer_killed_mid_write_leaves_a_temp_file_the_next_writer_removes(db):
     """A real kill: the writer is stopped while its temp file exists, then killed."""
-    add_kpi(Store(db))
+    add_note(Store(db))
     proc = subprocess.Popen([sys.executable, "-c", BIG_WRITER, str(db)],
                             stdout=subprocess.PIPE, text=True)
     try:
@@ -162,7 +163,7 @@ def test_a_writer_killed_mid_write_leaves_a_temp_file_the_next_writer_removes(db
     left = temp_files(db.parent)
     assert left and str(proc.pid) in left[0]                 # what a killed writer leaves
     Store(db)                                                 # the store itself is whole
-    add_kpi(Store(db), "CSAT")
+    add_note(Store(db), "CSAT")
     assert temp_files(db.parent) == []
 
 
@@ -241,16 +242,16 @@ def disk(tmp_path, request):
 def test_a_full_disk_refuses_the_write_and_keeps_the_last_good_store(disk):
     db = disk.path / "cadence.json"
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     good = db.read_bytes()
     disk.fill()
     with pytest.raises(StoreError, match="cannot be written .No space left on device"):
-        add_kpi(store, "CSAT")
+        add_note(store, "CSAT")
     assert db.read_bytes() == good and temp_files(disk.path) == []
-    assert [d["name"] for d in store.docs("kpis").values()] == ["Uptime"]
+    assert [d["name"] for d in store.docs("notes").values()] == ["Uptime"]
     disk.heal()
-    add_kpi(store, "CSAT")
-    assert [d["name"] for d in Store(db).docs("kpis").values()] == ["Uptime", "CSAT"]
+    add_note(store, "CSAT")
+    assert [d["name"] for d in Store(db).docs("notes").values()] == ["Uptime", "CSAT"]
 
 
 async def test_the_meeting_goes_on_through_a_full_disk_and_loses_nothing(disk, monkeypatch):
@@ -433,58 +434,58 @@ async def test_the_apps_export_asks_before_replacing_a_file_it_did_not_write(dem
 
 def test_a_store_replaced_by_an_older_copy_is_noticed_and_never_written(db):
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     older = db.read_bytes()
-    add_kpi(store, "CSAT")
+    add_note(store, "CSAT")
     other = Store(db)                                   # another process's write is fine
-    add_kpi(other, "NPS")
-    assert store.refresh() and len(store.docs("kpis")) == 3
+    add_note(other, "NPS")
+    assert store.refresh() and len(store.docs("notes")) == 3
     db.write_bytes(older)                               # git stash, or a checkout
     with pytest.raises(StoreLost, match="replaced"):
         store.refresh()
     with pytest.raises(StoreLost):
-        add_kpi(store, "Churn")
-    assert db.read_bytes() == older and len(store.docs("kpis")) == 3
+        add_note(store, "Churn")
+    assert db.read_bytes() == older and len(store.docs("notes")) == 3
     store.write_back()
-    assert [d["name"] for d in Store(db).docs("kpis").values()] == ["Uptime", "CSAT", "NPS"]
-    add_kpi(store, "Churn")
-    assert len(Store(db).docs("kpis")) == 4
+    assert [d["name"] for d in Store(db).docs("notes").values()] == ["Uptime", "CSAT", "NPS"]
+    add_note(store, "Churn")
+    assert len(Store(db).docs("notes")) == 4
 
 
 def test_another_store_copied_over_is_noticed_and_can_be_adopted(db, tmp_path):
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     elsewhere = tmp_path / "other.json"
-    add_kpi(Store(elsewhere), "Revenue")
+    add_note(Store(elsewhere), "Revenue")
     shutil.copy(elsewhere, db)
     with pytest.raises(StoreLost, match="replaced"):
         store.refresh()
     store.adopt()
-    assert [d["name"] for d in store.docs("kpis").values()] == ["Revenue"]
-    add_kpi(store, "Margin")
-    assert [d["name"] for d in Store(db).docs("kpis").values()] == ["Revenue", "Margin"]
+    assert [d["name"] for d in store.docs("notes").values()] == ["Revenue"]
+    add_note(store, "Margin")
+    assert [d["name"] for d in Store(db).docs("notes").values()] == ["Revenue", "Margin"]
 
 
 def test_a_vanished_store_is_not_created_again_by_the_next_change(db):
     store = Store(db)
-    add_kpi(store)
+    add_note(store)
     lock = db.with_name("cadence.json.lock")
     lock.unlink()
     db.rename(db.with_name("moved.json"))
     with pytest.raises(StoreLost, match="moved or deleted"):
-        add_kpi(store, "CSAT")
+        add_note(store, "CSAT")
     assert not db.exists() and not lock.exists()           # not even the lock
     store.adopt()                                           # the facilitator says: start afresh
-    add_kpi(store, "CSAT")
-    assert [d["name"] for d in Store(db).docs("kpis").values()] == ["CSAT"]
+    add_note(store, "CSAT")
+    assert [d["name"] for d in Store(db).docs("notes").values()] == ["CSAT"]
 
 
 def test_a_store_that_never_existed_is_not_vanished(db):
     store = Store(db)
     with store.transaction("noop"):
         pass
-    add_kpi(store)
-    assert Store(db).docs("kpis")
+    add_note(store)
+    assert Store(db).docs("notes")
 
 
 async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_db):
@@ -618,13 +619,13 @@ def test_a_good_lock_timeout_writes(db, write_csv, value):
 
 
 def test_sidecars_take_the_stores_permission_bits(db):
-    add_kpi(Store(db))
+    add_note(Store(db))
     presence.publish(db, presence.Presence(meeting="meetings:1", title="T", facilitator="",
                                            stage=1))
     lock, live = db.with_name("cadence.json.lock"), presence.sidecar(db)
     assert (mode(db), mode(lock), mode(live)) == (0o600, 0o600, 0o600)     # private by default
     os.chmod(db, 0o640)
-    add_kpi(Store(db), "CSAT")
+    add_note(Store(db), "CSAT")
     presence.publish(db, presence.read(db))
     assert (mode(db), mode(lock), mode(live)) == (0o640, 0o640, 0o640)
 
@@ -640,7 +641,7 @@ FOLLOWER = textwrap.dedent("""
     store = Path(sys.argv[1])
     live = presence.read(store)
     print(live.meeting if live else "No meeting is live")
-    print(len(Store(store).docs("kpis")))
+    print(len(Store(store).docs("notes")))
 """)
 
 
@@ -654,10 +655,10 @@ def test_a_follower_logged_in_as_another_group_member_sees_the_meeting():
         os.chown(folder, 0, 65534)
         os.chmod(folder, 0o2750)                        # group-owned, setgid
         db = folder / "cadence.json"
-        add_kpi(Store(db))
+        add_note(Store(db))
         os.chmod(db, 0o640)
         os.chown(db, 0, 65534)
-        add_kpi(Store(db), "CSAT")                      # a new version keeps group and bits
+        add_note(Store(db), "CSAT")                      # a new version keeps group and bits
         assert (mode(db), os.stat(db).st_gid) == (0o640, 65534)
         presence.publish(db, presence.Presence(meeting="meetings:7", title="Weekly",
                                                facilitator="Noor", stage=1))

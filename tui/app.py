@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from core import display, presence
+from core.board import Board
 from core.errors import CadenceError
 from core.meeting import MeetingClock
 from core.service import Service
@@ -25,11 +26,13 @@ class CadenceApp(App):
 
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
-                 mode: str = "facilitate", live: presence.Presence | None = None):
+                 mode: str = "facilitate", live: presence.Presence | None = None,
+                 board: Board | None = None):
         """`mode` is 'facilitate' (a new meeting), 'follow' (watch `live` or wait for one), or
-        'take_over' (go on with `live`, whose facilitator is gone)."""
+        'take_over' (go on with `live`, whose facilitator is gone). `board`: the store's read
+        model as the command loaded it (so the app does not load it again)."""
         super().__init__()
-        self.service = Service(store)
+        self.service = Service(store, board=board)
         self.meeting_title = title
         self.attendees = attendees
         self.facilitator = facilitator

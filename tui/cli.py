@@ -78,11 +78,19 @@ def require_terminal() -> None:
 def run_app(store: Store, args, mode: str | None = None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
     taking over with --take-over, else facilitating a new meeting."""
-    from core import presence
-    clock.today()                         # a bad CADENCE_TODAY fails here, not in the app
-    found_mode, live = presence.role(store.path, getattr(args, "take_over", False))
+    from core import board, presence
+    from core.service import check_meeting_names
+    # The read model, loaded before Textual takes the terminal: a bad CADENCE_TODAY, a broken
+    # store or a bad --title is one line and exit 1 here, not a crash in the app. The app
+    # starts with the read model.
+    check_meeting_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
+                        getattr(args, "facilitator", ""))
+    loaded = board.load(store, clock.today())
     if mode == "follow":
-        found_mode, live = "follow", presence.read(store.path)
+        found_mode, live = "follow", presence.current(store.path, loaded.by_id)
+    else:
+        found_mode, live = presence.role(store.path, getattr(args, "take_over", False),
+                                         loaded.by_id)
     if found_mode != "follow":
         from core import lock
         lock.timeout()                    # a bad CADENCE_LOCK_TIMEOUT fails here, not mid-meeting
@@ -91,7 +99,8 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
     app = CadenceApp(store, title=getattr(args, "title", None),
                      attendees=tuple(getattr(args, "attendee", ())),
-                     facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live)
+                     facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live,
+                     board=loaded)
     app.run()
     if app.unsaved:                       # said after the app, where the terminal keeps it
         say(f"cadence: warning: {app.unsaved}", err=True)

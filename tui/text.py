@@ -57,6 +57,9 @@ def score(value: float | None, band_name: str) -> Text:
 
 
 def bar(share: float, width: int = 10) -> Text:
+    """A share of 0..1 as a bar and a percentage; anything else is drawn at the nearer end
+    (nan, which arithmetic on huge values can give, as empty) rather than crash a screen."""
+    share = min(1.0, max(0.0, share)) if share == share else 0.0
     filled = round(share * width)
     return Text("█" * filled + "░" * (width - filled) + f" {share:4.0%}")
 

@@ -64,9 +64,9 @@ class FollowScreen(MeetingScreen):
     # --- mirroring -----------------------------------------------------------------------
 
     async def poll(self) -> None:
-        live = presence.read(self.service.store.path)
-        if live is not None and not live.is_fresh():
-            live = None
+        """The meeting live now (none when the presence is stale, broken, or names a meeting
+        the store holds as ended), mirrored when it moved."""
+        live = presence.current(self.service.store.path, self.service.board().by_id)
         if live != self.live:
             self.live = live
             self.clock = MeetingClock() if live is None else MeetingClock.resume(

@@ -58,7 +58,7 @@ class MeetingScreen(Screen):
         self._exported: Stamp = None                 # the minutes file as last written
         self._shown_version = -1                     # the store version on screen
         self._problem_shown: str | None = None       # the store problem last told
-        self._presence_failed = False                # told once that followers cannot see
+        self._presence_problem: str | None = None    # why followers cannot see us, last told
         self._asking_lost = False                    # the store-lost dialog is open
         self._unsaved_end: str | None = None         # why quitting could not save the end
 
@@ -155,14 +155,12 @@ class MeetingScreen(Screen):
                 filter=self.filter, detail=self.detail, stages=stages,
                 current=self.clock.current, paused=self.clock.paused,
                 meeting_s=self.clock.meeting_s()))
-        except OSError as exc:
-            if not self._presence_failed:
-                where = presence.sidecar(self.service.store.path)
-                self.notify(f"Followers cannot see the meeting: {where}: cannot be written "
-                            f"({exc.strerror}).", severity="warning", markup=False)
-            self._presence_failed = True
-            return
-        self._presence_failed = False
+        except CadenceError as exc:          # e.g. a folder where the file goes: said once
+            if str(exc) != self._presence_problem:
+                self.notify(str(exc), severity="warning", timeout=10, markup=False)
+            self._presence_problem = str(exc)
+        else:
+            self._presence_problem = None
 
     def facilitator(self) -> str:
         meeting = self.service.current_meeting()

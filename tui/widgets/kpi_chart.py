@@ -5,6 +5,7 @@ cached until its data or size changes. plotext is imported on first use, so the 
 does not wait for it.
 """
 
+import math
 from functools import lru_cache
 
 from rich.text import Text
@@ -13,6 +14,16 @@ from textual.widget import Widget
 from core.health import Health
 from core.periods import period_label
 
+# plotext computes its axis in plain floats: a span past the largest float (1.7e308 to
+# -1.7e308) gives it inf and nan, which it turns into ints. Values this large are drawn in
+# units of a power of ten instead, which keeps every span finite.
+LARGEST_DRAWN = 1e15
+
+
+def scale(numbers: list[float]) -> int:
+    """The power of ten the chart divides its numbers by (0: none)."""
+    largest = max(map(abs, numbers), default=0.0)
+    return int(math.log10(largest)) - 2 if largest >= LARGEST_DRAWN else 0
 
 
 @lru_cache(maxsize=64)
@@ -56,9 +67,17 @@ class KpiChart(Widget):
         lines = [(k.target, "green"), (k.threshold, "red")]
         if h.limits is not None:
             lines += [(h.limits.upper, "gray"), (h.limits.lower, "gray")]
+        values = [m.value for m in recent]
+        power = scale(values + [value for value, _ in lines])
         title = f"target {k.target:g} (green), threshold {k.threshold:g} (red)" + \
-            (", process limits (gray)" if h.limits else "")
-        built = _render(title, tuple(period_label(m.period, k.cadence) for m in recent),
-                        tuple(m.value for m in recent), tuple(lines),
-                        max(20, self.size.width), max(6, self.size.height), self.marker)
+            (", process limits (gray)" if h.limits else "") + \
+            (f"; in units of 1e{power}" if power else "")
+        unit = 10.0 ** power
+        try:
+            built = _render(title, tuple(period_label(m.period, k.cadence) for m in recent),
+                            tuple(v / unit for v in values),
+                            tuple((value / unit, colour) for value, colour in lines),
+                            max(20, self.size.width), max(6, self.size.height), self.marker)
+        except (ArithmeticError, ValueError):    # plotext's own arithmetic on odd values
+            return Text("These values cannot be drawn as a chart.", style="dim")
         return Text.from_ansi(built)

@@ -237,10 +237,15 @@ class MeetingScreen(Screen):
             self.open_detail(self.view.selected)
 
     def open_detail(self, ident: str) -> None:
+        """A detail already open or opening is left as it is: `enter` typed again before the
+        first detail shows reaches the list once more (a burst over SSH or from a browser)."""
+        from tui.screens.detail import DetailScreen
+        if any(isinstance(screen, DetailScreen) for screen in self.app.screen_stack):
+            return
+
         def closed(_) -> None:
             self.detail = None
             self.publish()
-        from tui.screens.detail import DetailScreen
         self.detail = ident
         self.app.push_screen(DetailScreen(self.service.board(), ident), closed)
         self.publish()

@@ -97,6 +97,18 @@ def port(text: str) -> int:
     return int(text)
 
 
+# A team of 6 to 12 watching, with room for a second tab, a presenter's screen and viewers who
+# reload (the old follower takes a moment to end). Each viewer is a follower process (~60 MB,
+# redrawing as the meeting moves): the bound keeps a shared host usable whoever connects.
+MAX_VIEWERS = 20
+
+
+def viewers(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of viewers (1 or more)")
+    return int(text)
+
+
 def is_loopback(host: str) -> bool:
     import ipaddress
     try:
@@ -106,22 +118,21 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    """The follower view in a browser, for attendees on a video call."""
-    import shlex
+    """The follower view in a browser, for attendees on a video call (tui/serve.py)."""
     store = _open(args)
     try:
-        from textual_serve.server import Server
+        from tui.serve import FollowerServer
     except ImportError:
         raise CadenceError("`cadence serve` needs the serve extra: "
-                           "python -m pip install -e '.[serve]'") from None
+                           "python -m pip install 'cadence[serve]'") from None
     if not is_loopback(args.host):
         print(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
               "can watch the meeting (there is no login)", file=sys.stderr)
-    command = shlex.join([sys.executable, "-m", "tui", "--db", str(store.path), "follow"])
-    print(f"Serving the follower view on http://{args.host}:{args.port} (ctrl+c stops)",
-          file=sys.stderr)
+    follower = [sys.executable, "-m", "tui", "--db", str(store.path), "follow"]
+    print(f"Serving the follower view on http://{args.host}:{args.port} to at most "
+          f"{args.max_viewers} viewers (ctrl+c stops)", file=sys.stderr)
     try:
-        Server(command, host=args.host, port=args.port, title="Cadence").serve()
+        FollowerServer(follower, args.host, args.port, args.max_viewers).serve()
     except OSError as exc:
         raise CadenceError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0
@@ -234,6 +245,9 @@ def build_parser() -> Parser:
                                 help="the follower view in a browser (extra: cadence[serve])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     serve.add_argument("--port", type=port, default=8000)
+    serve.add_argument("--max-viewers", type=viewers, default=MAX_VIEWERS, metavar="N",
+                       help=f"browsers watching at once; each is a process "
+                            f"(default {MAX_VIEWERS})")
     serve.set_defaults(run=cmd_serve)
     status_ = commands.add_parser("status", parents=[common],
                                   help="print KPI health, flags and OKR progress")

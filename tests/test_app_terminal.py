@@ -30,10 +30,12 @@ class Terminal:
 
     def __init__(self, command: list[str], env: dict, size=(100, 30)):
         self.name = f"cadence-test-{uuid.uuid4().hex[:8]}"
-        exports = [f"{k}={v}" for k, v in env.items()]
+        # Only `env`: a tmux server started by someone else hands its own environment to new
+        # sessions (a PYTHONPATH there would run another checkout's code).
+        exports = [f"{k}={v}" for k, v in {"HOME": os.environ.get("HOME", "/"), **env}.items()]
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]),
-                        "-y", str(size[1]), "env", "TERM=xterm-256color", *exports, *command],
-                       check=True)
+                        "-y", str(size[1]), "env", "-i", "TERM=xterm-256color", *exports,
+                        *command], check=True)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],

@@ -1,13 +1,16 @@
 """The Textual app: a facilitator's meeting (started, taken over) or a follower's view."""
 
 import asyncio
-import signal
+import os
 import sys
+import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from core import presence
@@ -36,7 +39,17 @@ class CadenceApp(App):
         self.clock = clock or MeetingClock()
         self.mode = mode
         self.live = live
-        self._ended = False
+        self._ending = threading.Lock()        # held by whoever ends the meeting, for good
+        self._meeting_over = threading.Event()  # set once its end is written
+        self._hangup = None                     # tui.terminal.Hangup, once mounted (POSIX)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, but in a terminal one that survives the terminal's end (tui/terminal)."""
+        found = super().get_driver_class()
+        if found.__module__ != "textual.drivers.linux_driver":   # web, Windows, headless
+            return found
+        from tui.terminal import TerminalDriver
+        return TerminalDriver
 
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, the follower's view, or the meeting. As
@@ -52,14 +65,39 @@ class CadenceApp(App):
         return MeetingScreen(self.service, self.clock, taken_over and taken_over.selected)
 
     def on_mount(self) -> None:
-        # A dropped SSH connection (SIGHUP) or a kill (SIGTERM) closes the app the normal way,
-        # so the meeting still ends with its stage times saved.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(signum, self.exit)
+        if not self.is_headless and os.name == "posix":   # tests run many apps in one process
+            self.watch_for_the_end()
         if self.mode == "follow" and self.live is not None:
             self.notify(f"A meeting is live with {self.live.who}: you are following it "
                         "(read-only).", markup=False)
+
+    def watch_for_the_end(self) -> None:
+        """A dropped SSH connection (SIGHUP, or the terminal simply gone) or a kill (SIGTERM)
+        ends the meeting with its stage times, then closes the app, within 2 s whatever
+        state the terminal is in. The exit status is 128 + the signal (129 when the terminal
+        went away), as a shell reports a signal; the meeting's end is in the store."""
+        from tui.terminal import Hangup, TerminalDriver
+        loop = asyncio.get_running_loop()
+        terminal = self._driver.fileno if isinstance(self._driver, TerminalDriver) else None
+        self._hangup = Hangup(partial(self._hand_over, loop), self.end_meeting,
+                              self._meeting_over, terminal)
+        self._hangup.start()
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop, code: int) -> None:
+        """From the hang-up thread to the app's message queue, behind the message being
+        handled: closing in the middle of an action (a stage still mounting when Textual
+        stops mounting anything) would crash it."""
+        with suppress(RuntimeError):            # the loop has ended: the app is closing
+            loop.call_soon_threadsafe(self.call_later, self._close_for_hangup, code)
+
+    def _close_for_hangup(self, code: int) -> None:
+        self.end_meeting()                      # first: the store, not the terminal
+        self.exit(return_code=code)
+
+    def terminal_gone(self) -> None:
+        """The driver could not write to the terminal (from its writer thread)."""
+        if self._hangup is not None:
+            self._hangup.request()
 
     def begin_meeting(self) -> None:
         """From the empty store's guide, once it has its first KPI: start the meeting (over
@@ -82,22 +120,35 @@ class CadenceApp(App):
             self.service.start_meeting(self.meeting_title, self.attendees, self.facilitator)
 
     def end_meeting(self) -> None:
-        """Once, however the app closes: the meeting's end and its stage times are saved."""
-        if self.mode == "follow" or self._ended:
+        """Once, however the app closes, from whichever thread gets here first (the hang-up
+        thread's when the event loop is stuck): the meeting's end and stage times are saved."""
+        if not self._ending.acquire(blocking=False):
             return
-        self._ended = True
+        try:
+            if self.mode != "follow":
+                self._save_end()
+        finally:
+            self._meeting_over.set()
+
+    def _save_end(self) -> None:
         presence.clear(self.service.store.path)
         try:
             self.service.start_planned()          # even a meeting closed at once is kept
             if self.service.meeting:
                 self.service.end_meeting(stages=self.clock.snapshot())
         except CadenceError as exc:             # e.g. the file was broken by hand meanwhile
-            print(f"cadence: warning: the meeting's end was not saved: {exc}",
-                  file=sys.stderr)
+            with suppress(OSError, ValueError):     # the terminal is gone
+                print(f"cadence: warning: the meeting's end was not saved: {exc}",
+                      file=sys.stderr)
+
+    @property
+    def ending(self) -> bool:
+        """The meeting is ending or has ended: its presence must not be published again."""
+        return self._ending.locked()
 
     def save_clock(self) -> None:
         """The stage times so far, so minutes exported mid-meeting show them."""
-        if self.mode != "follow" and not self._ended:
+        if self.mode != "follow" and not self.ending:
             self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
 
     async def on_late_key(self, late) -> None:

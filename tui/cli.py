@@ -8,6 +8,7 @@ import argparse
 import gc
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from core import clock
@@ -77,10 +78,19 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
-    CadenceApp(store, title=getattr(args, "title", None),
-               attendees=tuple(getattr(args, "attendee", ())),
-               facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live).run()
-    return 0
+    app = CadenceApp(store, title=getattr(args, "title", None),
+                     attendees=tuple(getattr(args, "attendee", ())),
+                     facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live)
+    app.run()
+    if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
+        with suppress(OSError, ValueError):             # the terminal may be gone too
+            print("cadence: internal error: the app stopped (a bug; what was saved before it "
+                  "stays saved)", file=sys.stderr)
+        leave(2)
+    code = app.return_code or 0
+    if code > 128:                 # after signal N (tui/terminal.py): the terminal may be gone,
+        leave(code)                # and flushing to it at exit would turn the status into 120
+    return code
 
 
 def cmd_meet(args) -> int:
@@ -300,8 +310,9 @@ def leave(code: int) -> None:
     """Exit at once, without tearing the interpreter down: freeing the parsed store object by
     object costs `status` a tenth of its time at 500 KPIs. Only after a command that wrote
     nothing to the store (a file it wrote is already fsync'd), once its output is flushed."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):     # a closed pipe or a terminal gone
+            stream.flush()
     os._exit(code)
 
 

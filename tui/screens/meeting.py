@@ -134,8 +134,10 @@ class MeetingScreen(Screen):
             self.publish()
 
     def publish(self) -> None:
-        """Tell followers where the meeting is (the presence file beside the store)."""
-        if not self.meeting_id:
+        """Tell followers where the meeting is (the presence file beside the store); not
+        once it is ending (a tick between a hang-up's end and the app's close would bring back
+        the presence file the end removed)."""
+        if not self.meeting_id or self.app.ending:
             return
         stages = self.clock.snapshot()
         presence.publish(self.service.store.path, presence.Presence(

@@ -14,6 +14,7 @@ import sys
 import termios
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -175,22 +176,62 @@ def test_a_terminal_closed_without_a_signal_ends_the_meeting_and_the_app(demo_db
     assert_meeting_ended(demo_db, before)
 
 
+def stall(term: Pty) -> None:
+    """Stage switches, each a redraw, until the app's event loop itself is blocked: nobody
+    reads the terminal, so Textual's writer thread waits in write() and the loop on its full
+    queue (the main thread waits on a lock, for good)."""
+    deadline = time.monotonic() + 30
+    while not blocked(term.process.pid):
+        assert time.monotonic() < deadline, "the app's output never blocked"
+        for key in BURST:                 # one at a time: a frame each, not one per burst
+            term.keys(key)
+            time.sleep(0.02)
+
+
+def blocked(pid: int) -> bool:
+    """The process's main thread has waited on a lock (a futex) for half a second."""
+    for _ in range(10):
+        with open(f"/proc/{pid}/task/{pid}/wchan") as wchan:
+            if "futex" not in wchan.read():
+                return False
+        time.sleep(0.05)
+    return True
+
+
 def test_sigterm_while_the_terminal_takes_no_output_still_ends_all_within_2_s(demo_db):
-    """A stalled connection: nobody reads the terminal, the app's writes block once its buffer
-    is full, and Textual's event loop with them. SIGTERM still ends the meeting and the
-    process (the event loop cannot: the hang-up thread does)."""
+    """A stalled connection: nobody reads the terminal. SIGTERM still ends the meeting and
+    the process (the blocked event loop cannot: the hang-up thread does)."""
     before = meetings(demo_db)
     term = Pty(demo_db, read=False)
     try:
         pid = app_pid(demo_db)
-        for _ in range(20):                      # redraws until the output blocks
-            term.keys("".join(BURST))
-            time.sleep(0.05)
+        stall(term)
         os.kill(pid, signal.SIGTERM)
         gone_within(pid, DEADLINE_S)
         assert term.process.wait(timeout=5) == 143
     finally:
         term.close()
+        term.end()
+    assert_meeting_ended(demo_db, before)
+
+
+@pytest.mark.parametrize("hangup", [True, False])
+@pytest.mark.parametrize("run", range(3))
+def test_a_stalled_terminal_that_then_closes_ends_all_within_2_s(demo_db, hangup, run):
+    """The stalled connection finally drops, with SIGHUP (sshd's) or without: the blocked
+    write fails, and Textual's writer thread, dying on it, left the event loop blocked on
+    its full queue for good. This is the hang of the dropped SSH session, every time."""
+    before = meetings(demo_db)
+    term = Pty(demo_db, read=False)
+    try:
+        pid = app_pid(demo_db)
+        stall(term)
+        term.close()
+        if hangup:
+            os.kill(pid, signal.SIGHUP)
+        gone_within(pid, DEADLINE_S)
+        assert term.process.wait(timeout=5) == 129
+    finally:
         term.end()
     assert_meeting_ended(demo_db, before)
 
@@ -226,3 +267,24 @@ def test_an_app_that_crashes_exits_2_with_a_one_line_note_after_the_traceback(de
     assert "a bug behind a key" in shown
     assert "cadence: internal error: the app stopped" in shown
     assert "exit status 2" in shown
+
+
+def test_output_to_a_closed_terminal_is_dropped_and_told_once():
+    """The driver's output on a pty whose other end has closed (EIO): Textual's writer thread
+    died on the first such write; here it is told once and the rest goes nowhere."""
+    from tui.terminal import GuardedOutput
+    master, slave = os.openpty()
+    told = []
+    terminal = open(slave, "w")
+    output = GuardedOutput(terminal, lambda: told.append(True))
+    output.write("before\n")
+    output.flush()
+    os.close(master)
+    for _ in range(3):
+        output.write("x" * 10_000)
+        output.flush()
+    assert told == [True] and output.lost
+    with pytest.raises(OSError):                   # what the writer thread died on
+        os.write(slave, b"y")
+    with suppress(OSError):                        # what is still buffered cannot go either
+        terminal.close()

@@ -108,7 +108,7 @@ def port(text: str) -> int:
 
 
 # A team of 6 to 12 watching, with room for a second tab, a presenter's screen and viewers who
-# reload (the old follower takes a moment to end). Each viewer is a follower process (~60 MB,
+# reload (the old follower takes a moment to end). Each viewer is a follower process (~50 MB,
 # redrawing as the meeting moves): the bound keeps a shared host usable whoever connects.
 MAX_VIEWERS = 20
 

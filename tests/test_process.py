@@ -252,6 +252,7 @@ def test_an_app_that_crashes_exits_2_with_a_one_line_note_after_the_traceback(de
                                                                               tmp_path):
     """Textual's App.run() returns after an unhandled exception; `cadence` must not exit 0.
     The bug is put behind `?` by the wrapper script above; all else is the real command."""
+    before = meetings(demo_db)
     script = tmp_path / "crashing.py"
     script.write_text(CRASHING)
     env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]}
@@ -267,6 +268,7 @@ def test_an_app_that_crashes_exits_2_with_a_one_line_note_after_the_traceback(de
     assert "a bug behind a key" in shown
     assert "cadence: internal error: the app stopped" in shown
     assert "exit status 2" in shown
+    assert_meeting_ended(demo_db, before)          # what was saved stays saved, and it ended
 
 
 def test_output_to_a_closed_terminal_is_dropped_and_told_once():

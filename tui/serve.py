@@ -25,6 +25,8 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from tui.cli import is_loopback
+
 log = logging.getLogger("textual-serve")
 
 class FollowerService(AppService):
@@ -65,6 +67,8 @@ class FollowerServer(Server):
         self.max_viewers = max_viewers
         self.viewers = 0
         self.names = {"localhost", host.lower(), socket.gethostname().lower()}
+        if not is_loopback(host):
+            self.names.add(socket.getfqdn().lower())    # a LAN's browsers use the full name
 
     def initialize_logging(self) -> None:
         """Only warnings: textual-serve logs every connection at INFO, with a banner."""

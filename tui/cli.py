@@ -134,7 +134,7 @@ def cmd_serve(args) -> int:
         from tui.serve import FollowerServer
     except ImportError:
         raise CadenceError("`cadence serve` needs the serve extra: "
-                           "python -m pip install 'cadence[serve]'") from None
+                           "python -m pip install -e '.[serve]'") from None
     if not is_loopback(args.host):
         print(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
               "can watch the meeting (there is no login)", file=sys.stderr)
@@ -256,7 +256,7 @@ def build_parser() -> Parser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     serve.add_argument("--port", type=port, default=8000)
     serve.add_argument("--max-viewers", type=viewers, default=MAX_VIEWERS, metavar="N",
-                       help=f"browsers watching at once; each is a process "
+                       help="browsers watching at once; each is a process "
                             f"(default {MAX_VIEWERS})")
     serve.set_defaults(run=cmd_serve)
     status_ = commands.add_parser("status", parents=[common],
@@ -308,8 +308,9 @@ def main(argv: list[str] | None = None, console: bool = False) -> int:
 
 def leave(code: int) -> None:
     """Exit at once, without tearing the interpreter down: freeing the parsed store object by
-    object costs `status` a tenth of its time at 500 KPIs. Only after a command that wrote
-    nothing to the store (a file it wrote is already fsync'd), once its output is flushed."""
+    object costs `status` a tenth of its time at 500 KPIs. Only once all that was written is
+    durable (the store's writes and files are fsync'd): after a read-only command, or the app
+    after a signal or a crash (its terminal may be gone: nothing is left to flush there)."""
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):     # a closed pipe or a terminal gone
             stream.flush()

@@ -5,9 +5,9 @@ by the browser's same-origin policy: any page open in the same browser (another 
 ad's) could connect to ws://127.0.0.1:8000/ws and read the whole meeting. So:
 - a websocket is accepted only from this server's own page: its Origin header must be the
   origin the page was loaded from (scheme://Host), and the Host must be a name this server
-  answers to (an IP address, localhost, this machine's name or --host), so a rebound DNS name
-  (evil.example resolving to 127.0.0.1) is not "its own page" either. Refused before any
-  process starts;
+  answers to (an IP address, localhost, this machine's name, --host, and beyond loopback this
+  machine's full name), so a rebound DNS name (evil.example resolving to 127.0.0.1) is not
+  "its own page" either. Refused before any process starts;
 - at most `max_viewers` at once: each viewer is a follower process;
 - each viewer is one process, the follower itself (textual-serve runs its command through
   a shell, which stays as a second process per viewer).
@@ -28,6 +28,7 @@ from textual_serve.server import Server, to_int
 from tui.cli import is_loopback
 
 log = logging.getLogger("textual-serve")
+
 
 class FollowerService(AppService):
     """textual-serve's app service, starting the follower without a shell."""

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import cadence_command, run_cli
+from tests.test_process import running
 
 
 def free_port() -> int:
@@ -226,3 +227,26 @@ async def test_store_text_reaches_the_browser_neutralised(db, write_csv):
     assert "Churn" in stream
     for raw in ("\x1b]0;PWNED", "\x1b]52;", "\x9b31m", "\u202e"):
         assert raw not in stream, repr(raw)
+
+
+async def test_viewers_end_with_a_server_killed_without_a_word(db):
+    """SIGKILL: the server cannot tell its followers to quit. Their standard input (the pipe
+    from the server) closes, and that ends them rather than leave them running for good."""
+    run_cli("demo", "--no-open", db=db)
+    with serving(db) as (server, port):
+        url = f"http://127.0.0.1:{port}/ws?width=100&height=30"
+        async with aiohttp.ClientSession() as session:
+            ws = await session.ws_connect(url, headers={"Origin": f"http://127.0.0.1:{port}"})
+            assert b"KPI health" in await receive(ws, 2)
+            followers = wait_for_processes(server.pid, 1)
+            server.kill()
+            server.wait(timeout=5)
+            deadline = time.monotonic() + 5
+            while any(running(pid) for pid in followers):
+                if time.monotonic() > deadline:
+                    for pid in followers:
+                        os.kill(pid, signal.SIGKILL)
+                    raise AssertionError("a follower outlived its server")
+                time.sleep(0.05)
+            await ws.close()
+

@@ -76,11 +76,12 @@ class CadenceApp(App):
         ends the meeting with its stage times, then closes the app, within 2 s whatever
         state the terminal is in. The exit status is 128 + the signal (129 when the terminal
         went away), as a shell reports a signal; the meeting's end is in the store."""
-        from tui.terminal import Hangup, TerminalDriver
+        from tui.terminal import Hangup
         loop = asyncio.get_running_loop()
-        terminal = self._driver.fileno if isinstance(self._driver, TerminalDriver) else None
+        # Standard input is the terminal, or under `cadence serve` the pipe from the server:
+        # its end is the viewer's end too, were the server killed without a word.
         self._hangup = Hangup(partial(self._hand_over, loop), self.end_meeting,
-                              self._meeting_over, terminal)
+                              self._meeting_over, sys.__stdin__.fileno())
         self._hangup.start()
 
     def _hand_over(self, loop: asyncio.AbstractEventLoop, code: int) -> None:

@@ -40,7 +40,7 @@ class Hangup:
     SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
     def __init__(self, close: Callable[[int], None], end_meeting: Callable[[], None],
-                 ended: threading.Event, terminal: int | None):
+                 ended: threading.Event, terminal: int):
         self._close, self._end_meeting, self._ended = close, end_meeting, ended
         self._terminal = terminal
         self._wake_read, self._wake_write = os.pipe()
@@ -63,8 +63,7 @@ class Hangup:
     def _watch(self) -> None:
         poller = select.poll()
         poller.register(self._wake_read, select.POLLIN)
-        if self._terminal is not None:
-            poller.register(self._terminal, 0)    # 0: only hang-up and error are reported
+        poller.register(self._terminal, 0)        # 0: only hang-up and error are reported
         poller.poll()
         self.request()                            # nothing if a signal came first
         code = self.code

@@ -7,7 +7,8 @@ the demo never goes stale and every flag kind shows.
 """
 
 from datetime import date, timedelta
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import orjson
 
@@ -18,10 +19,12 @@ from core.periods import current_quarter, latest_finished, previous_period
 from core.manage import add_objective
 from core.store import Store, Transaction
 
-DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.json"
+# data/ in the source tree, installed as the package core.data (pyproject.toml's package-dir),
+# so a wheel holds it too.
+DEMO_FILE = files("core.data") / "demo.json"
 
 
-def load_spec(path: Path = DEMO_FILE) -> dict:
+def load_spec(path: Traversable = DEMO_FILE) -> dict:
     try:
         return orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:

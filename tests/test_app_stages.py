@@ -10,6 +10,7 @@ from tests.app_helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_
                                notified, run, screen_text, select_row, table_text, type_text,
                                widget_text, write_demo)
 from tui.keys import KEYS, STAGE_NAMES, WIDGET_KEYS
+from tui.screens.detail import DetailScreen
 
 
 @pytest.fixture
@@ -313,7 +314,7 @@ async def test_enter_opens_the_detail_of_the_selected_row(demo_db):
         await select_row(pilot, kpi_row(app, "On-time sprint delivery"))
         await pilot.press("enter")
         text = screen_text(app)
-        assert app.screen.id == "detail"
+        assert isinstance(app.screen, DetailScreen)
         assert "⚑ drift" in text and "88% → 84% → 79% → 75%" in text
         await pilot.press("escape", "3", "enter")
         assert "check-in" in screen_text(app) and "objective" in screen_text(app)

@@ -40,8 +40,10 @@ class Terminal:
         """`capture`: a file that receives every byte the command writes to the terminal,
         from its first (the command starts once the capture runs)."""
         self.name = f"cadence-test-{uuid.uuid4().hex[:8]}"
-        exports = [f"{k}={v}" for k, v in env.items()]
-        command = ["env", "TERM=xterm-256color", *exports, *command]
+        # Only `env`: a tmux server started by someone else hands its own environment to new
+        # sessions (a PYTHONPATH there would run another checkout's code).
+        exports = [f"{k}={v}" for k, v in {"HOME": os.environ.get("HOME", "/"), **env}.items()]
+        command = ["env", "-i", "TERM=xterm-256color", *exports, *command]
         if capture is not None:
             go = capture.with_name(capture.name + ".go")
             command = ["sh", "-c", 'while [ ! -e "$0" ]; do sleep 0.05; done; exec "$@"',

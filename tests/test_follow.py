@@ -16,6 +16,7 @@ from core.store import Store
 from tests.app_helpers import TODAY, load, make_app, notified, screen_text, write_demo
 from tests.conftest import run_cli
 from tui.keys import KEYS
+from tui.screens.detail import DetailScreen
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def test_the_follower_mirrors_stage_selection_and_detail(demo_db):
         await lead.press("3", "down")
         await until(watch, lambda: follower.screen.view.selected == "kr2")
         await lead.press("enter")
-        await until(watch, lambda: follower.screen.id == "detail")
+        await until(watch, lambda: isinstance(follower.screen, DetailScreen))
         await lead.press("escape")
         await until(watch, lambda: follower.screen.id == "meeting")
 

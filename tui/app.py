@@ -1,13 +1,16 @@
 """The Textual app: a facilitator's meeting (started, taken over) or a follower's view."""
 
 import asyncio
-import signal
+import os
+import sys
+import threading
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from core import display, presence
@@ -39,7 +42,11 @@ class CadenceApp(App):
         self.clock = clock or MeetingClock()
         self.mode = mode
         self.live = live
-        self._ended = False
+        self._ended = False                     # the meeting's end is written
+        self._leaving = False                   # the terminal is gone or a signal came
+        self._ending = threading.Lock()         # one thread at a time writes the end
+        self._meeting_over = threading.Event()  # set once an end was tried (tui/terminal)
+        self._hangup = None                     # tui.terminal.Hangup, once mounted (POSIX)
         self._guide_only = False     # on the empty store's guide, no meeting shown yet
         self.unsaved: str | None = None         # what could not be saved as the app closed
 
@@ -49,6 +56,14 @@ class CadenceApp(App):
         errors, so their text is shown as data — never markup, never a control sequence."""
         super().notify(display.line(message), title=display.line(title), severity=severity,
                        timeout=timeout, markup=False)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, but in a terminal one that survives the terminal's end (tui/terminal)."""
+        found = super().get_driver_class()
+        if found.__module__ != "textual.drivers.linux_driver":   # web, Windows, headless
+            return found
+        from tui.terminal import TerminalDriver
+        return TerminalDriver
 
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, the follower's view, or the meeting. As
@@ -65,14 +80,41 @@ class CadenceApp(App):
         return MeetingScreen(self.service, self.clock, taken_over and taken_over.selected)
 
     def on_mount(self) -> None:
-        # A dropped SSH connection (SIGHUP) or a kill (SIGTERM) closes the app the normal way,
-        # so the meeting still ends with its stage times saved.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(signum, self.exit)
+        if not self.is_headless and os.name == "posix":   # tests run many apps in one process
+            self.watch_for_the_end()
         if self.mode == "follow" and self.live is not None:
             self.notify(f"A meeting is live with {self.live.who}: you are following it "
                         "(read-only).", markup=False)
+
+    def watch_for_the_end(self) -> None:
+        """A dropped SSH connection (SIGHUP, or the terminal simply gone) or a kill (SIGTERM)
+        ends the meeting with its stage times, then closes the app, within 2 s whatever
+        state the terminal is in. The exit status is 128 + the signal (129 when the terminal
+        went away), as a shell reports a signal; the meeting's end is in the store."""
+        from tui.terminal import Hangup
+        loop = asyncio.get_running_loop()
+        # Standard input is the terminal, or under `cadence serve` the pipe from the server:
+        # its end is the viewer's end too, were the server killed without a word.
+        self._hangup = Hangup(partial(self._hand_over, loop), self.end_meeting,
+                              self._meeting_over, sys.__stdin__.fileno())
+        self._hangup.start()
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop, code: int) -> None:
+        """From the hang-up thread to the app's message queue, behind the message being
+        handled: closing in the middle of an action (a stage still mounting when Textual
+        stops mounting anything) would crash it."""
+        self._leaving = True
+        with suppress(RuntimeError):            # the loop has ended: the app is closing
+            loop.call_soon_threadsafe(self.call_later, self._close_for_hangup, code)
+
+    def _close_for_hangup(self, code: int) -> None:
+        self.end_meeting()                      # first: the store, not the terminal
+        self.exit(return_code=code)
+
+    def terminal_gone(self) -> None:
+        """The driver could not write to the terminal (from its writer thread)."""
+        if self._hangup is not None:
+            self._hangup.request()
 
     def plan_first_meeting(self) -> None:
         """From the empty store's guide, as the first KPI's form opens: the meeting that KPI
@@ -101,11 +143,21 @@ class CadenceApp(App):
             self.service.plan_meeting(self.meeting_title, self.attendees, self.facilitator)
 
     def end_meeting(self) -> str | None:
-        """Once, however the app closes: the meeting's end and its stage times are saved.
+        """However the app closes, from whichever thread gets here (the hang-up thread's
+        when the event loop is stuck): the meeting's end and its stage times are saved, once.
         Returns why they were not (a full disk, a read-only or lost store), else None; then
         it can be tried again."""
-        if self.mode == "follow" or self._ended:
-            return None
+        with self._ending:
+            try:
+                if self.mode == "follow" or self._ended:
+                    return None
+                problem = self._save_end()
+                self._ended = problem is None
+                return problem
+            finally:
+                self._meeting_over.set()
+
+    def _save_end(self) -> str | None:
         with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
             presence.clear(self.service.store.path)
         try:
@@ -115,8 +167,13 @@ class CadenceApp(App):
                 self.service.end_meeting(stages=self.clock.snapshot())
         except CadenceError as exc:
             return str(exc)
-        self._ended = True
         return None
+
+    @property
+    def ending(self) -> bool:
+        """The meeting has ended or the app is going away: no presence is published again
+        (a late heartbeat would bring an ended meeting back to life for followers)."""
+        return self._ended or self._leaving
 
     def quit_without_writing(self) -> None:
         """The store vanished or was replaced and the facilitator leaves it as it is: not

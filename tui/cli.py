@@ -8,6 +8,7 @@ import argparse
 import gc
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from core import clock, display
@@ -102,9 +103,18 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
                      facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live,
                      board=loaded)
     app.run()
-    if app.unsaved:                       # said after the app, where the terminal keeps it
-        say(f"cadence: warning: {app.unsaved}", err=True)
-    return 0
+    if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
+        with suppress(OSError, ValueError):             # the terminal may be gone too
+            print("cadence: internal error: the app stopped (a bug; what was saved before it "
+                  "stays saved)", file=sys.stderr)
+        leave(2)
+    if app.unsaved:                # said after the app, where the terminal keeps it
+        with suppress(OSError, ValueError):
+            say(f"cadence: warning: {app.unsaved}", err=True)
+    code = app.return_code or 0
+    if code > 128:                 # after signal N (tui/terminal.py): the terminal may be gone,
+        leave(code)                # and flushing to it at exit would turn the status into 120
+    return code
 
 
 def cmd_meet(args) -> int:
@@ -121,6 +131,18 @@ def port(text: str) -> int:
     return int(text)
 
 
+# A team of 6 to 12 watching, with room for a second tab, a presenter's screen and viewers who
+# reload (the old follower takes a moment to end). Each viewer is a follower process (~50 MB,
+# redrawing as the meeting moves): the bound keeps a shared host usable whoever connects.
+MAX_VIEWERS = 20
+
+
+def viewers(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of viewers (1 or more)")
+    return int(text)
+
+
 def is_loopback(host: str) -> bool:
     import ipaddress
     try:
@@ -130,21 +152,21 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    """The follower view in a browser, for attendees on a video call."""
-    import shlex
+    """The follower view in a browser, for attendees on a video call (tui/serve.py)."""
     store = _open(args)
     try:
-        from textual_serve.server import Server
+        from tui.serve import FollowerServer
     except ImportError:
         raise CadenceError("`cadence serve` needs the serve extra: "
                            "python -m pip install -e '.[serve]'") from None
     if not is_loopback(args.host):
         say(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
             "can watch the meeting (there is no login)", err=True)
-    command = shlex.join([sys.executable, "-m", "tui", "--db", str(store.path), "follow"])
-    say(f"Serving the follower view on http://{args.host}:{args.port} (ctrl+c stops)", err=True)
+    follower = [sys.executable, "-m", "tui", "--db", str(store.path), "follow"]
+    say(f"Serving the follower view on http://{args.host}:{args.port} to at most "
+        f"{args.max_viewers} viewers (ctrl+c stops)", err=True)
     try:
-        Server(command, host=args.host, port=args.port, title="Cadence").serve()
+        FollowerServer(follower, args.host, args.port, args.max_viewers).serve()
     except OSError as exc:
         raise CadenceError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0
@@ -275,6 +297,9 @@ def build_parser() -> Parser:
                                 help="the follower view in a browser (extra: cadence[serve])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     serve.add_argument("--port", type=port, default=8000)
+    serve.add_argument("--max-viewers", type=viewers, default=MAX_VIEWERS, metavar="N",
+                       help="browsers watching at once; each is a process "
+                            f"(default {MAX_VIEWERS})")
     serve.set_defaults(run=cmd_serve)
     status_ = commands.add_parser("status", parents=[common],
                                   help="print KPI health, flags and OKR progress")
@@ -327,10 +352,12 @@ def main(argv: list[str] | None = None, console: bool = False) -> int:
 
 def leave(code: int) -> None:
     """Exit at once, without tearing the interpreter down: freeing the parsed store object by
-    object costs `status` a tenth of its time at 500 KPIs. Only after a command that wrote
-    nothing to the store (a file it wrote is already fsync'd), once its output is flushed."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    object costs `status` a tenth of its time at 500 KPIs. Only once all that was written is
+    durable (the store's writes and files are fsync'd): after a read-only command, or the app
+    after a signal or a crash (its terminal may be gone: nothing is left to flush there)."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):     # a closed pipe or a terminal gone
+            stream.flush()
     os._exit(code)
 
 

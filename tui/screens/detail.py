@@ -68,10 +68,14 @@ def action_facts(a: Action, board: Board) -> Group:
 
 
 class DetailScreen(ModalScreen[None]):
+    """No fixed id: one detail can still be closing (its removal runs after the pop) while the
+    next opens, as when a follower mirrors a facilitator flicking from row to row, and two
+    screens with one id crash the app (DuplicateIds)."""
+
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
     def __init__(self, board: Board, ident: str):
-        super().__init__(id="detail")
+        super().__init__()
         self.board = board
         self.item = board.by_id[ident]
 
@@ -81,7 +85,9 @@ class DetailScreen(ModalScreen[None]):
             if isinstance(item, Health):
                 yield Label(text.plain(item.kpi.name), classes="form-title")
                 yield Static(kpi_facts(item))
-                yield KpiChart(id="detail-chart")
+                chart = KpiChart(id="detail-chart")
+                chart.health = item          # drawn once mounted; nothing to look up later
+                yield chart
             elif isinstance(item, okr.KrView):
                 yield Label(text.plain(item.kr.title), classes="form-title")
                 yield Static(kr_facts(item, self.board))
@@ -91,9 +97,8 @@ class DetailScreen(ModalScreen[None]):
             yield Static(Text("escape closes", style="dim"))
 
     def on_mount(self) -> None:
-        if isinstance(self.item, Health):
-            self.query_one(KpiChart).show(self.item)
-        self.query_one(VerticalScroll).focus()
+        # A query, not query_one: a follower's detail can be popped before it has mounted.
+        self.query(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -88,6 +88,9 @@ class FollowScreen(MeetingScreen):
         self.mirror_detail(live.detail)
 
     def mirror_detail(self, ident: str | None) -> None:
+        """Close the detail shown and open the facilitator's. Only a detail on top is closed
+        (not one under the help); while one stays open, open_detail opens no other, so
+        self.detail stays None and the next poll tries again."""
         if ident == self.detail:
             return
         if isinstance(self.app.screen, DetailScreen):

@@ -144,8 +144,10 @@ class MeetingScreen(Screen):
     def publish(self) -> None:
         """Tell followers where the meeting is (the presence file beside the store). Not
         beside a store that vanished or was replaced: nothing is written there until the
-        facilitator decides. A folder that cannot be written is told once, not every second."""
-        if not self.meeting_id or self.service.store.lost is not None:
+        facilitator decides; not once the meeting is ending (a tick between a hang-up's end
+        and the app's close would bring back the presence file the end removed). A folder
+        that cannot be written is told once, not every second."""
+        if not self.meeting_id or self.service.store.lost is not None or self.app.ending:
             return
         stages = self.clock.snapshot()
         try:
@@ -255,10 +257,15 @@ class MeetingScreen(Screen):
             self.open_detail(self.view.selected)
 
     def open_detail(self, ident: str) -> None:
+        """A detail already open or opening is left as it is: `enter` typed again before the
+        first detail shows reaches the list once more (a burst over SSH or from a browser)."""
+        from tui.screens.detail import DetailScreen
+        if any(isinstance(screen, DetailScreen) for screen in self.app.screen_stack):
+            return
+
         def closed(_) -> None:
             self.detail = None
             self.publish()
-        from tui.screens.detail import DetailScreen
         self.detail = ident
         self.app.push_screen(DetailScreen(self.service.board(), ident), closed)
         self.publish()

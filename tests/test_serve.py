@@ -14,7 +14,9 @@ from contextlib import contextmanager
 import aiohttp
 import pytest
 
+from tests.app_helpers import write_demo
 from tests.conftest import cadence_command, run_cli
+from tests.hostile import make_hostile
 from tests.test_process import running
 
 
@@ -215,16 +217,14 @@ async def test_viewers_are_bounded_and_each_is_one_process(db):
         wait_for_processes(server.pid, 0)
 
 
-async def test_store_text_reaches_the_browser_neutralised(db, write_csv):
-    """A KPI named with an OSC title change, an OSC 52 clipboard write, a C1 CSI and a bidi
-    override: the browser's terminal must receive none of them raw."""
-    hostile = ("Churn \x1b]0;PWNED\x07 \x1b]52;c;SGVsbG8=\x07 \x9b31m red \u202e evil")
-    write_csv("k.csv", "name,owner,unit,direction,target,threshold,cadence\n"
-                       f'"{hostile}",Priya,%,lower,2,4,monthly\n')
-    assert run_cli("import", "kpis", str(db.parent / "k.csv"), db=db).returncode == 0
+async def test_store_text_reaches_the_browser_neutralised(db):
+    """Every text field of the store holding an OSC title change, an OSC 52 clipboard write,
+    a C1 CSI and a bidi override (tests/hostile.py; imports refuse such names, a hand edit
+    or a database does not): the browser's terminal receives none of them raw."""
+    make_hostile(write_demo(db))
     with serving(db) as (_, port):
         stream = (await watch(port, f"http://127.0.0.1:{port}", seconds=4)).decode()
-    assert "Churn" in stream
+    assert "K1 name" in stream
     for raw in ("\x1b]0;PWNED", "\x1b]52;", "\x9b31m", "\u202e"):
         assert raw not in stream, repr(raw)
 

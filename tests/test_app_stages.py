@@ -9,8 +9,11 @@ from core.store import Store
 from tests.app_helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_app,
                                notified, run, screen_text, select_row, table_text, type_text,
                                widget_text, write_demo)
-from tui.keys import KEYS, STAGE_NAMES, WIDGET_KEYS
+from tui.keys import KEYS, WIDGET_KEYS
 from tui.screens.detail import DetailScreen
+
+# The contract's stages, in order.
+WEEKLY_REVIEW = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ async def test_opens_on_kpi_health_and_starts_a_meeting(demo_db):
 async def test_number_keys_next_and_previous_move_between_stages(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:
-        for number, name in enumerate(STAGE_NAMES, start=1):
+        for number, name in enumerate(WEEKLY_REVIEW, start=1):
             await pilot.press(str(number))
             assert f"{number}/5 {name}" in screen_text(app)
         await pilot.press("p")
@@ -326,7 +329,8 @@ async def test_help_lists_every_key(demo_db):
         await pilot.press("question_mark")
         text = screen_text(app)
         for key in KEYS:
-            assert key.help[:30] in text, key
+            if key.name != "goto" or int(key.key) <= len(WEEKLY_REVIEW):   # this agenda's
+                assert key.help[:30] in text, key
         for _, does in WIDGET_KEYS:
             assert does[:25] in text
         await pilot.press("escape")
@@ -556,7 +560,7 @@ async def test_a_long_list_fills_past_the_first_screenful_and_keeps_the_cursor(d
         table.move_cursor(row=59)
         last = table.selected
         assert app.service.board().name_of(last) == "Metric 59"
-        app.screen.reload(force=True)
+        app.screen.refill(force=True)
         await pilot.pause()
         assert table.row_count == 60 and table.selected == last
         table.move_cursor(row=0)

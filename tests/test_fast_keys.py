@@ -61,8 +61,7 @@ async def test_a_follower_in_free_look_takes_enter_again_while_the_detail_opens(
     follower = make_app(demo_db, mode="follow")
     async with facilitator.run_test(size=(120, 36)), \
             follower.run_test(size=(120, 36)) as watch:
-        following = follower.screen
-        await until(watch, lambda: "following Noor" in following.header_note())
+        await until(watch, lambda: "following Noor" in follower.controller.note())
         await watch.press("f")
         for presses in (2, 3, 4):
             await burst(watch, *["enter"] * presses)
@@ -79,7 +78,7 @@ async def test_a_follower_survives_details_opened_and_closed_faster_than_they_mo
     async with facilitator.run_test(size=(120, 36)) as lead, \
             follower.run_test(size=(120, 36)) as watch:
         following = follower.screen
-        await until(watch, lambda: "following Noor" in following.header_note())
+        await until(watch, lambda: "following Noor" in follower.controller.note())
         await lead.press("2")
         await until(watch, lambda: following.stage == 2)
         live = presence.read(demo_db)
@@ -87,9 +86,9 @@ async def test_a_follower_survives_details_opened_and_closed_faster_than_they_mo
         for round_ in range(12):               # the presence written directly: no waiting
             ident = ids[round_ % len(ids)]
             publish_detail(demo_db, live, ident if round_ % 3 else None, ident)
-            await following.poll()
+            await follower.controller.tick()
             publish_detail(demo_db, live, ids[(round_ + 1) % len(ids)], ident)
-            await following.poll()
+            await follower.controller.tick()
             await watch.pause(0.01 * (round_ % 3))
         await watch.pause(0.5)
         assert follower.is_running and len(details(follower)) <= 1
@@ -103,10 +102,9 @@ async def test_a_follower_mirrors_a_facilitator_flicking_through_stages_rows_and
     follower = make_app(demo_db, mode="follow")
     async with facilitator.run_test(size=(120, 36)), \
             follower.run_test(size=(120, 36)) as watch:
-        following = follower.screen
-        await until(watch, lambda: "following Noor" in following.header_note())
+        await until(watch, lambda: "following Noor" in follower.controller.note())
         live = presence.read(demo_db)
-        board = following.service.board()
+        board = follower.service.board()
         rows = {1: [h.kpi.id for h in board.kpis], 2: [h.kpi.id for h in board.flagged],
                 3: ["kr1", "kr2", "kr4"], 4: [None], 5: [None]}
         chance = random.Random(15)
@@ -116,7 +114,7 @@ async def test_a_follower_mirrors_a_facilitator_flicking_through_stages_rows_and
             detail = selected if selected and chance.random() < 0.5 else None
             presence.publish(demo_db, msgspec.structs.replace(
                 live, stage=stage, selected=selected, detail=detail, heartbeat=time.time()))
-            await following.poll()
+            await follower.controller.tick()
             if step % 4 == 0:
                 await watch.pause(0.01 * chance.randint(0, 3))
         await watch.pause(0.5)

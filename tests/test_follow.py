@@ -181,7 +181,7 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
     app = make_app(demo_db, mode="take_over", live=stale)
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.service.meeting == "m2"
-        assert app.clock.stage_s(2) == pytest.approx(240, abs=1)
+        assert app.controller.clock.stage_s(2) == pytest.approx(240, abs=1)
         assert "3/5 OKR check-ins" in screen_text(app)      # on the stage the clock is on
         assert app.screen.view.table.selected == "kr4"       # and the row it was on
         await pilot.press("d")

@@ -9,14 +9,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from core import display
 from core.errors import CadenceError
 from tui import text
+from tui.forms import typeahead
 from tui.forms.choice import Choice
+from tui.forms.typeahead import FormInput
 
 
 class Field(msgspec.Struct, frozen=True):
@@ -31,37 +32,9 @@ class Field(msgspec.Struct, frozen=True):
 Save = Callable[[dict[str, str]], object]
 
 
-class LateKey(Message):
-    """A key that reached a form's field after enter had saved and closed the form: it was
-    typed for what is under the form (CadenceApp.on_late_key presses it there)."""
-
-    def __init__(self, key: str, character: str | None):
-        super().__init__()
-        self.key, self.character = key, character
-
-
-class FormInput(Input):
-    """A form's text field, whose enter saves the form as soon as the field has taken the keys
-    typed before it. Left to bubble up as Input.Submitted, enter was overtaken by the keys typed
-    after it: "Noor<enter>2", typed fast or coalesced by SSH into one read, saved "Noor2"."""
-
-    def _on_key(self, event: events.Key) -> None:
-        # Textual calls Input's own _on_key after this one, unless prevent_default() stops it.
-        if not self.screen.is_current:            # saved already: the key is for the meeting
-            event.stop()
-            event.prevent_default()
-            if not self.screen.chained:
-                self.app.post_message(LateKey(event.key, event.character))
-        elif event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.screen.action_save()
-
-
 class FormScreen(ModalScreen[object]):
-    # tab / shift+tab are priority bindings: handled as they arrive rather than after bubbling
-    # up from the focused input, so "81<tab>at risk" typed fast (or coalesced by SSH into one
-    # read) still lands in two fields — a bubbling tab is overtaken by the keys behind it.
+    # tab / shift+tab are priority bindings (tui/forms/typeahead.py): handled as they arrive,
+    # so "81<tab>at risk" typed fast still lands in two fields.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
                 Binding("enter", "save", "Save"),
                 Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
@@ -106,11 +79,7 @@ class FormScreen(ModalScreen[object]):
             self.query_one(f"#f-{self.fields[0].name}").focus()
 
     def on_key(self, event: events.Key) -> None:
-        """A key typed into the form that no field took (a digit on a Choice) bubbles up to the
-        app, and can arrive after enter closed the form: the app would then read it as a key
-        of the meeting under it ("42<tab>note<enter>" switched to stage 2)."""
-        if not self.is_current:
-            event.stop()
+        typeahead.stray(self, event)     # "42<tab>note<enter>" must not switch to stage 2
 
     def values(self) -> dict[str, str]:
         found = {}

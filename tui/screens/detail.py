@@ -79,6 +79,18 @@ class DetailScreen(ModalScreen[None]):
         self.board = board
         self.item = board.by_id[ident]
 
+    @classmethod
+    def show(cls, app, board: Board, ident: str | None, closed) -> str | None:
+        """Show the detail of `ident` (None: no detail) instead of one on top of the stack;
+        returns the row whose detail is now shown. A detail under another screen (the help)
+        stays, and no other opens over it until it closes."""
+        if isinstance(app.screen, cls):
+            app.pop_screen()
+        if ident not in board.by_id or any(isinstance(s, cls) for s in app.screen_stack):
+            return None
+        app.push_screen(cls(board, ident), closed)
+        return ident
+
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="dialog"):

@@ -1,4 +1,7 @@
-"""`?`: every key with what it does, from the same table as the footer and the palette."""
+"""`?`: every key with what it does and where it works, from the same table as the key bar and
+the palette, for this meeting's agenda."""
+
+from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -8,36 +11,57 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.keys import KEYS, STAGE_NAMES, WIDGET_KEYS
+from core.model import Stage
+from tui import text
+from tui.keys import DECK, KEYS, SHELL, WIDGET_KEYS, Key
+from tui.stages.ids import stage_ids
 
 
-def stages_of(key) -> str:
-    if len(key.stages) == len(STAGE_NAMES):
+def where(key: Key, kinds: list[str]) -> str:
+    """The numbers of the stages where a key works, or "all"."""
+    if key.stages in (SHELL, DECK):
         return "all"
-    return " ".join(str(n) for n in sorted(key.stages))
+    return " ".join(str(n) for n, kind in enumerate(kinds, start=1) if kind in key.stages)
 
 
-def key_table() -> Table:
+def key_rows(stages: Sequence[Stage]) -> list[tuple[str, Text, str]]:
+    kinds = stage_ids(stages)
+    rows = []
+    for key in KEYS:
+        if key.name == "goto":
+            number = int(key.key)
+            if number <= len(stages):
+                rows.append((key.shown, text.plain(f"{key.help}: {stages[number - 1].name}"),
+                             "all"))
+        elif where(key, kinds):
+            rows.append((key.shown, Text(key.help), where(key, kinds)))
+    return rows + [(shown, Text(does), "all") for shown, does in WIDGET_KEYS]
+
+
+def key_table(stages: Sequence[Stage]) -> Table:
     table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
     table.add_column("stages", style="dim", no_wrap=True)
-    for key in KEYS:
-        table.add_row(Text(key.shown), Text(key.help), Text(stages_of(key)))
-    for shown, does in WIDGET_KEYS:
-        table.add_row(Text(shown), Text(does), Text("all"))
+    for shown, does, stages_ in key_rows(stages):
+        table.add_row(Text(shown), does, Text(stages_))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
+    def __init__(self, stages: Sequence[Stage]):
+        """`stages`: the meeting's agenda, whose numbers and names the keys are listed by."""
+        super().__init__()
+        self.stages = stages
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Label("Keys", classes="form-title")
-            yield Static(Text("Stages: " + ", ".join(f"{n} {name}" for n, name in
-                                                     enumerate(STAGE_NAMES, start=1))))
-            yield Static(key_table())
+            yield Static(text.plain("Stages: " + ", ".join(
+                f"{n} {stage.name}" for n, stage in enumerate(self.stages, start=1))))
+            yield Static(key_table(self.stages))
             yield Static(Text("escape closes · up/down scroll", style="dim"))
 
     def on_mount(self) -> None:

@@ -1,18 +1,32 @@
-"""What every stage view has: a number, a name, a list, and a way to refill it from the board."""
+"""What every stage view has: a list, a way to refill it from the board, its own keys and the
+actions behind them. A stage tells the shell what happened with messages (a change made, a
+change refused, a row highlighted, a detail asked for); the shell refills, says it, and keeps
+followers in step."""
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import msgspec
 from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable
 
 from core.board import Board
+from core.errors import CadenceError
 from core.meeting import MeetingClock
+from tui import keys
 from tui.widgets.review_table import ReviewTable
+
+if TYPE_CHECKING:
+    from tui.controller import Controller
+
+T = TypeVar("T")
 
 
 class Context(msgspec.Struct, frozen=True):
     board: Board
-    meeting: str
+    meeting: str | None
     filter: str
     clock: MeetingClock
 
@@ -24,12 +38,40 @@ def matches(query: str, *fields: str) -> bool:
 
 
 class StageView(Vertical):
-    number: ClassVar[int]
-    title: ClassVar[str]
+    stage_id: ClassVar[str]
     shown: tuple | None = None        # what it was last filled from (store version, day, ...)
 
-    def __init__(self):
-        super().__init__(id=f"stage-{self.number}", classes="stage")
+    class Changed(Message):
+        """A change was made: the shell refills the stage and says `done`."""
+
+        def __init__(self, done: str):
+            super().__init__()
+            self.done = done
+
+    class Refused(Message):
+        """A change could not be made: the shell says why (or asks, for a lost store)."""
+
+        def __init__(self, error: Exception):
+            super().__init__()
+            self.error = error
+
+    class Moved(Message):
+        """The selection moved: followers are told."""
+
+    class DetailAsked(Message):
+        def __init__(self, ident: str):
+            super().__init__()
+            self.ident = ident
+
+    def __init__(self, controller: "Controller", number: int):
+        super().__init__(id=f"stage-{number}", classes="stage")
+        self.controller = controller
+        self.number = number
+
+    def __init_subclass__(cls, **kwargs):
+        if "stage_id" in cls.__dict__:                   # before Textual merges the bindings
+            cls.BINDINGS = keys.bindings(cls.stage_id)    # its part of the key table
+        super().__init_subclass__(**kwargs)
 
     @property
     def table(self) -> ReviewTable:
@@ -41,3 +83,56 @@ class StageView(Vertical):
 
     def populate(self, ctx: Context) -> None:
         raise NotImplementedError
+
+    def decision_link(self) -> str | None:
+        """What a decision taken on this stage is about (`d`): the selected item, on the
+        stages whose rows a decision can be about."""
+        return None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return self.controller.allows(action)
+
+    # --- what the stage's actions share ----------------------------------------------------
+
+    @property
+    def board(self) -> Board:
+        return self.controller.board()
+
+    def chosen(self, kind: type[T], what: str) -> T | None:
+        """The selected row's item if it is a `kind`; else says to select `what` first."""
+        item = self.board.by_id.get(self.selected or "")
+        if not isinstance(item, kind):
+            self.notify(f"Select {what} first.", severity="warning")
+            return None
+        return item
+
+    def open_form(self, form: Screen, done: str) -> None:
+        """A form whose saving is the change (its errors show in the form itself)."""
+        def after(result: object) -> None:
+            if result is not None:
+                self.post_message(self.Changed(done))
+        self.app.push_screen(form, after)
+
+    def change(self, make: Callable[[], T], done: Callable[[T], str]) -> None:
+        """A change made at once, and said; or refused, and why said."""
+        try:
+            result = make()
+        except (CadenceError, OSError) as exc:      # a refused value, a full disk, a lost store
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.Changed(done(result)))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_selection()
+        self.post_message(self.Moved())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.selected:
+            self.post_message(self.DetailAsked(self.selected))
+
+    def show_selection(self) -> None:
+        """What a stage shows about the selected row beside the list, if anything."""
+
+    def clock_moved(self, clock: MeetingClock) -> None:
+        """Every second: a stage that shows the clock (the wrap-up's times) shows it again."""

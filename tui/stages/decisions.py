@@ -1,4 +1,4 @@
-"""Stage 4, Decisions: this meeting's decisions, actions and interventions."""
+"""Decisions: this meeting's decisions, actions and interventions."""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,7 +24,7 @@ def action_matches(board: Board, a: Action, query: str) -> bool:
 
 
 class DecisionsStage(StageView):
-    number, title = 4, "Decisions"
+    stage_id = "decisions"
 
     def compose(self) -> ComposeResult:
         yield Static(id="decisions-summary", classes="summary")

@@ -1,16 +1,17 @@
-"""Stage 2, Flagged: only the flagged KPIs; the selected one's reasons, chart and interventions."""
+"""Flagged: only the flagged KPIs; the selected one's reasons, chart and interventions."""
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core import fmt
 from core.board import Board
 from core.health import Health
 from tui import text
-from tui.stages.base import Context, StageView
+from tui.stages.base import Context
 from tui.stages.health import kpi_matches
+from tui.stages.kpis import KpiStage
 from tui.widgets.kpi_chart import KpiChart
 from tui.widgets.review_table import ReviewTable
 
@@ -35,8 +36,8 @@ def interventions(board: Board, kpi_id: str) -> Text:
         for a in mine)
 
 
-class FlaggedStage(StageView):
-    number, title = 2, "Flagged"
+class FlaggedStage(KpiStage):
+    stage_id = "flagged"
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
@@ -56,12 +57,9 @@ class FlaggedStage(StageView):
             self.query_one("#reasons", Static).update(
                 Text("Nothing is flagged." if not ctx.filter else "No flagged KPI matches.",
                      style="green"))
-        self.show_detail()
+        self.show_selection()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
-
-    def show_detail(self) -> None:
+    def show_selection(self) -> None:
         board = self._board
         health = board.by_id.get(self.selected) if board and self.selected else None
         self.query_one(KpiChart).show(health)

@@ -1,16 +1,17 @@
-"""Stage 1, KPI health: counts by band, then every KPI — north star first, then by area."""
+"""KPI health: counts by band, then every KPI — north star first, then by area."""
 
 from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core import fmt
 from core.board import Board
 from core.health import BAND_LABEL, Health
 from tui import text
-from tui.stages.base import Context, StageView, matches
+from tui.stages.base import Context, matches
+from tui.stages.kpis import KpiStage
 from tui.widgets.review_table import ReviewTable
 
 
@@ -49,9 +50,8 @@ def kpi_matches(h: Health, query: str) -> bool:
     return matches(query, h.kpi.name, h.kpi.owner, h.kpi.area, h.band, *h.flag_names)
 
 
-class HealthStage(StageView):
-    number, title = 1, "KPI health"
-
+class HealthStage(KpiStage):
+    stage_id = "health"
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
@@ -66,12 +66,18 @@ class HealthStage(StageView):
         self.query_one("#counts", Static).update(counts_line(ctx))
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, partial(kpi_cells, h)) for h in shown])
-        self.show_selected()
+        self.show_selection()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_selected()
-
-    def show_selected(self) -> None:
+    def show_selection(self) -> None:
         """The selected KPI's essentials on one line, whatever the width cuts from the table."""
         health = self._board.by_id.get(self.selected) if self._board and self.selected else None
         self.query_one("#selected-line", Static).update(selected_line(health))
+
+    def action_new_kpi(self) -> None:
+        from tui.forms.manage_forms import kpi_form
+        self.open_form(kpi_form(self.controller.service), "KPI added.")
+
+    def action_archive_kpi(self) -> None:
+        if health := self.chosen(Health, "a KPI"):
+            self.change(lambda: self.controller.service.archive_kpi(health.kpi.id),
+                        lambda k: f"Archived {k.name}: its history stays (u undoes).")

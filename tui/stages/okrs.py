@@ -1,4 +1,4 @@
-"""Stage 3, OKR check-ins: active objectives in priority order, the cursor on key results."""
+"""OKR check-ins: active objectives in priority order, the cursor on key results."""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -41,7 +41,7 @@ def retired_cells(view: okr.ObjectiveView) -> list[Text]:
 
 
 class OkrStage(StageView):
-    number, title = 3, "OKR check-ins"
+    stage_id = "okrs"
     show_retired = False
 
     def compose(self) -> ComposeResult:
@@ -69,6 +69,60 @@ class OkrStage(StageView):
         self.table.fill(rows, groups, order)
         self.query_one("#okr-summary", Static).update(summary(ctx, self.show_retired))
 
+    def decision_link(self) -> str | None:
+        return self.selected
+
+    def objective(self) -> okr.ObjectiveView | None:
+        """The objective of the selected key result (`+`, `-`, `r` act on objectives)."""
+        kr = self.chosen(okr.KrView, "a key result")
+        return None if kr is None else self.board.by_id[kr.kr.objective]
+
+    def action_check_in(self) -> None:
+        from tui.forms.meeting_forms import checkin_form
+        if kr := self.chosen(okr.KrView, "a key result"):
+            self.open_form(checkin_form(self.controller.service, kr), f"Checked in {kr.kr.title}.")
+
+    def action_priority(self, up: bool) -> None:
+        if view := self.objective():
+            self.change(lambda: self.controller.service.move_objective(view.objective.id, up),
+                        lambda o: f"{o.title} is now priority #{o.priority}.")
+
+    def action_retire(self) -> None:
+        from tui.forms.meeting_forms import retire_form
+        if view := self.objective():
+            self.open_form(retire_form(self.controller.service, view),
+                           f"Retired {view.objective.title}; its KPIs stay on the health screen.")
+
+    def action_new_objective(self) -> None:
+        from tui.forms.manage_forms import new_objective_form
+        self.open_form(new_objective_form(self.controller.service), "Objective written.")
+
+    def action_add_key_result(self) -> None:
+        from tui.forms.manage_forms import key_result_form
+        if view := self.objective():
+            self.open_form(key_result_form(self.controller.service, view), "Key result added.")
+
+    def action_edit_objective(self) -> None:
+        from tui.forms.manage_forms import edit_objective_form
+        if kr := self.chosen(okr.KrView, "a key result"):
+            view = self.board.by_id[kr.kr.objective]
+            self.open_form(edit_objective_form(self.controller.service, view, kr), "Saved.")
+
+    def action_delete_draft(self) -> None:
+        if view := self.objective():
+            self.change(lambda: self.controller.service.delete_draft(view.objective.id),
+                        lambda o: f"Deleted the draft {o.title} (u undoes).")
+
+    def action_close_cycle(self) -> None:
+        from tui.screens.cycle_close import CycleCloseScreen
+        if view := self.objective():
+            screen = CycleCloseScreen(self.controller.service, view.objective.cycle)
+            self.app.push_screen(screen, lambda _: self.post_message(self.Changed("")))
+
+    def action_show_retired(self) -> None:
+        self.show_retired = not self.show_retired
+        self.shown = None                               # refilled, whatever else is the same
+        self.post_message(self.Changed(""))
 
 
 def summary(ctx: Context, showing_retired: bool) -> Text:

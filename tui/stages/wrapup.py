@@ -1,4 +1,4 @@
-"""Stage 5, Wrap-up: carried-over actions to settle, time per stage against its timebox."""
+"""Wrap-up: carried-over actions to settle, time per stage against its timebox."""
 
 from rich.table import Table
 from rich.text import Text
@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.meeting import clock_text, timebox_state
-from core.model import Meeting
+from core.meeting import MeetingClock, clock_text, timebox_state
+from core.model import Action, Meeting
 from tui import text
 from tui.stages.base import Context, StageView
 from tui.stages.decisions import action_cells, action_matches
@@ -16,11 +16,11 @@ from tui.widgets.review_table import ReviewTable
 VERDICT = {"open": "still open", "done": "done", "dropped": "dropped"}
 
 
-def stage_times(ctx: Context) -> Table:
+def stage_times(clock: MeetingClock) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2))
     for column in ("stage", "spent", "timebox", ""):
         table.add_column(column)
-    for index, stage in enumerate(ctx.clock.snapshot()):
+    for index, stage in enumerate(clock.snapshot()):
         state = timebox_state(stage.spent_s, stage.timebox_min)
         note = "skipped" if stage.skipped else {"ok": "", "amber": "over",
                                                 "red": "50% over"}[state]
@@ -32,7 +32,7 @@ def stage_times(ctx: Context) -> Table:
 
 
 class WrapUpStage(StageView):
-    number, title = 5, "Wrap-up"
+    stage_id = "wrapup"
 
     def compose(self) -> ComposeResult:
         yield Static(id="carried-summary", classes="summary")
@@ -60,10 +60,36 @@ class WrapUpStage(StageView):
         meeting = ctx.board.by_id.get(ctx.meeting)
         if isinstance(meeting, Meeting):
             self.query_one("#attendees", Static).update(people_line(meeting))
-        self.show_times(ctx)
+        self.clock_moved(ctx.clock)
 
-    def show_times(self, ctx: Context) -> None:
-        self.query_one("#times", Static).update(stage_times(ctx))
+    def clock_moved(self, clock: MeetingClock) -> None:
+        self.query_one("#times", Static).update(stage_times(clock))
+
+    def running_meeting(self) -> Meeting | None:
+        meeting = self.controller.current_meeting()
+        if meeting is None:
+            self.notify("This meeting is not in the store (was the file replaced?).",
+                        severity="warning")
+        return meeting
+
+    def action_verdict(self) -> None:
+        from tui.forms.meeting_forms import verdict_form
+        if action := self.chosen(Action, "a carried-over action"):
+            self.open_form(verdict_form(self.controller.service, action),
+                           f"Settled: {action.text}")
+
+    def action_attendees(self) -> None:
+        from tui.forms.meeting_forms import attendees_form
+        if meeting := self.running_meeting():
+            self.open_form(attendees_form(self.controller.service, meeting), "Attendees updated.")
+
+    def action_rate(self) -> None:
+        from tui.forms.meeting_forms import rating_form
+        if meeting := self.running_meeting():
+            self.open_form(rating_form(self.controller.service, meeting), "Ratings saved.")
+
+    def action_preview(self) -> None:
+        self.app.run_worker(self.controller.preview_minutes(), exclusive=True)
 
 
 def people_line(meeting: Meeting) -> Text:

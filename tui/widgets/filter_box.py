@@ -1,14 +1,52 @@
 """The filter line: typing narrows the current list. While it has the focus it takes every
-printable key, so the meeting's keys are off; the key bar shows how to leave it instead."""
+printable key, so the meeting's keys are off; the key bar shows how to leave it instead. It
+tells the screen what it holds (`Filtered`) and when the person is done typing (`Kept`)."""
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input
 
 
 class FilterBox(Input):
-    BINDINGS = [Binding("enter", "submit", "Keep filter"),
+    BINDINGS = [Binding("enter", "keep", "Keep filter"),
                 Binding("escape", "screen.clear_filter", "Clear filter")]
+
+    class Filtered(Message):
+        def __init__(self, value: str):
+            super().__init__()
+            self.value = value
+
+    class Kept(Message):
+        """Enter: the list takes the focus back, the filter stays."""
 
     def __init__(self):
         super().__init__(placeholder="filter: type words, enter keeps, escape clears",
                          id="filter")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Filtered(event.value))
+
+    def action_keep(self) -> None:
+        self.post_message(self.Kept())
+
+    @classmethod
+    async def open(cls, screen) -> None:
+        """Show the screen's filter line and give it the focus; it is mounted on first use
+        (one widget less before the first frame)."""
+        if not screen.query(cls):
+            await screen.mount(cls(), after="#stages")
+        box = screen.query_one(cls)
+        box.add_class("visible")
+        box.focus()
+
+    @classmethod
+    def is_open(cls, screen) -> bool:
+        return any(box.has_class("visible") for box in screen.query(cls))
+
+    @classmethod
+    def close(cls, screen) -> None:
+        for box in screen.query(cls):
+            with box.prevent(Input.Changed):          # cleared by the screen, not typed
+                box.value = ""
+            box.remove_class("visible")

@@ -1,12 +1,12 @@
-"""The header: `N/5 Name`, the meeting's title, its clock and the stage clock against the
-timebox (amber and 'over' past it, red and '50% over' past half again), and 'paused'."""
+"""The header: `N/len Name` (the stage of the meeting's agenda), the meeting's title, its clock
+and the stage clock against the timebox (amber and 'over' past it, red and '50% over' past
+half again), and 'paused'."""
 
 from rich.text import Text
 from textual.widgets import Static
 
 from core.meeting import MeetingClock, clock_text
 from tui import text
-from tui.keys import STAGE_NAMES
 
 STATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
 STATE_WORD = {"ok": "", "amber": " over", "red": " 50% over"}
@@ -16,7 +16,9 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
     """Where we are, and the clocks; the meeting title goes between them if it fits."""
     state = clock.state(stage - 1)
     timebox = clock.stages[stage - 1].timebox_min
-    left = Text(f" {stage}/5 {STAGE_NAMES[stage - 1]} ", style="bold reverse")
+    # The stage's name is the meeting's (a follower's comes from the presence file): store text.
+    name = clock.stages[stage - 1].name
+    left = text.plain(f" {stage}/{len(clock.stages)} {name} ", "bold reverse")
     right = Text.assemble(
         ("⏸ paused  ", "bold yellow") if clock.paused else "",
         ("meeting ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),

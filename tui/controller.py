@@ -1,0 +1,459 @@
+"""The meeting's side of the app that is not a widget: a plain controller the shell
+(tui/screens/meeting.py) and the stage views ask for the board, the clock and what may be
+pressed, and that owns the clock's tick, the presence file, and the flows that span dialogs
+(the scorecard's walk, the minutes' export and preview, quitting, a store that vanished).
+
+Two of them, one per role, behind one interface: `Facilitating` changes the store and publishes
+where the meeting is; `Following` mirrors what the facilitator publishes and changes nothing.
+The shell is the same for both: a follower is the same stages fed by another controller."""
+
+import threading
+from collections.abc import Coroutine
+from contextlib import suppress
+from typing import Any, Protocol
+
+import msgspec
+from textual.app import App
+from textual.screen import Screen
+
+from core import presence
+from core.board import Board
+from core.errors import CadenceError, StoreError
+from core.meeting import MeetingClock
+from core.model import Meeting
+from core.service import Service
+from core.storage import Stamp, current_stamp
+from core.store import StoreLost
+from tui import keys
+from tui.stages.ids import stage_ids
+
+
+class View(msgspec.Struct, frozen=True):
+    """Where a meeting's screen is (with the detail the controller keeps): what the
+    facilitator publishes and a follower mirrors."""
+
+    stage: int
+    selected: str | None = None
+    filter: str = ""
+
+
+class Ui(Protocol):
+    """What a controller asks of the screen it serves (the shell): Textual's own `notify`,
+    `run_worker` and `app`, and the shell's moves."""
+
+    app: App
+    stage: int
+    filter: str
+
+    def notify(self, message: str, *, severity: Any = "information",
+               timeout: float | None = None) -> None: ...
+
+    def run_worker(self, work: Coroutine[Any, Any, Any]) -> Any: ...
+
+    def refill(self, force: bool = False) -> None: ...
+
+    async def show_stage(self, number: int) -> None: ...
+
+    def set_filter(self, value: str) -> None: ...
+
+    def select(self, ident: str | None) -> None: ...
+
+    def publish(self) -> None: ...
+
+
+class Controller:
+    """What both roles share: the store's read model, the clock, the agenda, the keys."""
+
+    writable = False
+    interval = 1.0                         # seconds between ticks
+
+    def __init__(self, service: Service, clock: MeetingClock):
+        self.service = service
+        self.clock = clock
+        self.ui: Ui | None = None
+        self.detail: str | None = None          # the row whose detail is open
+        self.leaving = False                    # the terminal is gone or a signal came
+        self.ended_once = threading.Event()     # set once an end was tried (tui/terminal)
+        self._problem_told: str | None = None
+
+    def attach(self, ui: Ui) -> None:
+        self.ui = ui
+
+    @property
+    def moving(self) -> bool:
+        """Whether this screen moves on its own (a follower only in free look)."""
+        return True
+
+    @property
+    def stage_ids(self) -> list[str]:
+        return stage_ids(self.clock.stages)
+
+    def number_of(self, stage_id: str) -> int | None:
+        return next((n for n, s in enumerate(self.stage_ids, start=1) if s == stage_id), None)
+
+    def allows(self, action: str) -> bool:
+        return keys.allowed(action, self.writable, self.moving)
+
+    def board(self) -> Board:
+        return self.service.board()
+
+    @property
+    def meeting_id(self) -> str | None:
+        return self.service.meeting
+
+    def current_meeting(self) -> Meeting | None:
+        return self.service.current_meeting()
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def note(self) -> str:
+        return ""
+
+    async def tick(self) -> None:
+        """Pick up what other processes wrote (an import mid-meeting), and say once when the
+        store turns unreadable (the last good state stays on screen)."""
+        self.board()
+        problem = self.service.problem
+        if problem and problem != self._problem_told:
+            self.ui.notify(f"{problem}. Showing the last good state; changes wait until the "
+                         "file is readable.", severity="error", timeout=10)
+        self._problem_told = problem
+
+    def publish(self, view: View) -> None:
+        """Tell followers where the meeting is (only the facilitator does)."""
+
+    def show_detail(self, ident: str | None) -> None:
+        """The detail of a row, or none (a follower mirrors the facilitator's); followers are
+        told which."""
+        from tui.screens.detail import DetailScreen
+        if ident != self.detail:
+            self.detail = DetailScreen.show(self.ui.app, self.board(), ident, self.detail_closed)
+            self.ui.publish()
+
+    def detail_closed(self, _: object) -> None:
+        self.detail = None
+        self.ui.publish()
+
+    def start(self) -> None:
+        """Once the first frame is out."""
+
+    def end_meeting(self) -> str | None:
+        """However the app closes (a follower ends nothing)."""
+        self.ended_once.set()
+        return None
+
+    async def quit(self) -> None:
+        self.ui.app.exit()
+
+    async def ask(self, screen: Screen) -> Any:
+        """A dialog's answer (in a flow: a worker waits for it)."""
+        return await self.ui.app.push_screen(screen, wait_for_dismiss=True)
+
+
+class Facilitating(Controller):
+    """The facilitator's meeting: every change goes through the service into the store, the
+    clock is booked to the stage shown, and followers see where the meeting is."""
+
+    writable = True
+
+    def __init__(self, service: Service, clock: MeetingClock, written_on_open: bool = True):
+        """`written_on_open`: the meeting's start is written once the first frame is out (not
+        on the empty store's guide, where the first KPI writes it)."""
+        super().__init__(service, clock)
+        self.written_on_open = written_on_open
+        self._ended = False                     # the meeting's end is written
+        self._ending = threading.Lock()         # one thread at a time writes the end
+        self._presence_problem: str | None = None
+        self._asking_lost = False
+        self._unsaved_end: str | None = None
+        self._exported_at: int | None = None    # the event count when last exported
+        self._exported: Stamp = None            # the minutes file as last written
+
+    def allows(self, action: str) -> bool:
+        return False if action == "free_look" else super().allows(action)
+
+    def title(self) -> str:
+        meeting = self.current_meeting()        # None if the file lost it (restored by hand)
+        return meeting.title if meeting else "this meeting is not in the store"
+
+    # --- the meeting's start and end ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Write the meeting's start once the first frame is out (Service.plan_meeting)."""
+        if self.service.meeting is None and self.written_on_open:
+            try:
+                self.service.start_planned()
+            except CadenceError as exc:            # written with the first change instead
+                self.refused(exc)
+
+    def end_meeting(self) -> str | None:
+        """However the app closes, from whichever thread gets here (the hang-up thread's
+        when the event loop is stuck): the meeting's end and its stage times are saved, once.
+        Returns why they were not (a full disk, a read-only or lost store), else None; then
+        it can be tried again."""
+        with self._ending:
+            try:
+                if self._ended:
+                    return None
+                problem = self._save_end()
+                self._ended = problem is None
+                return problem
+            finally:
+                self.ended_once.set()
+
+    def _save_end(self) -> str | None:
+        with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
+            presence.clear(self.service.store.path)
+        try:
+            if self.written_on_open:               # a guide closed without a KPI: no meeting
+                self.service.start_planned()       # even a meeting closed at once is kept
+            if self.service.meeting:
+                self.service.end_meeting(stages=self.clock.snapshot())
+        except CadenceError as exc:
+            return str(exc)
+        return None
+
+    def save_clock(self) -> None:
+        """The stage times so far, so minutes exported mid-meeting show them. Raises
+        CadenceError when the store cannot be written."""
+        if not self._ended:
+            self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
+
+    # --- every second --------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        await super().tick()
+        if self.service.store.lost is not None:
+            self.ui.run_worker(self.store_lost())
+
+    def publish(self, view: View) -> None:
+        """Tell followers where the meeting is (the presence file beside the store). Not
+        beside a store that vanished or was replaced: nothing is written there until the
+        facilitator decides; not once the meeting is ending (a tick between a hang-up's end
+        and the app's close would bring back the presence file the end removed). A folder
+        that cannot be written is told once, not every second."""
+        if not self.meeting_id or self.service.store.lost is not None or self.ending:
+            return
+        try:
+            presence.publish(self.service.store.path, presence.Presence(
+                meeting=self.meeting_id, title=self.title(), facilitator=self.facilitator(),
+                stage=view.stage, selected=view.selected, filter=view.filter,
+                detail=self.detail, stages=self.clock.snapshot(), current=self.clock.current,
+                paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
+        except CadenceError as exc:          # e.g. a folder where the file goes: said once
+            if str(exc) != self._presence_problem:
+                self.ui.notify(str(exc), severity="warning", timeout=10)
+            self._presence_problem = str(exc)
+        else:
+            self._presence_problem = None
+
+    @property
+    def ending(self) -> bool:
+        return self._ended or self.leaving
+
+    def facilitator(self) -> str:
+        meeting = self.current_meeting()
+        return meeting.facilitator if meeting else ""
+
+    # --- a change refused ----------------------------------------------------------------------
+
+    def refused(self, exc: Exception) -> None:
+        """One line on why a change was not made: a store that cannot be written says "Not
+        saved"; a store that vanished or was replaced asks what to do instead."""
+        if isinstance(exc, StoreLost):
+            self.ui.run_worker(self.store_lost())
+        elif isinstance(exc, OSError):
+            self.ui.notify(f"Not saved: {exc.filename}: {exc.strerror}", severity="error")
+        elif isinstance(exc, StoreError):
+            self.ui.notify(f"Not saved: {exc}", severity="error")
+        else:
+            self.ui.notify(str(exc), severity="warning")
+
+    async def store_lost(self) -> None:
+        """The store vanished or was replaced: ask what to do, once; nothing is written until
+        the facilitator chooses."""
+        if self._asking_lost:
+            return
+        from tui.screens.store_lost import StoreLostScreen
+        self._asking_lost = True
+        guard = self.service.store.guard
+        answer = await self.ask(StoreLostScreen(guard.lost, guard.gone))
+        self._asking_lost = False
+        if answer == "quit":
+            self._ended = True                 # not even the meeting's end is written
+            self.ui.app.exit()
+            return
+        try:
+            done = self._decide_store(answer)
+        except CadenceError as exc:              # still lost: the dialog comes back
+            self.ui.notify(f"Not written: {exc}", severity="error")
+            return
+        self.ui.refill(force=True)
+        self.ui.notify(done)
+
+    def _decide_store(self, answer: str) -> str:
+        if answer == "write_back":
+            self.service.store.write_back()
+            return "Wrote the store back as this meeting had it."
+        if self.service.adopt_store():
+            return "Going on with the file as it is now."
+        return ("Going on with the file as it is now. This meeting was not in it: it is "
+                "written to it again with the next change.")
+
+    # --- flows ---------------------------------------------------------------------------------
+
+    async def fill_scorecard(self) -> None:
+        """One measurement form after another, for every KPI still missing its latest value;
+        escape stops the walk. Its forms are chained: keys typed after one's enter are
+        dropped, never typed into the next as it opens (tui/forms/typeahead.py)."""
+        from tui.forms.meeting_forms import measurement_form
+        todo = self.board().to_fill()
+        if not todo:
+            self.ui.notify("The scorecard is full: every KPI has its latest value.")
+            return
+        filled = 0
+        for index, health in enumerate(todo):
+            form = measurement_form(self.service, health, f"scorecard-{index}", chained=True)
+            if await self.ask(form) is None:
+                break
+            filled += 1
+        self.ui.refill()
+        self.ui.notify(f"Scorecard: {filled} value{'s' * (filled != 1)} recorded, "
+                     f"{len(self.board().to_fill())} still missing.")
+
+    async def preview_minutes(self) -> None:
+        from core import minutes
+        from core.minutes_md import render
+        from tui.screens.minutes_preview import MinutesPreview
+        try:
+            self.save_clock()
+            found = minutes.build(self.service.store, self.service.meeting)
+        except CadenceError as exc:
+            self.refused(exc)
+            return
+        if await self.ask(MinutesPreview(render(found))):
+            await self.export()
+
+    async def export(self, quitting: bool = False) -> bool:
+        """Write the minutes beside the store (`e`, the preview's `e`, the quit dialog's). A
+        file already there that this meeting did not write is replaced only if the facilitator
+        says so. `quitting`: end the meeting first. True when the minutes were written."""
+        from core import minutes
+        try:
+            self.save_clock()                      # the stage times so far; starts the meeting
+            path = minutes.export_file(self.service.store, self.service.meeting)
+        except CadenceError as exc:
+            self.refused(exc)
+            return False
+        if path.exists() and current_stamp(path) != self._exported:
+            from tui.screens.confirm import ConfirmScreen
+            if not await self.ask(ConfirmScreen(
+                    "Replace the minutes file?", f"{path} is already there; this meeting did "
+                    "not write it.", yes="replace it", no="keep it")):
+                self.ui.notify(f"Minutes not written: {path} was kept as it is.")
+                return False
+        if quitting and not self._end_before_quitting():
+            return False
+        try:
+            written = minutes.export(self.service.store, self.service.meeting)
+        except (CadenceError, OSError) as exc:
+            self.refused(exc)
+            return False
+        self._exported_at = len(self.service.store.events())
+        self._exported = current_stamp(written)
+        self.ui.refill()
+        self.ui.notify(f"Minutes written to {written}")
+        return True
+
+    async def quit(self) -> None:
+        from tui.screens.quit import QuitScreen
+        offer = self._exported_at != len(self.service.store.events())
+        answer = await self.ask(QuitScreen(offer_export=offer, unsaved=self._unsaved_end))
+        if (answer == "export" and await self.export(quitting=True)) or (
+                answer == "quit" and self._end_before_quitting()):
+            self.ui.app.exit()
+
+    def _end_before_quitting(self) -> bool:
+        """End the meeting before quitting. If its end cannot be saved, the app stays the
+        first time (say, to free some space) and quits all the same the next."""
+        problem = self.end_meeting()
+        if problem is None or self._unsaved_end is not None:
+            return True
+        self._unsaved_end = problem
+        self.ui.notify(f"The meeting's end was not saved: {problem}. Nothing saved before is "
+                     "lost; q then y quits all the same.", severity="error")
+        return False
+
+
+class Following(Controller):
+    """`cadence follow`: the meeting as the facilitator sees it, mirrored from the presence
+    file within a quarter of a second. It changes nothing, whatever keys are pressed: it is
+    not writable, so every changing key is absent; moving around waits for free look (`f`)."""
+
+    interval = 0.25
+
+    def __init__(self, service: Service):
+        super().__init__(service, MeetingClock())
+        self.following = True
+        self.live: presence.Presence | None = None
+
+    @property
+    def moving(self) -> bool:
+        return not self.following
+
+    def allows(self, action: str) -> bool:
+        if action in ("free_look", "help", "quit_meeting"):
+            return True
+        return super().allows(action)
+
+    @property
+    def meeting_id(self) -> str | None:
+        return self.live.meeting if self.live else None
+
+    def current_meeting(self) -> Meeting | None:
+        found = self.board().by_id.get(self.meeting_id or "")
+        return found if isinstance(found, Meeting) else None
+
+    def title(self) -> str:
+        return self.live.title if self.live else "No meeting is live"
+
+    def note(self) -> str:
+        if self.live is None:
+            return "waiting for a facilitator · read-only"
+        mode = f"following {self.live.who}" if self.following else "free look (f follows)"
+        return f"{mode} · read-only"
+
+    async def tick(self) -> None:
+        """The meeting live now (none when the presence is stale, broken, or names a meeting
+        the store holds as ended), mirrored when it moved."""
+        if self.service.store.lost is not None:
+            self.service.store.adopt()         # the facilitator decides what the store is
+        await super().tick()
+        live = presence.current(self.service.store.path, self.board().by_id)
+        if live != self.live:
+            self.live = live
+            self.clock = MeetingClock() if live is None else MeetingClock.resume(
+                live.stages, live.current, live.paused, live.meeting_s, live.age())
+            if self.following:
+                await self.mirror()
+
+    async def mirror(self) -> None:
+        """Show what the facilitator shows: stage, filter, selected row, open detail."""
+        live, shell = self.live, self.ui
+        if live is None:
+            return
+        if live.stage != shell.stage and live.stage <= len(self.stage_ids):
+            await shell.show_stage(live.stage)
+        if live.filter != shell.filter:
+            shell.set_filter(live.filter)
+        shell.select(live.selected)
+        self.show_detail(live.detail)
+
+    async def toggle_free_look(self) -> None:
+        self.following = not self.following
+        if self.following:
+            await self.mirror()
+            self.ui.notify("Following the facilitator again.")
+        else:
+            self.ui.notify("Free look: browse on your own; f follows again.")

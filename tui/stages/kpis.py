@@ -1,0 +1,49 @@
+"""What the stages that list KPIs share (KPI health, Flagged): the keys that act on the selected
+KPI — intervene, start an objective, record a value, edit it, fill the scorecard."""
+
+from core.health import Health
+from tui.stages.base import StageView
+
+
+class KpiStage(StageView):
+    def decision_link(self) -> str | None:
+        return self.selected
+
+    def flagged_kpi(self) -> Health | None:
+        """The selected KPI, if it is flagged: interventions and new objectives are for KPIs
+        that need a lift."""
+        health = self.chosen(Health, "a KPI")
+        if health is not None and not health.flags:
+            self.notify(f"{health.kpi.name} is not flagged: interventions and new objectives "
+                        "are for KPIs that need a lift.", severity="warning")
+            return None
+        return health
+
+    def action_intervention(self) -> None:
+        from tui.forms.meeting_forms import intervention_form
+        if health := self.flagged_kpi():
+            self.open_form(intervention_form(self.controller.service, health),
+                           f"Intervention recorded on {health.kpi.name}.")
+
+    def action_objective(self) -> None:
+        from tui.forms.meeting_forms import objective_form
+        if health := self.flagged_kpi():
+            self.open_form(objective_form(self.controller.service, health),
+                           f"Objective started to lift {health.kpi.name}; see OKR check-ins "
+                           f"({self.controller.number_of('okrs')}).")
+
+    def action_measure(self) -> None:
+        from tui.forms.meeting_forms import measurement_form
+        if health := self.chosen(Health, "a KPI"):
+            self.open_form(measurement_form(self.controller.service, health),
+                           f"Value recorded for {health.kpi.name}.")
+
+    def action_edit_kpi(self) -> None:
+        from tui.forms.manage_forms import kpi_form
+        if health := self.chosen(Health, "a KPI"):
+            self.open_form(kpi_form(self.controller.service, health), f"{health.kpi.name} saved.")
+
+    def action_scorecard(self) -> None:
+        """One form after another for every KPI missing its latest value (the controller's
+        walk); escape stops it."""
+        self.app.run_worker(self.controller.fill_scorecard(), exclusive=True)

@@ -105,7 +105,7 @@ def keys(store: Path, today: date, size: str, repeat: int) -> list[Result]:
     results = []
     try:
         term.wait_for(b"KPI health")
-        rows = min(len(Store(store).docs("kpis")), SCREEN[1])
+        rows = min(len(board.load(Store(store), today).kpis), SCREEN[1])
         for name, kind, pair in (("stage switch", "switch", [b"2", b"1"]),
                                  ("cursor", "cursor", [b"j", b"k"])):
             results += key_to_frame(f"key to frame: {name}", size, term,
@@ -123,7 +123,7 @@ def start_floor(kind: str, rows: int, today: date) -> Pty:
     term = Pty([sys.executable, floor_app.__file__, kind, str(rows)], env(today))
     try:
         term.wait_for(floor_app.MARKER)
-    except TimeoutError:
+    except BaseException:
         term.close()
         raise
     return term

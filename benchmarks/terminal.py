@@ -10,9 +10,11 @@ import subprocess
 import termios
 import time
 
+SCREEN = (100, 30)    # columns, rows: what every program is timed in
+
 
 class Pty:
-    def __init__(self, command: list[str], env: dict[str, str], size=(100, 30)):
+    def __init__(self, command: list[str], env: dict[str, str], size=SCREEN):
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.started = time.monotonic()

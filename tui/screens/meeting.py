@@ -74,6 +74,11 @@ class MeetingScreen(Screen):
         self.view.clock_moved(controller.clock)
 
     def publish(self) -> None:
+        """Followers are told where the meeting is just after the frame: the person pressing
+        the key sees it first (the presence is a file written on every move)."""
+        self.call_after_refresh(self._publish_now)
+
+    def _publish_now(self) -> None:
         self.controller.publish(View(self.stage, self.view.selected, self.filter))
 
     async def tick(self) -> None:

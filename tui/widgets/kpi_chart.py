@@ -28,7 +28,9 @@ def scale(numbers: list[float]) -> int:
 
 @lru_cache(maxsize=64)
 def _render(title: str, labels: tuple[str, ...], values: tuple[float, ...],
-            lines: tuple[tuple[float, str], ...], width: int, height: int, marker: str) -> str:
+            lines: tuple[tuple[float, str], ...], width: int, height: int, marker: str) -> Text:
+    """The chart as Text, kept: a stage switch back to the flagged KPIs draws it again, and
+    parsing plotext's ANSI output costs more than the frame it would delay."""
     import plotext as plt
 
     plt.clear_figure()
@@ -41,7 +43,7 @@ def _render(title: str, labels: tuple[str, ...], values: tuple[float, ...],
     plt.plot(xs, list(values), marker=marker)
     step = max(1, len(xs) // 4)
     plt.xticks(xs[::step], list(labels[::step]))
-    return plt.build()
+    return Text.from_ansi(plt.build())
 
 
 class KpiChart(Widget):
@@ -80,4 +82,4 @@ class KpiChart(Widget):
                             max(20, self.size.width), max(6, self.size.height), self.marker)
         except (ArithmeticError, ValueError):    # plotext's own arithmetic on odd values
             return Text("These values cannot be drawn as a chart.", style="dim")
-        return Text.from_ansi(built)
+        return built

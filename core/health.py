@@ -15,9 +15,7 @@ from core.periods import latest_finished, period_label, unit
 from core.series import Series
 from core.stats import mean
 
-BANDS = ("green", "amber", "red", "none")
-# Words and symbols, so a band reads without colour (NO_COLOR, monochrome projectors).
-BAND_LABEL = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
+BANDS = ("green", "amber", "red", "none")        # their words: core/words.py
 FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal")
 XMR_FACTOR = 2.66
 BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8

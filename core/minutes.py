@@ -10,25 +10,25 @@ events that were undone are skipped.
 """
 
 from pathlib import Path
+from typing import Any
 
 from core import board as boards
 from core import clock, fmt, okr
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
+from core.events import EventKind, is_system
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
+from core.model import Action, Change, CheckIn, Event, Meeting, Objective, make_id, split_id
+from core.periods import period_label
 from core.stats import mean
 from core.status import action_json
-from core.model import Action, CheckIn, Event, Meeting, Objective, split_id
-from core.periods import period_label
 from core.storage import atomic_write
 from core.store import ABSENT, Store
 
 SCHEMA = "cadence.minutes/1"
-# Changes to the operating system itself (not meeting moves), listed as they were described.
-SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
-                  "objective.delete", "kr.create", "kr.update"}
+Json = dict[str, Any]
 
 
 def pick_meeting(store: Store, meeting_id: str | None) -> Meeting | None:
@@ -79,7 +79,7 @@ def meeting_list(store: Store) -> list[dict]:
 def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
     events = store.records(Event)
     undone = {e.undoes for e in events if e.undoes}
-    return [e for e in events if e.meeting == meeting.id and e.kind != "undo"
+    return [e for e in events if e.meeting == meeting.id and e.kind != EventKind.UNDO
             and e.id not in undone]
 
 
@@ -102,10 +102,10 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
         "checkins": _checkins(seen, meeting, board),
         "reprioritised": _reprioritised(events, board),
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
-                               if e.kind == "objective.create"],
+                               if e.kind == EventKind.OBJECTIVE_CREATE],
         "retired": _retired(events, board),
         "changes": [{"kind": e.kind, "summary": e.summary} for e in events
-                    if e.kind in SYSTEM_CHANGES],
+                    if is_system(e.kind)],
         "decisions": [_action(a, board) for a in actions],
         "carried_over": [{**_action(board.by_id[a], board), "verdict": verdict}
                          for a, verdict in meeting.verdicts.items() if a in board.by_id],
@@ -168,10 +168,11 @@ def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> 
     return found
 
 
-def _objective_ref(board: boards.Board, key: int) -> dict:
-    view = board.by_id.get(f"o{key}")
-    title = view.objective.title if view else f"o{key}"
-    return {"id": f"o{key}", "title": title}
+def _objective_ref(board: boards.Board, key: int) -> Json:
+    ident = make_id(Objective.TABLE, key)
+    view = board.by_id.get(ident)
+    title = view.objective.title if isinstance(view, okr.ObjectiveView) else ident
+    return {"id": ident, "title": title}
 
 
 def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
@@ -188,7 +189,7 @@ def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
             if change.after is None or not _ranks(change):
                 continue
             first.setdefault(change.key, (change.before or change.after).get("priority"))
-            if event.kind == "objective.priority":
+            if event.kind == EventKind.OBJECTIVE_PRIORITY:
                 moved.add(change.key)
     moves = [(v.objective, first[v.objective.key]) for v in board.active
              if v.objective.key in moved and first[v.objective.key] != v.objective.priority]
@@ -196,7 +197,7 @@ def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
             for o, was in sorted(moves, key=lambda m: m[0].priority or 0)]
 
 
-def _ranks(change) -> bool:
+def _ranks(change: Change) -> bool:
     """Whether a change to an objective gave it a rank or changed it."""
     if change.before is None:
         return True
@@ -207,10 +208,11 @@ def _retired(events: list[Event], board: boards.Board) -> list[dict]:
     """Objectives the meeting retired (a cycle close retires several in one change), as they
     stood at its end."""
     found = []
-    for event in (e for e in events if e.kind == "objective.retire"):
+    for event in (e for e in events if e.kind == EventKind.OBJECTIVE_RETIRE):
         for change in event.changes:
-            view = board.by_id.get(f"o{change.key}") if change.table == Objective.TABLE else None
-            objective: Objective | None = view.objective if view else None
+            view = (board.by_id.get(make_id(Objective.TABLE, change.key))
+                    if change.table == Objective.TABLE else None)
+            objective = view.objective if isinstance(view, okr.ObjectiveView) else None
             if objective is not None and (change.after or {}).get("status") == "retired" \
                     and objective.status == "retired":
                 found.append({"id": objective.id, "title": objective.title,

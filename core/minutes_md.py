@@ -3,8 +3,13 @@ renders it. Every piece of text from the store — names, notes, owners, titles,
 even times — goes through `md()` (core/display.py), so it cannot break a table or become a
 heading, a list, a link, an image or HTML, and no control character in it acts."""
 
+from typing import Any
+
 from core import fmt
 from core.display import markdown as md
+from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, stage_note
+
+Json = dict[str, Any]
 
 
 def _value(value, unit: str) -> str:
@@ -42,7 +47,7 @@ def _health(h: dict) -> list[str]:
     if h["off_track"]:
         lines += [""] + _table(["KPI", "band", "latest", "target", "trend"], [
             [md(k["name"]), md(k["band"]), _value(k["latest"], k["unit"]),
-             ("≥ " if k["direction"] == "higher" else "≤ ") + _value(k["target"], k["unit"]),
+             DIRECTION_SYMBOL[k["direction"]] + _value(k["target"], k["unit"]),
              k["sparkline"]] for k in h["off_track"]])
     return lines
 
@@ -70,8 +75,8 @@ def _checkins(items: list[dict]) -> list[str]:
     return _table(["key result", "objective", "from → to", "confidence", "note", "score", "pace"], [
         [md(c["title"]), md(c["objective_title"]),
          f"{_value(c['from'], c['unit'])} → {_value(c['to'], c['unit'])}",
-         md(c["confidence"].replace("_", " ")), md(c["note"]) or "—",
-         fmt.score(c["objective_score"]), "behind" if c["behind"] else "on pace"]
+         md(CONFIDENCE_LABEL[c["confidence"]]), md(c["note"]) or "—",
+         fmt.score(c["objective_score"]), pace(c["behind"])]
         for c in items])
 
 
@@ -87,17 +92,15 @@ def _decisions(items: list[dict]) -> list[str]:
 def _carried(items: list[dict]) -> list[str]:
     if not items:
         return []
-    verdicts = {"open": "still open", "done": "done", "dropped": "dropped"}
     return _table(["action", "owner", "due", "verdict"], [
-        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), verdicts[a["verdict"]]]
+        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), VERDICT_LABEL[a["verdict"]]]
         for a in items])
 
 
 def _stages(items: list[dict]) -> list[str]:
-    notes = {"ok": "", "amber": "over", "red": "50% over"}
     return _table(["stage", "spent", "timebox", ""], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
-         "skipped" if s["skipped"] else notes[s["state"]]] for s in items])
+         stage_note(s["skipped"], s["state"])] for s in items])
 
 
 def render(m: dict) -> str:

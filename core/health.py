@@ -91,7 +91,7 @@ def flags(kpi: Kpi, values: list[float], newest: date | None, bounds: Limits | N
           today: date) -> list[Flag]:
     """`values`: the recent values, oldest first; `newest`: the period of the last one;
     `bounds`: the process limits of the values before it."""
-    if not values:
+    if not values or newest is None:
         return [Flag("no_data", "no value recorded yet")]
     found = [_breach(kpi, values[-1], newest), _sustained(kpi, values), _drift(kpi, values),
              _stale(kpi, newest, today), _signal(kpi, values, bounds)]

@@ -4,6 +4,7 @@ Each import runs in one store transaction (one event, kind `import`) and makes i
 through the commands (core/commands/); the first bad row raises, so nothing is written.
 """
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -81,15 +82,14 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
     """The row's KPI. A row naming an existing KPI updates it; it renames it only when the
     names differ in case alone (a look-alike spelling, say from another tool's Unicode form,
     is not a new name)."""
-    fields = dict(name=row.text("name"), owner=row.text("owner"), unit=row.text("unit", False),
-                  direction=row.choice("direction", DIRECTIONS),
-                  target=row.number("target"), threshold=row.number("threshold"),
-                  cadence=row.choice("cadence", CADENCES))
-    optional = dict(area=lambda: row.text("area", False),
-                    baseline=lambda: row.number("baseline", False),
-                    description=lambda: row.text("description", False),
-                    north_star=lambda: row.flag("north_star"),
-                    sustain=lambda: row.integer("sustain") or 2)
+    fields: dict[str, Any] = dict(
+        name=row.text("name"), owner=row.text("owner"), unit=row.text("unit", False),
+        direction=row.choice("direction", DIRECTIONS), target=row.number("target"),
+        threshold=row.number("threshold"), cadence=row.choice("cadence", CADENCES))
+    optional: dict[str, Callable[[], object]] = dict(
+        area=lambda: row.text("area", False), baseline=lambda: row.number("baseline", False),
+        description=lambda: row.text("description", False),
+        north_star=lambda: row.flag("north_star"), sustain=lambda: row.integer("sustain") or 2)
     fields.update((name, read()) for name, read in optional.items() if row.has(name))
     require_plain_fields(fields, kpis.NAMES)
     if existing is not None:
@@ -273,7 +273,7 @@ def _kr_from_row(row: csvrows.Row, names: queries.KpiNames) -> Spec:
     if kpi is not None and current is not None:
         raise row.error("current", f"the key result takes its value from KPI {kpi.name!r}; "
                         "leave current empty")
-    spec = dict(title=row.text("key_result"), start=row.number("start"),
+    spec: Spec = dict(title=row.text("key_result"), start=row.number("start"),
                 target=row.number("target"), unit=row.text("unit", False), current=current,
                 kpi=kpi.id if kpi else None,
                 confidence=row.choice("confidence", CONFIDENCES, False) or "on_track")

@@ -12,7 +12,7 @@ from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, 
 Json = dict[str, Any]
 
 
-def _value(value, unit: str) -> str:
+def _value(value: float | None, unit: str) -> str:
     return md(fmt.value(value, unit))
 
 
@@ -29,7 +29,7 @@ def _clock(iso: str | None) -> str:
     return md(iso[11:16]) if iso else "…"
 
 
-def _header(m: dict) -> list[str]:
+def _header(m: Json) -> list[str]:
     lines = [f"# {md(m['title'])}", "",
              f"- **Date:** {md(m['date'])}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
              f"({fmt.number(m['duration_min'])} min{'' if m['end'] else ', in progress'})",
@@ -41,7 +41,7 @@ def _header(m: dict) -> list[str]:
     return lines
 
 
-def _health(h: dict) -> list[str]:
+def _health(h: Json) -> list[str]:
     c = h["counts"]
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
     if h["off_track"]:
@@ -52,12 +52,12 @@ def _health(h: dict) -> list[str]:
     return lines
 
 
-def _who(a: dict) -> str:
+def _who(a: Json) -> str:
     due = f", due {md(a['due'])}" if a["due"] else ""
     return f"{md(a['owner'])}{due}"
 
 
-def _flagged(items: list[dict]) -> list[str]:
+def _flagged(items: list[Json]) -> list[str]:
     lines = []
     for k in items:
         state = "no data" if k["latest"] is None else \
@@ -69,7 +69,7 @@ def _flagged(items: list[dict]) -> list[str]:
     return lines[:-1]
 
 
-def _checkins(items: list[dict]) -> list[str]:
+def _checkins(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["key result", "objective", "from → to", "confidence", "note", "score", "pace"], [
@@ -80,7 +80,7 @@ def _checkins(items: list[dict]) -> list[str]:
         for c in items])
 
 
-def _decisions(items: list[dict]) -> list[str]:
+def _decisions(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["kind", "what", "owner", "due", "about"], [
@@ -89,7 +89,7 @@ def _decisions(items: list[dict]) -> list[str]:
         for a in items])
 
 
-def _carried(items: list[dict]) -> list[str]:
+def _carried(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["action", "owner", "due", "verdict"], [
@@ -97,13 +97,13 @@ def _carried(items: list[dict]) -> list[str]:
         for a in items])
 
 
-def _stages(items: list[dict]) -> list[str]:
+def _stages(items: list[Json]) -> list[str]:
     return _table(["stage", "spent", "timebox", ""], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
          stage_note(s["skipped"], s["state"])] for s in items])
 
 
-def render(m: dict) -> str:
+def render(m: Json) -> str:
     lines = _header(m["meeting"])
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))

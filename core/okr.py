@@ -1,5 +1,6 @@
 """OKR rules: key-result progress, objective score, pace, warnings and ranking."""
 
+from collections.abc import Mapping
 from datetime import date
 
 import msgspec
@@ -64,8 +65,8 @@ def kr_current(kr: KeyResult, kpi_latest: float | None) -> float:
     return kr.current if kr.current is not None else kr.start
 
 
-def view(objective: Objective, krs: list[KeyResult], checkins: dict[str, list[CheckIn]],
-         kpi_latest: dict[str, float | None], today: date) -> ObjectiveView:
+def view(objective: Objective, krs: list[KeyResult], checkins: Mapping[str, list[CheckIn]],
+         kpi_latest: Mapping[str, float | None], today: date) -> ObjectiveView:
     elapsed = parse_cycle(objective.cycle).elapsed(today)
     views = []
     for kr in sorted(krs, key=lambda k: k.position):

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
@@ -28,6 +28,12 @@ R = TypeVar("R", bound=Record)
 
 # Every table of values: a version of the file is checked whole (Store.check).
 RECORDS = (Kpi, Objective, KeyResult, CheckIn, Meeting, Action, Event)
+
+
+class Located(Protocol):
+    """A store, or the store as of an event: what names the file in an error."""
+
+    path: Path
 
 
 class StoreLost(StoreError):
@@ -141,10 +147,10 @@ class Store:
 
     def apply(self, name: str, docs: dict[int, Doc | None]) -> None:
         """Write documents through TinyDB, and keep this table's index up to date."""
+        from core.tinydb_tables import open_tinydb, table   # the write path only
         if self._db is None:
-            from core.tinydb_tables import open_tinydb
             self._db = open_tinydb(self.storage)
-        self._db.table(name, cache_size=0).apply(docs)
+        table(self._db, name).apply(docs)
         self._typed.pop(name, None)
         index = self._index.get(name)
         if index is None:                     # not indexed yet: built from the file when read
@@ -359,13 +365,13 @@ class Transaction:
         self.store.apply("events", {self._allocate("events"): e.to_doc() for e in self._events})
 
 
-def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
+def malformed(store: Located, table: str, key: int, exc: Exception) -> StoreError:
     why = str(exc) if isinstance(exc, CadenceError) else f"{type(exc).__name__}: {exc}"
     return StoreError(f"{store.path}: {table} document {key} is malformed ({why}); the file "
                       "was left as it is")
 
 
-def typed(store: Store, cls: type[R], key: int, doc: Doc) -> R:
+def typed(store: Located, cls: type[R], key: int, doc: Doc) -> R:
     """A document as its value. One that a hand edit broke is the store's problem, reported
     with file, table and key by every command alike (never as an internal error)."""
     try:
@@ -374,7 +380,7 @@ def typed(store: Store, cls: type[R], key: int, doc: Doc) -> R:
         raise malformed(store, cls.TABLE, key, exc) from None
 
 
-def values(store: Store, cls: type[R], docs: dict[int, Doc]) -> list[R]:
+def values(store: Located, cls: type[R], docs: dict[int, Doc]) -> list[R]:
     """Every document as its value, in key order: one msgspec call for the whole table (a
     third faster than one per document, and every command checks every table); if one is
     malformed, again one by one, so the error names it."""

@@ -14,7 +14,7 @@ from core import health, okr, series
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
-from core.queries import Source
+from core.store import Source
 
 
 T = TypeVar("T")

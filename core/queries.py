@@ -6,22 +6,15 @@ document, and "not there" is the one-line error people see.
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from core import okr, series
 from core.errors import CadenceError, ValidationError
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, split_id
 from core.names import name_key
+from core.store import Source
 
 R = TypeVar("R", bound=Record)
-
-
-class Source(Protocol):
-    """What a query reads: a store transaction, the store, or the store as of an event."""
-
-    def docs(self, name: str) -> dict[int, dict[str, Any]]: ...
-
-    def records(self, cls: type[R]) -> list[R]: ...
 
 
 # --- one value by its id ---------------------------------------------------------------------

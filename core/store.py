@@ -36,6 +36,15 @@ class Located(Protocol):
     path: Path
 
 
+class Source(Protocol):
+    """What reads the documents and values of a store: the store, a transaction (which sees
+    its own pending changes), or the store as of an event (core/as_of.py)."""
+
+    def docs(self, name: str) -> dict[int, Doc]: ...
+
+    def records(self, cls: type[R]) -> list[R]: ...
+
+
 class StoreLost(StoreError):
     """The file vanished or was replaced under a process that holds it (a rename, a `git stash`
     or checkout, another store copied over it). Until `adopt()` or `write_back()` decides,

@@ -59,7 +59,7 @@ class StoreAsOf:
                     raise malformed(self, series.TABLE, key, exc) from None
 
     def _take_back(self, change: Change) -> None:
-        """Undo one change, with none of undo's checks (core/service.py: reverted): every later
+        """Undo one change, with none of undo's checks (core/undo.py: reverted): every later
         change is already taken back, so the document is exactly as this change left it. Each
         document is copied once, then changed in place: a KPI's series holds hundreds of
         values, and a year of imports after a meeting takes each series back fifty times."""

@@ -9,12 +9,14 @@ the minutes read.
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from core import series
 from core.errors import MALFORMED, StoreError
-from core.model import Change, Event, Meeting, Record, split_id
+from core.model import Change, Doc, Event, Meeting, Record, split_id
 from core.store import Store, malformed, values
+
+R = TypeVar("R", bound=Record)
 
 
 class StoreAsOf:
@@ -37,9 +39,9 @@ class StoreAsOf:
         found = self._tables.get(name)
         return self.store.docs(name) if found is None else found
 
-    def records(self, cls: type[Record]) -> list:
+    def records(self, cls: type[R]) -> list[R]:
         if cls is Event:
-            return list(self._events)
+            return cast(list[R], list(self._events))
         return values(self, cls, self.docs(cls.TABLE))
 
     def events(self) -> list[Event]:
@@ -57,7 +59,7 @@ class StoreAsOf:
                     raise malformed(self, series.TABLE, key, exc) from None
 
     def _take_back(self, change: Change) -> None:
-        """Undo one change, with none of undo's checks (core/service.py: reverted): every later
+        """Undo one change, with none of undo's checks (core/undo.py: reverted): every later
         change is already taken back, so the document is exactly as this change left it. Each
         document is copied once, then changed in place: a KPI's series holds hundreds of
         values, and a year of imports after a meeting takes each series back fifty times."""
@@ -71,10 +73,10 @@ class StoreAsOf:
             docs[change.key] = dict(change.before)
             self._copied.add(mine)
         else:
-            doc = docs.get(change.key)
             if mine not in self._copied:
-                doc = docs[change.key] = dict(doc or {})
+                docs[change.key] = dict(docs.get(change.key) or {})
                 self._copied.add(mine)
+            doc = docs[change.key]
             for field in change.after:             # an update keeps only the changed fields
                 doc.pop(field, None)
             doc.update(change.before)
@@ -91,7 +93,7 @@ def _current_shape(change: Change) -> Change:
                                                       for d in docs):
         return change                       # no part of any series: nothing reads it
 
-    def entry(d: dict | None) -> dict:
+    def entry(d: Doc | None) -> Doc:
         if d is None:
             return {}
         return {d["period"]: series.entry(d["value"], d.get("note") or "", d.get("meeting"))}

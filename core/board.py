@@ -6,25 +6,25 @@ from collections import defaultdict
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 import msgspec
 
 from core import health, okr, series
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, Record, make_id
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
+from core.store import Source
 
 
-class Readable(Protocol):
+T = TypeVar("T")
+
+
+class Readable(Source, Protocol):
     """What the read model reads: the store, or the store as of an event (core/as_of.py),
     from which a past meeting's minutes are made."""
 
     path: Path
-
-    def docs(self, name: str) -> dict[int, dict[str, Any]]: ...
-
-    def records(self, cls: type[Record]) -> list: ...
 
     def check(self) -> None: ...
 
@@ -46,14 +46,20 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         found.update((m.id, m) for m in self.meetings)
         return found
 
+    def get(self, ident: str | None, cls: type[T]) -> T | None:
+        """What the id names, if it is a `cls` (a Health, an ObjectiveView, a KrView, an
+        Action, a Meeting)."""
+        item = self.by_id.get(ident) if ident else None
+        return item if isinstance(item, cls) else None
+
     def name_of(self, ident: str | None) -> str:
         """What a link points at, by name: a KPI's name, an objective's or key result's title."""
         item = self.by_id.get(ident) if ident else None
-        for attribute in ("kpi", "objective", "kr"):
-            inner = getattr(item, attribute, None)
-            if inner is not None and not isinstance(inner, str):
-                return getattr(inner, "name", None) or inner.title
-        return ""
+        if isinstance(item, health.Health):
+            return item.kpi.name
+        if isinstance(item, okr.ObjectiveView):
+            return item.objective.title
+        return item.kr.title if isinstance(item, okr.KrView) else ""
 
     def find_kpi(self, ref: str) -> health.Health | None:
         """A KPI by name as people read it (core.names.name_key: any case, spacing, Unicode
@@ -110,7 +116,7 @@ def all_series(store: Readable, today: date) -> dict[str, series.Series]:
             for key, doc in store.docs(series.TABLE).items()}
 
 
-def kpi_order(kpi: Kpi) -> tuple:
+def kpi_order(kpi: Kpi) -> tuple[bool, str, str]:
     """North star first, then by area, then by name."""
     return (not kpi.north_star, kpi.area.casefold(), kpi.name.casefold())
 

@@ -84,7 +84,7 @@ class Table(msgspec.Struct, frozen=True):
     def records(self) -> list[Row]:
         """The rows that are not blank."""
         columns = frozenset(self.names)
-        first = {name: self.column(name) for name in columns}
+        first = {name: self.names.index(name) for name in columns}
         return [Row(self.source, line, {name: cells[at] for name, at in first.items()}, columns)
                 for cells, line in zip(self.rows, self.lines) if not blank(cells)]
 

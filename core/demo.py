@@ -9,24 +9,29 @@ the demo never goes stale and every flag kind shows.
 from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import orjson
 
-from core import series
+from core import queries, series
+from core.commands import documents, kpis, okrs
 from core.errors import CadenceError
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, make_id
+from core.events import EventKind
+from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
 from core.periods import current_quarter, latest_finished, previous_period
-from core.manage import add_objective
 from core.store import Store, Transaction
+
+Spec = dict[str, Any]        # a part of data/demo.json
 
 # data/ in the source tree, installed as the package core.data (pyproject.toml's package-dir),
 # so a wheel holds it too.
 DEMO_FILE = files("core.data") / "demo.json"
 
 
-def load_spec(path: Traversable = DEMO_FILE) -> dict:
+def load_spec(path: Traversable = DEMO_FILE) -> Spec:
     try:
-        return orjson.loads(path.read_bytes())
+        found: Spec = orjson.loads(path.read_bytes())
+        return found
     except (OSError, orjson.JSONDecodeError) as exc:
         raise CadenceError(f"{path}: the demo data cannot be read ({exc})") from None
 
@@ -39,18 +44,21 @@ def write(store: Store, today: date, force: bool = False) -> None:
     """Fill the store with the demo; refuses a store holding other data unless forced.
 
     Whatever the store held before is kept in the demo's event, so even --force loses nothing.
+    The past is written as it was (a past meeting, its actions, weeks of check-ins); KPIs,
+    their values and objectives through the commands, as a team would make them.
     """
     spec = load_spec()
-    with store.transaction("demo", "loaded the demo data") as tx:
+    with store.transaction(EventKind.DEMO) as tx:
         if holds_other_data(store) and not force:
             raise CadenceError(f"{store.path}: holds other data; use --force to replace it "
                                "with the demo (the old data stays in the event log)")
         _clear(tx)
-        kpis = {k["name"]: _write_kpi(tx, k, today) for k in spec["kpis"]}
+        by_name = {k["name"]: _write_kpi(tx, k, today) for k in spec["kpis"]}
         for objective in spec["objectives"]:
-            _write_objective(tx, objective, kpis, today)
-        _write_meeting(tx, spec["meeting"], kpis, today)
+            _write_objective(tx, objective, by_name, today)
+        _write_meeting(tx, spec["meeting"], by_name, today)
         store.meta()["demo"] = True
+        tx.summary = "loaded the demo data"       # last: each command named its own change
 
 
 def _clear(tx: Transaction) -> None:
@@ -60,53 +68,48 @@ def _clear(tx: Transaction) -> None:
             tx.put(table, key, None)
 
 
-def _write_kpi(tx: Transaction, spec: dict, today: date) -> Kpi:
-    fields = {k: v for k, v in spec.items() if k not in ("history", "stale_by")}
-    kpi = Kpi(id="", **fields)
-    kpi = kpi.evolve(id=make_id("kpis", tx.insert("kpis", kpi.to_doc())))
+def _write_kpi(tx: Transaction, spec: Spec, today: date) -> Kpi:
+    kpi = kpis.add(tx, **{k: v for k, v in spec.items() if k not in ("history", "stale_by")})
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
         period = previous_period(period, kpi.cadence)
-    history = {}
+    history: dict[str, series.Entry] = {}
     for value in reversed(spec["history"]):
         history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
-    series.put(tx, kpi, history, today)
+    kpis.record_values(tx, kpi, history, today)
     return kpi
 
 
-def _write_objective(tx: Transaction, spec: dict, kpis: dict[str, Kpi], today: date) -> None:
+def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
     krs = [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
-                kpi=kpis[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
+                kpi=by_name[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
                 current=k["checkins"][-1] if k.get("checkins") else None)
            for k in spec["key_results"]]
-    linked = tuple(kpis[name].id for name in spec.get("kpis", ()))
-    objective = add_objective(tx, spec["title"], spec["owner"], current_quarter(today), krs, linked)
-    mine = sorted((kr for kr in tx.records(KeyResult) if kr.objective == objective.id),
-                  key=lambda kr: kr.position)
-    for kr, kr_spec in zip(mine, spec["key_results"]):
+    linked = tuple(by_name[name].id for name in spec.get("kpis", ()))
+    objective = okrs.create(tx, spec["title"], spec["owner"], current_quarter(today), krs,
+                            linked)
+    for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
         _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
 
 
 def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: date) -> None:
     previous = None
     for weeks_ago, value in zip(range(len(values), 0, -1), values):
-        tx.insert("checkins", CheckIn(id="", kr=kr.id, day=today - timedelta(weeks=weeks_ago),
-                                      confidence=kr.confidence, value=value,
-                                      previous=previous).to_doc())
+        documents.insert(tx, CheckIn(id="", kr=kr.id, day=today - timedelta(weeks=weeks_ago),
+                                     confidence=kr.confidence, value=value, previous=previous))
         previous = value
 
 
-def _write_meeting(tx: Transaction, spec: dict, kpis: dict[str, Kpi], today: date) -> None:
+def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
     day = today - timedelta(days=spec["days_ago"])
     meeting = Meeting(id="", title=f"{spec['title']} {day}", day=day,
                       started_at=f"{day}T09:00:00+00:00", ended_at=f"{day}T10:00:00+00:00",
                       facilitator=spec["facilitator"], attendees=tuple(spec["attendees"]),
                       ratings=spec["ratings"])
-    meeting_id = make_id("meetings", tx.insert("meetings", meeting.to_doc()))
+    meeting_id = documents.insert(tx, meeting).id
     for a in spec["actions"]:
         due = today + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None
-        action = Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
-                        meeting=meeting_id, created=day, due=due, status=a["status"],
-                        link=kpis[a["link"]].id if a.get("link") else None)
-        tx.insert("actions", action.to_doc())
+        documents.insert(tx, Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
+                                    meeting=meeting_id, created=day, due=due, status=a["status"],
+                                    link=by_name[a["link"]].id if a.get("link") else None))

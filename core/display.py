@@ -58,7 +58,7 @@ _JSON_RAW = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\x
                        rb"|\xe2\x81[\xa6-\xa9]")
 
 
-def _json_escape(found: re.Match) -> bytes:
+def _json_escape(found: re.Match[bytes]) -> bytes:
     return b"\\u%04x" % ord(found[0].decode())
 
 
@@ -95,7 +95,7 @@ def markdown(text: object) -> str:
     return _MD_BLOCK_START.sub(_escape_block_start, escaped)
 
 
-def _escape_block_start(found: re.Match) -> str:
+def _escape_block_start(found: re.Match[str]) -> str:
     """`- x` becomes `\\- x`, but `1. x` becomes `1\\. x`: a backslash before a digit is no
     escape."""
     marker = found[0]

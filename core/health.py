@@ -15,9 +15,7 @@ from core.periods import latest_finished, period_label, unit
 from core.series import Series
 from core.stats import mean
 
-BANDS = ("green", "amber", "red", "none")
-# Words and symbols, so a band reads without colour (NO_COLOR, monochrome projectors).
-BAND_LABEL = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
+BANDS = ("green", "amber", "red", "none")        # their words: core/words.py
 FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal")
 XMR_FACTOR = 2.66
 BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8
@@ -93,7 +91,7 @@ def flags(kpi: Kpi, values: list[float], newest: date | None, bounds: Limits | N
           today: date) -> list[Flag]:
     """`values`: the recent values, oldest first; `newest`: the period of the last one;
     `bounds`: the process limits of the values before it."""
-    if not values:
+    if not values or newest is None:
         return [Flag("no_data", "no value recorded yet")]
     found = [_breach(kpi, values[-1], newest), _sustained(kpi, values), _drift(kpi, values),
              _stale(kpi, newest, today), _signal(kpi, values, bounds)]

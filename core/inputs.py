@@ -3,6 +3,7 @@
 import math
 import re
 from datetime import date, timedelta
+from typing import Literal, overload
 
 from core.errors import ValidationError
 from core.periods import require_day
@@ -41,7 +42,16 @@ def _due(raw: str, today: date, field: str, text: str) -> date:
                               "+2w or a weekday like fri") from None
 
 
+@overload
+def parse_number(text: str, field: str, required: Literal[True] = True) -> float: ...
+
+
+@overload
+def parse_number(text: str, field: str, required: bool) -> float | None: ...
+
+
 def parse_number(text: str, field: str, required: bool = True) -> float | None:
+    value: float | None
     try:
         value = float(text)             # the common case first: an import parses 100k of them
     except ValueError:

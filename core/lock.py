@@ -6,16 +6,21 @@ for its other lock kinds) on every start of the app; it is kept for systems with
 """
 
 import os
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import CadenceError
 from core.storage import Permissions, take_permissions
 
-try:
-    import fcntl
-except ImportError:                       # Windows
+if TYPE_CHECKING:
+    from filelock import FileLock
+
+if sys.platform == "win32":
     fcntl = None
+else:
+    import fcntl
 
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -48,7 +53,7 @@ class Lock:
         """`permissions`: the lock file's bits and group, the store's: whoever may write the
         store must be able to open its lock."""
         self.path, self.timeout, self.permissions = path, timeout, permissions
-        self._held = None
+        self._held: int | FileLock | None = None
 
     def acquire(self) -> None:
         if fcntl is None:
@@ -77,7 +82,7 @@ class Lock:
             held.release()
 
 
-def _portable(path: Path, timeout: float):
+def _portable(path: Path, timeout: float) -> "FileLock":
     from filelock import FileLock, Timeout
     lock = FileLock(path, timeout=timeout)
     try:

@@ -6,19 +6,26 @@ waiting; the app ticks it and shows it, the store keeps what it measured.
 
 import time
 from collections.abc import Callable
+from enum import StrEnum
 
 import msgspec
 
 from core.model import DEFAULT_STAGES, Stage
 
-STAGE_NAMES = tuple(s.name for s in DEFAULT_STAGES)
 OVER_AMBER, OVER_RED = 1.0, 1.5          # share of the timebox: over it, then 50% over it
 
 
-def timebox_state(spent_s: float, timebox_min: int) -> str:
-    """'ok' within the timebox, 'amber' over it, 'red' 50% over it."""
+class TimeboxState(StrEnum):
+    OK = "ok"               # within the timebox
+    AMBER = "amber"         # over it
+    RED = "red"             # 50% over it
+
+
+def timebox_state(spent_s: float, timebox_min: int) -> TimeboxState:
     share = spent_s / (timebox_min * 60) if timebox_min else 0.0
-    return "red" if share > OVER_RED else "amber" if share > OVER_AMBER else "ok"
+    if share > OVER_RED:
+        return TimeboxState.RED
+    return TimeboxState.AMBER if share > OVER_AMBER else TimeboxState.OK
 
 
 def clock_text(seconds: float) -> str:
@@ -35,7 +42,7 @@ class MeetingClock(msgspec.Struct):
     _meeting_s: float = 0.0
     _since: float | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._since = self.now()
 
     @classmethod
@@ -54,8 +61,7 @@ class MeetingClock(msgspec.Struct):
             spent = now - self._since
             self._meeting_s += spent
             stage = self.stages[self.current]
-            self.stages[self.current] = Stage(stage.name, stage.timebox_min,
-                                              stage.spent_s + spent, stage.skipped)
+            self.stages[self.current] = stage.evolve(spent_s=stage.spent_s + spent)
         self._since = now
 
     def switch(self, index: int) -> None:
@@ -63,7 +69,7 @@ class MeetingClock(msgspec.Struct):
         self.current = index
         stage = self.stages[index]
         if stage.skipped:                       # coming back to a skipped stage un-skips it
-            self.stages[index] = Stage(stage.name, stage.timebox_min, stage.spent_s, False)
+            self.stages[index] = stage.evolve(skipped=False)
 
     def toggle_pause(self) -> bool:
         self._settle()
@@ -71,8 +77,7 @@ class MeetingClock(msgspec.Struct):
         return self.paused
 
     def skip(self, index: int) -> None:
-        stage = self.stages[index]
-        self.stages[index] = Stage(stage.name, stage.timebox_min, stage.spent_s, True)
+        self.stages[index] = self.stages[index].evolve(skipped=True)
 
     def meeting_s(self) -> float:
         self._settle()
@@ -82,7 +87,7 @@ class MeetingClock(msgspec.Struct):
         self._settle()
         return self.stages[self.current if index is None else index].spent_s
 
-    def state(self, index: int | None = None) -> str:
+    def state(self, index: int | None = None) -> TimeboxState:
         index = self.current if index is None else index
         return timebox_state(self.stage_s(index), self.stages[index].timebox_min)
 

@@ -10,25 +10,25 @@ events that were undone are skipped.
 """
 
 from pathlib import Path
+from typing import Any
 
 from core import board as boards
 from core import clock, fmt, okr
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
+from core.events import EventKind, is_system
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
+from core.model import Action, Change, CheckIn, Event, Meeting, Objective, make_id, split_id
+from core.periods import period_label
 from core.stats import mean
 from core.status import action_json
-from core.model import Action, CheckIn, Event, Meeting, Objective, split_id
-from core.periods import period_label
 from core.storage import atomic_write
 from core.store import ABSENT, Store
 
 SCHEMA = "cadence.minutes/1"
-# Changes to the operating system itself (not meeting moves), listed as they were described.
-SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
-                  "objective.delete", "kr.create", "kr.update"}
+Json = dict[str, Any]
 
 
 def pick_meeting(store: Store, meeting_id: str | None) -> Meeting | None:
@@ -51,7 +51,7 @@ def as_seen(store: Store, meeting_id: str | None) -> tuple[boards.Readable, Meet
     key = meeting.key if meeting is not None else _meeting_key(meeting_id)
     events = store.events()
     kept = meeting_end(events, key) if key is not None else None
-    if kept is None and meeting is not None:
+    if kept is None and meeting is not None and meeting.ended_at is not None:
         kept = written_by(events, meeting.ended_at, store.path)
     view = StoreAsOf(store, events, kept) if kept is not None else None
     seen = next((m for m in view.records(Meeting) if m.key == key), meeting) if view else None
@@ -65,9 +65,9 @@ def _meeting_key(meeting_id: str | None) -> int | None:
     return found[1] if found and found[0] == Meeting.TABLE else None
 
 
-def meeting_list(store: Store) -> list[dict]:
+def meeting_list(store: Store) -> list[Json]:
     """Newest first: id, date, title, duration, how many decisions and actions were taken."""
-    taken: dict[str, int] = {}
+    taken: dict[str | None, int] = {}
     for a in store.records(Action):
         taken[a.meeting] = taken.get(a.meeting, 0) + 1
     meetings = sorted(store.records(Meeting), key=lambda m: (m.day, m.key), reverse=True)
@@ -79,7 +79,7 @@ def meeting_list(store: Store) -> list[dict]:
 def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
     events = store.records(Event)
     undone = {e.undoes for e in events if e.undoes}
-    return [e for e in events if e.meeting == meeting.id and e.kind != "undo"
+    return [e for e in events if e.meeting == meeting.id and e.kind != EventKind.UNDO
             and e.id not in undone]
 
 
@@ -88,7 +88,7 @@ def _minutes_between(start: str, end: str | None, path: Path) -> float:
     return round((finish - instant(start, path)).total_seconds() / 60, 1)
 
 
-def build(store: Store, meeting_id: str | None = None) -> dict:
+def build(store: Store, meeting_id: str | None = None) -> Json:
     seen, meeting = as_seen(store, meeting_id)
     board = boards.load(seen, meeting.day)              # flags and bands as of its day
     events = _kept_events(seen, meeting)
@@ -102,20 +102,20 @@ def build(store: Store, meeting_id: str | None = None) -> dict:
         "checkins": _checkins(seen, meeting, board),
         "reprioritised": _reprioritised(events, board),
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
-                               if e.kind == "objective.create"],
+                               if e.kind == EventKind.OBJECTIVE_CREATE],
         "retired": _retired(events, board),
         "changes": [{"kind": e.kind, "summary": e.summary} for e in events
-                    if e.kind in SYSTEM_CHANGES],
+                    if is_system(e.kind)],
         "decisions": [_action(a, board) for a in actions],
-        "carried_over": [{**_action(board.by_id[a], board), "verdict": verdict}
-                         for a, verdict in meeting.verdicts.items() if a in board.by_id],
+        "carried_over": [{**_action(a, board), "verdict": meeting.verdicts[a.id]}
+                         for a in _settled(meeting, board)],
         "stages": [{"name": s.name, "timebox_min": s.timebox_min,
                     "spent_min": round(s.spent_s / 60, 1), "skipped": s.skipped,
                     "state": timebox_state(s.spent_s, s.timebox_min)} for s in meeting.stages],
     }
 
 
-def _header(m: Meeting, path: Path) -> dict:
+def _header(m: Meeting, path: Path) -> Json:
     ratings = list(m.ratings.values())
     return {"id": m.id, "title": m.title, "date": m.day.isoformat(), "start": m.started_at,
             "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at, path),
@@ -124,41 +124,47 @@ def _header(m: Meeting, path: Path) -> dict:
             "rating_average": round(mean(ratings), 1) if ratings else None}
 
 
-def _kpi_line(h: Health) -> dict:
+def _kpi_line(h: Health) -> Json:
     k = h.kpi
     return {"id": k.id, "name": k.name, "band": h.band, "latest": h.latest, "unit": k.unit,
             "target": k.target, "threshold": k.threshold, "direction": k.direction,
             "sparkline": fmt.sparkline(h.series.values(12))}
 
 
-def _health(board: boards.Board) -> dict:
+def _health(board: boards.Board) -> Json:
     return {"counts": board.counts(),
             "off_track": [_kpi_line(h) for h in board.kpis if h.band in ("red", "amber")]}
 
 
-def _action(a: Action, board: boards.Board) -> dict:
+def _action(a: Action, board: boards.Board) -> Json:
     return {**action_json(a), "link_name": board.name_of(a.link) or None}
 
 
-def _flagged(h: Health, board: boards.Board) -> dict:
+def _settled(meeting: Meeting, board: boards.Board) -> list[Action]:
+    """The carried-over actions the meeting gave a verdict, in the order it gave them."""
+    found = (board.get(ident, Action) for ident in meeting.verdicts)
+    return [a for a in found if a is not None]
+
+
+def _flagged(h: Health, board: boards.Board) -> Json:
     interventions = [_action(a, board) for a in board.open_interventions(h.kpi.id)]
     return {**_kpi_line(h), "flags": [{"flag": f.name, "reason": f.reason} for f in h.flags],
             "interventions": interventions}
 
 
-def _measurements(meeting: Meeting, board: boards.Board) -> list[dict]:
+def _measurements(meeting: Meeting, board: boards.Board) -> list[Json]:
     return [{"kpi": h.kpi.id, "name": h.kpi.name, "unit": h.kpi.unit,
              "period": period_label(m.period, h.kpi.cadence), "value": m.value, "note": m.note}
             for h in board.kpis for m in h.series.recorded_in(meeting.id)]
 
 
-def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> list[dict]:
+def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> list[Json]:
     found = []
     for c in store.records(CheckIn):
-        kr = board.by_id.get(c.kr)
-        if c.meeting != meeting.id or not isinstance(kr, okr.KrView):
+        kr = board.get(c.kr, okr.KrView)
+        objective = board.get(kr.kr.objective, okr.ObjectiveView) if kr else None
+        if c.meeting != meeting.id or kr is None or objective is None:
             continue
-        objective = board.by_id[kr.kr.objective]
         found.append({"kr": kr.kr.id, "title": kr.kr.title, "unit": kr.kr.unit,
                       "objective": objective.objective.id,
                       "objective_title": objective.objective.title,
@@ -168,13 +174,13 @@ def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> 
     return found
 
 
-def _objective_ref(board: boards.Board, key: int) -> dict:
-    view = board.by_id.get(f"o{key}")
-    title = view.objective.title if view else f"o{key}"
-    return {"id": f"o{key}", "title": title}
+def _objective_ref(board: boards.Board, key: int) -> Json:
+    ident = make_id(Objective.TABLE, key)
+    view = board.get(ident, okr.ObjectiveView)
+    return {"id": ident, "title": view.objective.title if view else ident}
 
 
-def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
+def _reprioritised(events: list[Event], board: boards.Board) -> list[Json]:
     """Each active objective the meeting raised or lowered: from its rank before the meeting
     first changed it (a retirement above it renumbers it too; one started in the meeting
     starts from the rank it was given) to its rank at the meeting's end, as the app showed it
@@ -188,7 +194,7 @@ def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
             if change.after is None or not _ranks(change):
                 continue
             first.setdefault(change.key, (change.before or change.after).get("priority"))
-            if event.kind == "objective.priority":
+            if event.kind == EventKind.OBJECTIVE_PRIORITY:
                 moved.add(change.key)
     moves = [(v.objective, first[v.objective.key]) for v in board.active
              if v.objective.key in moved and first[v.objective.key] != v.objective.priority]
@@ -196,21 +202,23 @@ def _reprioritised(events: list[Event], board: boards.Board) -> list[dict]:
             for o, was in sorted(moves, key=lambda m: m[0].priority or 0)]
 
 
-def _ranks(change) -> bool:
+def _ranks(change: Change) -> bool:
     """Whether a change to an objective gave it a rank or changed it."""
     if change.before is None:
         return True
-    return change.before.get("priority", ABSENT) != change.after.get("priority", ABSENT)
+    return bool(change.before.get("priority", ABSENT)
+                != (change.after or {}).get("priority", ABSENT))
 
 
-def _retired(events: list[Event], board: boards.Board) -> list[dict]:
+def _retired(events: list[Event], board: boards.Board) -> list[Json]:
     """Objectives the meeting retired (a cycle close retires several in one change), as they
     stood at its end."""
     found = []
-    for event in (e for e in events if e.kind == "objective.retire"):
+    for event in (e for e in events if e.kind == EventKind.OBJECTIVE_RETIRE):
         for change in event.changes:
-            view = board.by_id.get(f"o{change.key}") if change.table == Objective.TABLE else None
-            objective: Objective | None = view.objective if view else None
+            view = (board.get(make_id(Objective.TABLE, change.key), okr.ObjectiveView)
+                    if change.table == Objective.TABLE else None)
+            objective = view.objective if view else None
             if objective is not None and (change.after or {}).get("status") == "retired" \
                     and objective.status == "retired":
                 found.append({"id": objective.id, "title": objective.title,
@@ -219,7 +227,7 @@ def _retired(events: list[Event], board: boards.Board) -> list[dict]:
     return found
 
 
-def export_path(store: Store, minutes: dict) -> Path:
+def export_path(store: Store, minutes: Json) -> Path:
     meeting = minutes["meeting"]
     return store.path.parent / "minutes" / f"{meeting['date']}-{meeting['id']}.md"
 
@@ -228,6 +236,8 @@ def export_file(store: Store, meeting_id: str | None = None) -> Path:
     """Where `export` writes a meeting's minutes, known before they are built (the app asks
     before replacing a file that is there)."""
     meeting = pick_meeting(store, meeting_id)
+    if meeting is None:
+        raise CadenceError(f"no meeting with id {meeting_id!r}; `cadence meetings` lists them")
     return export_path(store, {"meeting": {"date": meeting.day.isoformat(), "id": meeting.id}})
 
 

@@ -3,11 +3,16 @@ renders it. Every piece of text from the store — names, notes, owners, titles,
 even times — goes through `md()` (core/display.py), so it cannot break a table or become a
 heading, a list, a link, an image or HTML, and no control character in it acts."""
 
+from typing import Any
+
 from core import fmt
 from core.display import markdown as md
+from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, stage_note
+
+Json = dict[str, Any]
 
 
-def _value(value, unit: str) -> str:
+def _value(value: float | None, unit: str) -> str:
     return md(fmt.value(value, unit))
 
 
@@ -24,7 +29,7 @@ def _clock(iso: str | None) -> str:
     return md(iso[11:16]) if iso else "…"
 
 
-def _header(m: dict) -> list[str]:
+def _header(m: Json) -> list[str]:
     lines = [f"# {md(m['title'])}", "",
              f"- **Date:** {md(m['date'])}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
              f"({fmt.number(m['duration_min'])} min{'' if m['end'] else ', in progress'})",
@@ -36,23 +41,23 @@ def _header(m: dict) -> list[str]:
     return lines
 
 
-def _health(h: dict) -> list[str]:
+def _health(h: Json) -> list[str]:
     c = h["counts"]
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
     if h["off_track"]:
         lines += [""] + _table(["KPI", "band", "latest", "target", "trend"], [
             [md(k["name"]), md(k["band"]), _value(k["latest"], k["unit"]),
-             ("≥ " if k["direction"] == "higher" else "≤ ") + _value(k["target"], k["unit"]),
+             DIRECTION_SYMBOL[k["direction"]] + _value(k["target"], k["unit"]),
              k["sparkline"]] for k in h["off_track"]])
     return lines
 
 
-def _who(a: dict) -> str:
+def _who(a: Json) -> str:
     due = f", due {md(a['due'])}" if a["due"] else ""
     return f"{md(a['owner'])}{due}"
 
 
-def _flagged(items: list[dict]) -> list[str]:
+def _flagged(items: list[Json]) -> list[str]:
     lines = []
     for k in items:
         state = "no data" if k["latest"] is None else \
@@ -64,18 +69,18 @@ def _flagged(items: list[dict]) -> list[str]:
     return lines[:-1]
 
 
-def _checkins(items: list[dict]) -> list[str]:
+def _checkins(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["key result", "objective", "from → to", "confidence", "note", "score", "pace"], [
         [md(c["title"]), md(c["objective_title"]),
          f"{_value(c['from'], c['unit'])} → {_value(c['to'], c['unit'])}",
-         md(c["confidence"].replace("_", " ")), md(c["note"]) or "—",
-         fmt.score(c["objective_score"]), "behind" if c["behind"] else "on pace"]
+         md(CONFIDENCE_LABEL[c["confidence"]]), md(c["note"]) or "—",
+         fmt.score(c["objective_score"]), pace(c["behind"])]
         for c in items])
 
 
-def _decisions(items: list[dict]) -> list[str]:
+def _decisions(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["kind", "what", "owner", "due", "about"], [
@@ -84,23 +89,21 @@ def _decisions(items: list[dict]) -> list[str]:
         for a in items])
 
 
-def _carried(items: list[dict]) -> list[str]:
+def _carried(items: list[Json]) -> list[str]:
     if not items:
         return []
-    verdicts = {"open": "still open", "done": "done", "dropped": "dropped"}
     return _table(["action", "owner", "due", "verdict"], [
-        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), verdicts[a["verdict"]]]
+        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), VERDICT_LABEL[a["verdict"]]]
         for a in items])
 
 
-def _stages(items: list[dict]) -> list[str]:
-    notes = {"ok": "", "amber": "over", "red": "50% over"}
+def _stages(items: list[Json]) -> list[str]:
     return _table(["stage", "spent", "timebox", ""], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
-         "skipped" if s["skipped"] else notes[s["state"]]] for s in items])
+         stage_note(s["skipped"], s["state"])] for s in items])
 
 
-def render(m: dict) -> str:
+def render(m: Json) -> str:
     lines = _header(m["meeting"])
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))

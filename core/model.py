@@ -10,23 +10,37 @@ document to a value (dates, floats, nested values, type checks) in one C call.
 """
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import msgspec
 from msgspec.structs import replace
 
+from core import stages
 from core.errors import ValidationError
 from core.periods import CADENCES, parse_cycle, require_day
+
+
+class Verdict(StrEnum):
+    """An action's status, as a carried-over action's review settles it."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
 
 DIRECTIONS = ("higher", "lower")
 CONFIDENCES = ("on_track", "at_risk", "off_track")
 ACTION_KINDS = ("decision", "action", "intervention")
-ACTION_STATUSES = ("open", "done", "dropped")
+ACTION_STATUSES = tuple(v.value for v in Verdict)
 OBJECTIVE_STATUSES = ("active", "retired")
 # The most periods `sustained` may wait for: a year of weekly values. Its reason lists each
 # of them, and a count past any series' length would only switch the flag off.
 SUSTAIN_MAX = 52
+# A document as the store keeps it: a value's fields as JSON (core.model.Record.to_doc).
+Doc = dict[str, Any]
 PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
             "meetings": "m", "actions": "a", "events": "e"}
 
@@ -51,7 +65,7 @@ def require_text(value: str, name: str, entity: str) -> None:
         raise ValidationError(name, "must not be empty", entity)
 
 
-def require_number(value: float, name: str, entity: str) -> None:
+def require_number(value: object, name: str, entity: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValidationError(name, f"{value!r} is not a finite number", entity)
 
@@ -78,13 +92,15 @@ class Record(msgspec.Struct, frozen=True):
     """A value kept in a store table: its table, and its conversion to and from a document."""
 
     TABLE: ClassVar[str]
+    if TYPE_CHECKING:           # each subclass declares it first, as msgspec orders fields
+        id: str
 
     def to_doc(self) -> dict[str, Any]:
         return {name: _dump(getattr(self, name))
                 for name in self.__struct_fields__ if name != "id"}
 
     @classmethod
-    def from_doc(cls, key: int, doc: dict[str, Any]):
+    def from_doc(cls, key: int, doc: dict[str, Any]) -> Self:
         """The value a document holds (dates parsed, types checked, keys that are no field
         ignored); a mistyped field raises msgspec.ValidationError, a ValueError."""
         return msgspec.convert({**doc, "id": make_id(cls.TABLE, key)}, cls)
@@ -93,7 +109,7 @@ class Record(msgspec.Struct, frozen=True):
     def key(self) -> int:
         return int(self.id[len(PREFIXES[self.TABLE]):])
 
-    def evolve(self, **changes):
+    def evolve(self, **changes: Any) -> Self:
         return replace(self, **changes)
 
 
@@ -126,7 +142,7 @@ class Kpi(Record, frozen=True):
     archived: bool = False
     sustain: int = 2
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         who = f"KPI {self.name!r}"
         require_text(self.name, "name", who)
         require_choice(self.direction, DIRECTIONS, "direction", who)
@@ -161,7 +177,7 @@ class Objective(Record, frozen=True):
     final_score: float | None = None
     closing_note: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         who = f"objective {self.title!r}"
         require_text(self.title, "title", who)
         require_choice(self.status, OBJECTIVE_STATUSES, "status", who)
@@ -185,7 +201,7 @@ class KeyResult(Record, frozen=True):
     confidence: str = "on_track"
     position: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         who = f"key result {self.title!r}"
         require_text(self.title, "title", who)
         require_number(self.start, "start", who)
@@ -209,7 +225,7 @@ class CheckIn(Record, frozen=True):
     note: str = ""
     meeting: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         who = f"check-in of {self.kr}"
         require_day(self.day, "day", who)
         if self.value is not None:
@@ -224,12 +240,15 @@ LONGEST_MEETING_S = 1e9
 
 
 class Stage(msgspec.Struct, frozen=True):
+    """One stage of a meeting's agenda, with the time the meeting spent in it."""
+
     name: str
     timebox_min: int
     spent_s: float = 0.0
     skipped: bool = False
+    id: str = ""        # the registry's (core/stages.py); "" in stores written before it
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.timebox_min < 0:
             raise ValidationError("timebox_min", f"{self.timebox_min} is below 0", self.name)
         require_number(self.spent_s, "spent_s", self.name)
@@ -237,9 +256,23 @@ class Stage(msgspec.Struct, frozen=True):
             raise ValidationError("spent_s", f"{self.spent_s:g} is not 0 to "
                                   f"{LONGEST_MEETING_S:g} seconds", self.name)
 
+    @property
+    def kind(self) -> stages.StageType | None:
+        """What stage of the registry this is: by its id, or for a stage written before
+        stages had ids, by its title; None for a stage the registry does not know."""
+        return stages.find(self.id) if self.id else stages.titled(self.name)
 
-DEFAULT_STAGES = (Stage("KPI health", 10), Stage("Flagged", 15), Stage("OKR check-ins", 20),
-                  Stage("Decisions", 10), Stage("Wrap-up", 5))
+    def evolve(self, **changes: Any) -> "Stage":
+        return replace(self, **changes)
+
+
+def planned_stages(agenda: Sequence[str] = stages.WEEKLY) -> tuple[Stage, ...]:
+    """A new meeting's stages: the agenda's stage types, no time spent yet. (Here beside
+    Stage rather than in core/stages.py, which the model imports for its default.)"""
+    return tuple(Stage(t.title, t.timebox_min, id=t.id) for t in stages.agenda(agenda))
+
+
+DEFAULT_STAGES = planned_stages()
 
 
 class Meeting(Record, frozen=True):
@@ -256,7 +289,7 @@ class Meeting(Record, frozen=True):
     # Carried-over actions reviewed in this meeting: action id -> open / done / dropped.
     verdicts: dict[str, str] = msgspec.field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_text(self.title, "title", "meeting")
         for person, rating in self.ratings.items():
             if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 10:
@@ -281,7 +314,7 @@ class Action(Record, frozen=True):
     link: str | None = None
     status: str = "open"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         who = self.kind
         require_choice(self.kind, ACTION_KINDS, "kind", "action")
         require_text(self.text, "text", who)
@@ -298,8 +331,8 @@ class Change(msgspec.Struct, frozen=True):
 
     table: str
     key: int
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 class Event(Record, frozen=True):

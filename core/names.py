@@ -9,6 +9,7 @@ Text already in the store is never refused for it: every output shows it neutral
 """
 
 import unicodedata
+from collections.abc import Mapping
 
 from core.errors import ValidationError
 
@@ -32,8 +33,10 @@ def require_plain(text: str, field: str, entity: str = "") -> None:
                               "is plain text", entity)
 
 
-def require_plain_fields(fields: dict, names: tuple[str, ...], entity: str = "") -> None:
+def require_plain_fields(fields: Mapping[str, object], names: tuple[str, ...],
+                         entity: str = "") -> None:
     """`require_plain` for each of `names` that `fields` holds as text."""
     for name in names:
-        if isinstance(fields.get(name), str):
-            require_plain(fields[name], name, entity)
+        value = fields.get(name)
+        if isinstance(value, str):
+            require_plain(value, name, entity)

@@ -1,5 +1,6 @@
 """OKR rules: key-result progress, objective score, pace, warnings and ranking."""
 
+from collections.abc import Mapping
 from datetime import date
 
 import msgspec
@@ -32,6 +33,14 @@ def is_behind(progress_: float, elapsed: float) -> bool:
     return progress_ < elapsed - BEHIND_MARGIN
 
 
+class OkrWarning(msgspec.Struct, frozen=True):
+    """Something that makes an objective less useful than it could be: `code` for screens
+    that say it short (core/words.py), `text` for those that say it whole."""
+
+    code: str
+    text: str
+
+
 class KrView(msgspec.Struct, frozen=True):
     kr: KeyResult
     current: float
@@ -46,7 +55,7 @@ class ObjectiveView(msgspec.Struct, frozen=True):
     krs: tuple[KrView, ...]
     score: float | None
     elapsed: float
-    warnings: tuple[str, ...]
+    warnings: tuple[OkrWarning, ...]
 
 
 def kr_current(kr: KeyResult, kpi_latest: float | None) -> float:
@@ -56,8 +65,8 @@ def kr_current(kr: KeyResult, kpi_latest: float | None) -> float:
     return kr.current if kr.current is not None else kr.start
 
 
-def view(objective: Objective, krs: list[KeyResult], checkins: dict[str, list[CheckIn]],
-         kpi_latest: dict[str, float | None], today: date) -> ObjectiveView:
+def view(objective: Objective, krs: list[KeyResult], checkins: Mapping[str, list[CheckIn]],
+         kpi_latest: Mapping[str, float | None], today: date) -> ObjectiveView:
     elapsed = parse_cycle(objective.cycle).elapsed(today)
     views = []
     for kr in sorted(krs, key=lambda k: k.position):
@@ -70,13 +79,14 @@ def view(objective: Objective, krs: list[KeyResult], checkins: dict[str, list[Ch
     return ObjectiveView(objective, tuple(views), total, elapsed, tuple(warnings(objective, krs)))
 
 
-def warnings(objective: Objective, krs: list[KeyResult]) -> list[str]:
+def warnings(objective: Objective, krs: list[KeyResult]) -> list[OkrWarning]:
     found = []
     if not MIN_KRS <= len(krs) <= MAX_KRS:
-        found.append(f"has {len(krs)} key result{'s' * (len(krs) != 1)}; "
-                     f"{MIN_KRS} to {MAX_KRS} keep it focused")
+        found.append(OkrWarning("kr_count", f"has {len(krs)} key result{'s' * (len(krs) != 1)}; "
+                                f"{MIN_KRS} to {MAX_KRS} keep it focused"))
     if objective.status == "active" and not objective.kpis and not any(k.kpi for k in krs):
-        found.append("points to no KPI: which health metric should it move?")
+        found.append(OkrWarning("no_kpi", "points to no KPI: which health metric should it "
+                                "move?"))
     return found
 
 

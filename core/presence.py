@@ -19,6 +19,7 @@ import socket
 import stat
 import time
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 
 import msgspec
@@ -38,6 +39,14 @@ TEXT_MAX = 1000
 MAX_BYTES = 64 * 1024
 MAX_STAGES = 50
 UNSEEN = "Followers cannot see the meeting"
+
+
+class Mode(StrEnum):
+    """Who a new `cadence` on a store is (`role`)."""
+
+    FACILITATE = "facilitate"     # a new meeting
+    FOLLOW = "follow"             # a meeting is live: mirror it
+    TAKE_OVER = "take_over"       # go on with a meeting whose facilitator is gone
 
 
 class Presence(msgspec.Struct, frozen=True):
@@ -177,13 +186,12 @@ def clear(store_path: Path) -> None:
 
 
 def role(store_path: Path, take_over: bool, meetings: Mapping[str, object],
-         now: float | None = None) -> tuple[str, Presence | None]:
-    """Who a new `cadence` on this store is: 'facilitate' (a new meeting), 'follow' (a meeting
-    is live), or 'take_over' (continue a meeting whose facilitator is gone). `meetings`: the
-    store's meetings by id (Board.by_id); an ended one is never followed nor taken over."""
+         now: float | None = None) -> tuple[Mode, Presence | None]:
+    """Who a new `cadence` on this store is (Mode). `meetings`: the store's meetings by id
+    (Board.by_id); an ended one is never followed nor taken over."""
     if not take_over:
         live = current(store_path, meetings, now)
-        return ("follow", live) if live is not None else ("facilitate", None)
+        return (Mode.FOLLOW, live) if live is not None else (Mode.FACILITATE, None)
     found = read(store_path)
     if found is None:
         raise CadenceError(f"{store_path}: no meeting to take over; `cadence` starts one")
@@ -196,4 +204,4 @@ def role(store_path: Path, take_over: bool, meetings: Mapping[str, object],
                            f"{age:.0f} s ago); take over once it is older than "
                            f"{STALE_AFTER_S:.0f} s or their app has ended, or `cadence follow` "
                            "to watch")
-    return "take_over", found
+    return Mode.TAKE_OVER, found

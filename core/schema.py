@@ -17,7 +17,8 @@ META = "_meta"
 
 
 def meta(data: dict[str, Any]) -> dict[str, Any]:
-    return data.setdefault(META, {}).setdefault("1", {})
+    found: dict[str, Any] = data.setdefault(META, {}).setdefault("1", {})
+    return found
 
 
 def version(data: dict[str, Any], path: Path) -> int:

@@ -12,13 +12,16 @@ from bisect import bisect_right
 from collections.abc import Collection
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
 from core.errors import CadenceError
 from core.model import Kpi, require_number
 from core.periods import FIRST_DAY, LAST_DAY, period_label
+
+if TYPE_CHECKING:
+    from core.store import Transaction          # which imports this module
 
 TABLE = "series"
 # Keys already parsed as calendar days within the supported days: most KPIs share their
@@ -39,7 +42,7 @@ class Measurement(msgspec.Struct, frozen=True):
     note: str = ""
     meeting: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_number(self.value, "value", f"measurement of {self.kpi} for {self.period}")
 
     @property
@@ -79,8 +82,8 @@ class Series:
         """The values, or the newest `last` of them, oldest first."""
         entries = list(map(self._doc.__getitem__, self._periods[-last if last else 0:]))
         if self._bare:
-            return entries
-        return [e if type(e) is not dict else e["value"] for e in entries]
+            return cast(list[float], entries)
+        return [e["value"] if isinstance(e, dict) else e for e in entries]
 
     def recent(self, last: int | None = None) -> list[Measurement]:
         """The measurements, or the newest `last` of them, oldest first."""
@@ -100,14 +103,18 @@ class Series:
 
     def recorded_in(self, meeting: str) -> list[Measurement]:
         return [self._measurement(p) for p in self._periods
-                if type(self._doc[p]) is dict and self._doc[p].get("meeting") == meeting]
+                if _meeting_of(self._doc[p]) == meeting]
 
     def _measurement(self, period: str) -> Measurement:
         entry = self._doc[period]
-        if type(entry) is not dict:
+        if not isinstance(entry, dict):
             return Measurement(self.kpi, date.fromisoformat(period), entry)
         return Measurement(self.kpi, date.fromisoformat(period), entry["value"],
                            entry.get("note") or "", entry.get("meeting"))
+
+
+def _meeting_of(entry: Entry) -> str | None:
+    return entry.get("meeting") if isinstance(entry, dict) else None
 
 
 def check(doc: dict[str, Any]) -> set[type]:
@@ -173,7 +180,7 @@ def not_started(kpi: Kpi, period: date, today: date) -> str | None:
     return f"{period_label(period, kpi.cadence)} has not started yet" if period > today else None
 
 
-def put(tx, kpi: Kpi, entries: dict[str, Entry], today: date) -> dict[str, Entry]:
+def put(tx: "Transaction", kpi: Kpi, entries: dict[str, Entry], today: date) -> dict[str, Entry]:
     """Record or replace values of one KPI (`{period start "YYYY-MM-DD": entry}`) in one
     change; replaced values stay in the event log. Returns the entries it replaced."""
     if not entries:

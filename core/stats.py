@@ -6,10 +6,11 @@ Values are finite (the store refuses others), but arithmetic on them need not be
 finite answer for any finite input, at the cost of one check on the usual path.
 """
 
+from collections.abc import Sequence
 from math import isfinite
 
 
-def mean(values: list[float]) -> float:
+def mean(values: Sequence[float]) -> float:
     total = sum(values)
     if isfinite(total):
         return total / len(values)

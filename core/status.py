@@ -1,11 +1,15 @@
 """`cadence status`: KPI health, flags, OKR progress and actions, as text or as JSON."""
 
+from typing import Any
+
 from core import display, fmt, okr
 from core.board import Board
-from core.health import BAND_LABEL, Health
+from core.health import Health
+from core.model import Action
+from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR
 
 
-def as_json(board: Board) -> dict:
+def as_json(board: Board) -> dict[str, Any]:
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
@@ -15,7 +19,7 @@ def as_json(board: Board) -> dict:
     }
 
 
-def _kpi_json(h: Health) -> dict:
+def _kpi_json(h: Health) -> dict[str, Any]:
     k = h.kpi
     return {"id": k.id, "name": k.name, "owner": k.owner, "area": k.area, "unit": k.unit,
             "direction": k.direction, "cadence": k.cadence, "north_star": k.north_star,
@@ -27,12 +31,12 @@ def _kpi_json(h: Health) -> dict:
             {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper}}
 
 
-def _objective_json(v: okr.ObjectiveView) -> dict:
+def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
     o = v.objective
     return {"id": o.id, "title": o.title, "owner": o.owner, "cycle": o.cycle,
             "status": o.status, "priority": o.priority, "score": v.score,
             "score_band": okr.score_band(v.score), "elapsed": v.elapsed, "kpis": list(o.kpis),
-            "warnings": list(v.warnings), "final_score": o.final_score,
+            "warnings": [w.text for w in v.warnings], "final_score": o.final_score,
             "retired_on": o.retired_on.isoformat() if o.retired_on else None,
             "key_results": [{"id": k.kr.id, "title": k.kr.title, "unit": k.kr.unit,
                              "start": k.kr.start, "target": k.kr.target, "current": k.current,
@@ -40,7 +44,7 @@ def _objective_json(v: okr.ObjectiveView) -> dict:
                              "confidence": k.kr.confidence} for k in v.krs]}
 
 
-def action_json(a) -> dict:
+def action_json(a: Action) -> dict[str, Any]:
     return {"id": a.id, "kind": a.kind, "text": a.text, "owner": a.owner,
             "due": a.due.isoformat() if a.due else None, "status": a.status, "link": a.link,
             "meeting": a.meeting, "created": a.created.isoformat()}
@@ -76,8 +80,8 @@ def as_text(board: Board) -> str:
 
 def _kpi_row(h: Health) -> tuple[str, ...]:
     k = h.kpi
-    name = ("★ " if k.north_star else "") + k.name
-    target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
+    name = (NORTH_STAR if k.north_star else "") + k.name
+    target = DIRECTION_SYMBOL[k.direction] + fmt.value(k.target, k.unit)
     return (BAND_LABEL[h.band], name, fmt.value(h.latest, k.unit), target,
             fmt.sparkline(h.series.values(12)), " ".join(h.flag_names))
 
@@ -87,7 +91,7 @@ def _objective_lines(view: okr.ObjectiveView) -> list[str]:
     rank = f"#{o.priority}" if o.status == "active" else "retired"
     lines = [f"  {rank} {o.title} — {o.owner or 'no owner'}, {o.cycle}: score "
              f"{fmt.score(view.score)} ({okr.score_band(view.score)})"]
-    lines += [f"      ! {w}" for w in view.warnings if o.status == "active"]
+    lines += [f"      ! {w.text}" for w in view.warnings if o.status == "active"]
     for k in view.krs:
         behind = "  BEHIND" if k.behind and o.status == "active" else ""
         lines.append(f"      {k.progress:4.0%}  {k.kr.title}: {fmt.value(k.kr.start, k.kr.unit)}"

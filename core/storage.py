@@ -56,7 +56,7 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
 _KEY_DIGITS = 18
 
 
-def _documents(table: dict) -> bool:
+def _documents(table: dict[str, Any]) -> bool:
     """Is every key a document number and every value an object? Checked on every open over
     every document, so in C: all keys as one string, their lengths, the values' types."""
     keys = "".join(table)
@@ -64,7 +64,7 @@ def _documents(table: dict) -> bool:
             and max(map(len, table)) <= _KEY_DIGITS and set(map(type, table.values())) == {dict})
 
 
-def _first_problem(table: dict) -> str:
+def _first_problem(table: dict[str, Any]) -> str:
     for key, doc in table.items():
         if not (key.isascii() and key.isdigit() and 0 < len(key) <= _KEY_DIGITS):
             return f"key {key[:40]!r} is not a document number"
@@ -232,7 +232,7 @@ class DurableJSONStorage:
     """A TinyDB storage (read, write, close: TinyDB needs no base class), plus what our store
     needs: load on demand, changed_on_disk, deferred writes and discard."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self.deferred = False
         self.dirty = False
@@ -250,6 +250,7 @@ class DurableJSONStorage:
     def read(self) -> dict[str, Any]:
         if self._data is None:
             self.load()
+        assert self._data is not None           # load() read it, or raised
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:

@@ -10,19 +10,39 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
 from core import clock, lock, schema, series
 from core.errors import MALFORMED, CadenceError, StoreError
-from core.model import (PREFIXES, Action, Change, CheckIn, Event, KeyResult, Kpi, Meeting,
+from core.model import (PREFIXES, Action, Change, CheckIn, Doc, Event, KeyResult, Kpi, Meeting,
                         Objective, Record, make_id)
 from core.storage import (DurableJSONStorage, Stamp, beside, permissions, remove_stale_temps,
                           resolved)
 
+if TYPE_CHECKING:
+    from tinydb import TinyDB
+
+R = TypeVar("R", bound=Record)
+
 # Every table of values: a version of the file is checked whole (Store.check).
 RECORDS = (Kpi, Objective, KeyResult, CheckIn, Meeting, Action, Event)
+
+
+class Located(Protocol):
+    """A store, or the store as of an event: what names the file in an error."""
+
+    path: Path
+
+
+class Source(Protocol):
+    """What reads the documents and values of a store: the store, a transaction (which sees
+    its own pending changes), or the store as of an event (core/as_of.py)."""
+
+    def docs(self, name: str) -> dict[int, Doc]: ...
+
+    def records(self, cls: type[R]) -> list[R]: ...
 
 
 class StoreLost(StoreError):
@@ -84,14 +104,14 @@ class Guard:
 
 
 class Store:
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self.guard = Guard(self.path)
         self.storage = DurableJSONStorage(self.path)
         self.storage.check = self.guard
-        self._db = None
-        self._index: dict[str, dict[int, dict[str, Any]]] = {}
-        self._typed: dict[str, list] = {}      # a table's values, while the table is unchanged
+        self._db: TinyDB | None = None
+        self._index: dict[str, dict[int, Doc]] = {}
+        self._typed: dict[str, list[Any]] = {}    # a table's values, while it is unchanged
         self.version = 0
         self._checked = -1                     # the version known to be whole (check())
         self._in_tx = False
@@ -134,12 +154,12 @@ class Store:
         self._typed.clear()
         self.version += 1
 
-    def apply(self, name: str, docs: dict[int, dict | None]) -> None:
+    def apply(self, name: str, docs: dict[int, Doc | None]) -> None:
         """Write documents through TinyDB, and keep this table's index up to date."""
+        from core.tinydb_tables import open_tinydb, table   # the write path only
         if self._db is None:
-            from core.tinydb_tables import open_tinydb
             self._db = open_tinydb(self.storage)
-        self._db.table(name, cache_size=0).apply(docs)
+        table(self._db, name).apply(docs)
         self._typed.pop(name, None)
         index = self._index.get(name)
         if index is None:                     # not indexed yet: built from the file when read
@@ -192,14 +212,14 @@ class Store:
                     raise malformed(self, series.TABLE, key, found) from None
             raise StoreError(f"{self.path}: the series table is malformed ({exc})") from None
 
-    def records(self, cls: type[Record]) -> list:
+    def records(self, cls: type[R]) -> list[R]:
         """Every document of the class's table as its value, in key order (read-only: the
         list is kept until the table changes)."""
         self.check()
         return self._values(cls)
 
-    def _values(self, cls: type[Record]) -> list:
-        found = self._typed.get(cls.TABLE)
+    def _values(self, cls: type[R]) -> list[R]:
+        found: list[R] | None = self._typed.get(cls.TABLE)
         if found is None:
             found = self._typed[cls.TABLE] = values(self, cls, self.docs(cls.TABLE))
         return found
@@ -264,7 +284,8 @@ class Store:
 
 
 class Transaction:
-    """Changes staged in memory; committed as one event and one write."""
+    """Changes staged in memory; committed as one event (or a few, `next_event`) and one
+    write."""
 
     def __init__(self, store: Store, kind: str, summary: str, meeting: str | None):
         self.store = store
@@ -273,35 +294,36 @@ class Transaction:
         self.meeting = meeting
         self.undoes: str | None = None
         self.changes: list[Change] = []
-        self._pending: dict[str, dict[int, dict | None]] = {}
-        self._tables: dict[str, dict[int, dict]] = {}
+        self._events: list[Event] = []          # ended by next_event, written with the rest
+        self._pending: dict[str, dict[int, Doc | None]] = {}
+        self._tables: dict[str, dict[int, Doc]] = {}
         self._highest: dict[str, int] = {}
 
-    def docs(self, table: str) -> dict[int, dict]:
+    def docs(self, table: str) -> dict[int, Doc]:
         """The table as this transaction sees it (pending changes included)."""
         if table not in self._tables:
             self._tables[table] = dict(self.store.docs(table))
         return self._tables[table]
 
-    def get(self, table: str, key: int) -> dict | None:
+    def get(self, table: str, key: int) -> Doc | None:
         return self.docs(table).get(key)
 
-    def records(self, cls: type[Record]) -> list:
+    def records(self, cls: type[R]) -> list[R]:
         """Every document of the class's table as this transaction sees it, as its value
         (the store's, checked when the transaction began, while it has changed none)."""
         if cls.TABLE not in self._pending:
             return self.store.records(cls)
         return values(self.store, cls, self.docs(cls.TABLE))
 
-    def record(self, cls: type[Record], key: int):
+    def record(self, cls: type[R], key: int) -> R:
         return typed(self.store, cls, key, self.docs(cls.TABLE)[key])
 
-    def insert(self, table: str, doc: dict) -> int:
+    def insert(self, table: str, doc: Doc) -> int:
         key = self._allocate(table)
         self.put(table, key, doc)
         return key
 
-    def put(self, table: str, key: int, doc: dict | None) -> None:
+    def put(self, table: str, key: int, doc: Doc | None) -> None:
         """Set (or with None, remove) one document, remembering what it was."""
         current = self.docs(table)
         before = current.get(key)
@@ -320,33 +342,45 @@ class Transaction:
         counters = self.store.meta().setdefault("next_ids", {})
         if table not in self._highest:
             self._highest[table] = max(self.docs(table), default=0)
-        key = max(counters.get(table, 1), self._highest[table] + 1)
+        key: int = max(counters.get(table, 1), self._highest[table] + 1)
         counters[table] = key + 1
         self._highest[table] = key
         self.store.storage.dirty = True
         return key
 
-    def commit(self) -> Event | None:
-        if not self.changes:
-            return None
+    def next_event(self, kind: str, summary: str = "", meeting: str | None = None) -> None:
+        """End the event so far; what follows is another event of the same write. A planned
+        meeting's start and the first change made in it are two events (the change can be
+        undone, the start cannot), written together or, when the change is refused, not at
+        all."""
+        self._end_event()
+        self.kind, self.summary, self.meeting = kind, summary, meeting
+
+    def _end_event(self) -> None:
+        if self.changes:
+            self._events.append(Event(
+                id=make_id("events", 0), at=clock.now(), kind=self.kind, summary=self.summary,
+                meeting=self.meeting, changes=tuple(self.changes), undoes=self.undoes))
+        self.changes, self.undoes = [], None
+
+    def commit(self) -> None:
+        self._end_event()
+        if not self._events:
+            return
         # The store's identity (Seen), given with its first change.
         self.store.meta().setdefault("store_id", os.urandom(12).hex())
         for table, docs in self._pending.items():
             self.store.apply(table, docs)
-        event = Event(id=make_id("events", 0), at=clock.now(), kind=self.kind,
-                      summary=self.summary, meeting=self.meeting,
-                      changes=tuple(self.changes), undoes=self.undoes)
-        self.store.apply("events", {self._allocate("events"): event.to_doc()})
-        return event
+        self.store.apply("events", {self._allocate("events"): e.to_doc() for e in self._events})
 
 
-def malformed(store: Store, table: str, key: int, exc: Exception) -> StoreError:
+def malformed(store: Located, table: str, key: int, exc: Exception) -> StoreError:
     why = str(exc) if isinstance(exc, CadenceError) else f"{type(exc).__name__}: {exc}"
     return StoreError(f"{store.path}: {table} document {key} is malformed ({why}); the file "
                       "was left as it is")
 
 
-def typed(store: Store, cls: type[Record], key: int, doc: dict):
+def typed(store: Located, cls: type[R], key: int, doc: Doc) -> R:
     """A document as its value. One that a hand edit broke is the store's problem, reported
     with file, table and key by every command alike (never as an internal error)."""
     try:
@@ -355,7 +389,7 @@ def typed(store: Store, cls: type[Record], key: int, doc: dict):
         raise malformed(store, cls.TABLE, key, exc) from None
 
 
-def values(store: Store, cls: type[Record], docs: dict[int, dict]) -> list:
+def values(store: Located, cls: type[R], docs: dict[int, Doc]) -> list[R]:
     """Every document as its value, in key order: one msgspec call for the whole table (a
     third faster than one per document, and every command checks every table); if one is
     malformed, again one by one, so the error names it."""
@@ -363,7 +397,7 @@ def values(store: Store, cls: type[Record], docs: dict[int, dict]) -> list:
     ordered = sorted(docs.items())
     try:
         return msgspec.convert([{**doc, "id": f"{prefix}{key}"} for key, doc in ordered],
-                               list[cls])
+                               list[cls])  # type: ignore[valid-type]  # a class, at run time
     except MALFORMED:
         return [typed(store, cls, key, doc) for key, doc in ordered]
 
@@ -371,12 +405,12 @@ def values(store: Store, cls: type[Record], docs: dict[int, dict]) -> list:
 ABSENT = object()
 
 
-def changed_fields(before: dict, after: dict) -> list[str]:
+def changed_fields(before: Doc, after: Doc) -> list[str]:
     return sorted(k for k in before.keys() | after.keys()
                   if before.get(k, ABSENT) != after.get(k, ABSENT))
 
 
-def change(table: str, key: int, before: dict | None, after: dict | None) -> Change:
+def change(table: str, key: int, before: Doc | None, after: Doc | None) -> Change:
     """An added or removed document is kept whole; an update keeps only the fields it
     changed, so a new value in a series of 520 records one value, not 1,040."""
     if before is None or after is None:
@@ -386,6 +420,6 @@ def change(table: str, key: int, before: dict | None, after: dict | None) -> Cha
                   {k: after[k] for k in fields if k in after})
 
 
-def _plain(doc: dict | None) -> dict | None:
+def _plain(doc: Doc | None) -> Doc | None:
     return None if doc is None else dict(doc)
 

@@ -4,6 +4,7 @@ from the storage, so a read-only command never imports TinyDB (~3 ms it need not
 from tinydb import TinyDB
 from tinydb.table import Table
 
+from core.model import Doc
 from core.storage import DurableJSONStorage
 
 
@@ -12,8 +13,9 @@ class CadenceTable(Table):
     `_update_table` re-keys the whole table twice per update (str -> int -> str), a
     millisecond per change at 2,000 decisions; this changes the touched documents only."""
 
-    def apply(self, docs: dict[int, dict | None]) -> None:
+    def apply(self, docs: dict[int, Doc | None]) -> None:
         tables = self._storage.read()
+        assert tables is not None              # our storage always holds a document
         table = tables.setdefault(self.name, {})
         for key, doc in docs.items():
             if doc is None:
@@ -28,3 +30,10 @@ def open_tinydb(storage: DurableJSONStorage) -> TinyDB:
     db = TinyDB(storage=lambda: storage)
     db.table_class = CadenceTable
     return db
+
+
+def table(db: TinyDB, name: str) -> CadenceTable:
+    """A table of a TinyDB made by `open_tinydb`, uncached (the store keeps its own index)."""
+    found = db.table(name, cache_size=0)
+    assert isinstance(found, CadenceTable)
+    return found

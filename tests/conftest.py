@@ -62,3 +62,13 @@ def write_csv(tmp_path: Path):
         path.write_text(text, encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture
+def demo_db(db: Path, monkeypatch) -> Path:
+    """A store holding the demo, today pinned to TODAY (the store the app tests open)."""
+    from core import demo
+    from core.store import Store
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    demo.write(Store(db), TODAY)
+    return db

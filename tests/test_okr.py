@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from core.errors import ValidationError
 from core.health import band
 from core.model import CheckIn, KeyResult, Objective
-from core.okr import is_behind, progress, ranked, score, score_band, view, warnings
+from core.okr import (OkrWarning, is_behind, progress, ranked, score, score_band, view,
+                      warnings)
 from tests.conftest import kpi
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
@@ -85,10 +86,11 @@ def test_kpi_linked_key_result_without_kpi_values_stays_at_start():
 
 def test_warnings_for_key_result_count_and_missing_kpi_link():
     alone = warnings(objective(), [kr()])
-    assert alone == ["has 1 key result; 2 to 5 keep it focused",
-                     "points to no KPI: which health metric should it move?"]
+    assert alone == [OkrWarning("kr_count", "has 1 key result; 2 to 5 keep it focused"),
+                     OkrWarning("no_kpi", "points to no KPI: which health metric should it move?")]
     six = [kr(id=f"kr{i}", kpi="k1") for i in range(6)]
-    assert warnings(objective(), six) == ["has 6 key results; 2 to 5 keep it focused"]
+    assert warnings(objective(), six) == [
+        OkrWarning("kr_count", "has 6 key results; 2 to 5 keep it focused")]
     assert warnings(objective(kpis=("k1",)), [kr(), kr(id="kr2")]) == []
     assert warnings(objective(status="retired"), [kr(), kr(id="kr2")]) == []
 

@@ -80,12 +80,12 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
     taking over with --take-over, else facilitating a new meeting."""
     from core import board, presence
-    from core.service import check_meeting_names
+    from core.commands.meetings import check_names
     # The read model, loaded before Textual takes the terminal: a bad CADENCE_TODAY, a broken
     # store or a bad --title is one line and exit 1 here, not a crash in the app. The app
     # starts with the read model.
-    check_meeting_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
-                        getattr(args, "facilitator", ""))
+    check_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
+                getattr(args, "facilitator", ""))
     loaded = board.load(store, clock.today())
     if mode == "follow":
         found_mode, live = "follow", presence.current(store.path, loaded.by_id)

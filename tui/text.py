@@ -6,7 +6,7 @@ parses no markup), styled here in one place."""
 from rich.text import Text
 
 from core import display, fmt
-from core.health import BAND_LABEL
+from core.words import BAND_LABEL
 
 BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "none": "dim",
               "ok": "", "behind": "yellow"}

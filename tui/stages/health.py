@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from core import fmt
 from core.board import Board
-from core.health import BAND_LABEL, Health
+from core.health import Health
+from core.words import BAND_LABEL
 from tui import text
 from tui.stages.base import Context, matches
 from tui.stages.kpis import KpiStage

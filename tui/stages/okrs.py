@@ -5,16 +5,15 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from core import fmt, okr
+from core.words import WARNING_LABEL
 from tui import text
 from tui.stages.base import Context, StageView, matches
 from tui.widgets.review_table import ReviewTable
 
-SHORT_WARNING = {"has": "⚠ key results", "points": "⚠ no KPI link"}
-
 
 def objective_cells(view: okr.ObjectiveView) -> list[Text]:
     o = view.objective
-    warnings = "  ".join(SHORT_WARNING[w.split()[0]] for w in view.warnings)
+    warnings = "  ".join(WARNING_LABEL[w.code] for w in view.warnings)
     return [text.plain(f"#{o.priority}", "bold"), text.plain(o.title, "bold"),
             text.join("score", text.score(view.score, okr.score_band(view.score)), sep=" "),
             Text(""), Text(""),

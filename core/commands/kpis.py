@@ -1,0 +1,71 @@
+"""KPIs: added, edited and archived, and their values recorded."""
+
+from datetime import date
+from typing import Any
+
+from core import queries, series
+from core.commands import documents
+from core.errors import ValidationError
+from core.model import Kpi
+from core.names import name_key, require_plain_fields
+from core.periods import parse_period, period_label
+from core.store import Transaction
+
+# The fields that are names (plain text: core/names.py).
+NAMES = ("name", "owner", "unit", "area")
+
+
+def add(tx: Transaction, **fields: Any) -> Kpi:
+    require_plain_fields(fields, NAMES, "KPI")
+    kpi = Kpi(id="", **{**fields, "name": fields["name"].strip()})
+    refuse_look_alike(tx, kpi.name, None)
+    tx.summary = f"KPI {kpi.name!r} added"
+    return documents.insert(tx, kpi)
+
+
+def update(tx: Transaction, kpi_id: str, **fields: Any) -> Kpi:
+    require_plain_fields(fields, NAMES, "KPI")
+    kpi = documents.evolve(tx, Kpi, kpi_id, **fields)
+    refuse_look_alike(tx, kpi.name, kpi.key)
+    tx.summary = f"KPI {kpi.name!r} edited"
+    return kpi
+
+
+def archive(tx: Transaction, kpi_id: str) -> Kpi:
+    """The KPI leaves the meeting; its history stays in the store."""
+    kpi = documents.evolve(tx, Kpi, kpi_id, archived=True)
+    tx.summary = f"KPI {kpi.name!r} archived"
+    return kpi
+
+
+def refuse_look_alike(tx: Transaction, name: str, key: int | None) -> None:
+    """One KPI per name as people read it (core.names.name_key): a look-alike of another
+    KPI's name is refused naming that KPI."""
+    wanted = name_key(name)
+    for other in tx.records(Kpi):
+        if other.key == key or name_key(other.name) != wanted:
+            continue
+        if other.name.casefold() == name.strip().casefold():
+            raise ValidationError("name", f"{name.strip()!r} is taken by another KPI")
+        raise ValidationError("name", f"{name.strip()!r} reads the same as KPI "
+                              f"{other.name!r} (names differing only in case, spacing, "
+                              "invisible characters or Unicode form are one name)")
+
+
+def measure(tx: Transaction, kpi_id: str, period: date | str, value: float, note: str,
+            today: date) -> series.Measurement:
+    """One value for one period of a KPI (`period`: its start, or as people write it),
+    replacing the period's value if it had one."""
+    kpi = queries.kpi(tx, kpi_id)
+    start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
+    measurement = series.Measurement(kpi.id, start, value, note.strip(), tx.meeting)
+    record_values(tx, kpi, {start.isoformat(): measurement.entry}, today)
+    tx.summary = f"{kpi.name}: {value:g} for {period_label(start, kpi.cadence)}"
+    return measurement
+
+
+def record_values(tx: Transaction, kpi: Kpi, entries: dict[str, series.Entry],
+                  today: date) -> dict[str, series.Entry]:
+    """Many values of one KPI (`{period start: entry}`) in one change; returns the entries
+    they replaced. An import's fast path: one call per KPI, however many rows."""
+    return series.put(tx, kpi, entries, today)

@@ -1,0 +1,152 @@
+"""Objectives and key results: created, ranked, checked in, edited, retired, and deleted
+while still drafts. The rules (score, pace, how many key results) are core/okr.py's."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from core import okr, queries
+from core.commands import documents
+from core.errors import CadenceError, ValidationError
+from core.model import CheckIn, KeyResult, Kpi, Objective
+from core.names import require_plain_fields
+from core.periods import parse_cycle
+from core.store import Transaction
+
+# The fields that are names (plain text: core/names.py).
+OBJECTIVE_NAMES = ("title", "owner")
+KR_NAMES = ("title", "unit")
+
+
+def create(tx: Transaction, title: str, owner: str, cycle: str,
+           key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = ()) -> Objective:
+    """A new active objective ranked last, with its key results (KeyResult fields each)."""
+    parse_cycle(cycle)
+    require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
+    for fields in key_results:
+        require_plain_fields(dict(fields), KR_NAMES, "key result")
+    objective = documents.insert(tx, Objective(
+        id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
+        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis)))
+    for position, fields in enumerate(key_results):
+        documents.insert(tx, KeyResult(id="", objective=objective.id, position=position,
+                                       **fields))
+    tx.summary = f"objective {title!r} created"
+    return objective
+
+
+def move(tx: Transaction, objective_id: str, up: bool) -> Objective:
+    """Swap an active objective with its neighbour above (or below)."""
+    ranking = queries.active_ranking(tx)
+    index = next((i for i, o in enumerate(ranking) if o.id == objective_id), None)
+    if index is None:
+        raise CadenceError(f"no active objective with id {objective_id!r}")
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ranking):
+        raise CadenceError(f"{ranking[index].title!r} is already the "
+                           f"{'top' if up else 'lowest'} priority")
+    ranking[index], ranking[other] = ranking[other], ranking[index]
+    rank(tx, ranking)
+    tx.summary = f"{ranking[other].title!r} moved {'up' if up else 'down'}"
+    return queries.objective(tx, objective_id)
+
+
+def rank(tx: Transaction, ranking: Sequence[Objective]) -> None:
+    """Priorities 1..n in list order, so the ranking never has gaps or ties."""
+    for position, objective in enumerate(ranking, start=1):
+        if objective.priority != position:
+            tx.put(Objective.TABLE, objective.key, objective.evolve(priority=position).to_doc())
+
+
+def retire(tx: Transaction, notes: Mapping[str, str], today: date) -> list[Objective]:
+    """Retire objectives (a cycle close retires several in one change), each with its final
+    score as of `today` and its closing note."""
+    retired = []
+    for objective_id, note in notes.items():
+        found = queries.active_objective(tx, objective_id)
+        view = queries.objective_view(tx, found, today)
+        retired.append(found.evolve(status="retired", priority=None, retired_on=today,
+                                    final_score=view.score, closing_note=note.strip()))
+    for objective in retired:
+        tx.put(Objective.TABLE, objective.key, objective.to_doc())
+    gone = {o.id for o in retired}
+    rank(tx, [o for o in queries.active_ranking(tx) if o.id not in gone])
+    tx.summary = f"retired {', '.join(repr(o.title) for o in retired)}"
+    return retired
+
+
+def update(tx: Transaction, objective_id: str, **fields: Any) -> Objective:
+    require_plain_fields(fields, OBJECTIVE_NAMES, "objective")
+    if "cycle" in fields:
+        fields["cycle"] = parse_cycle(fields["cycle"]).label
+    if "kpis" in fields:
+        fields["kpis"] = linked_kpis(tx, fields["kpis"])
+    objective = documents.evolve(tx, Objective, objective_id, **fields)
+    tx.summary = f"objective {objective.title!r} edited"
+    return objective
+
+
+def delete_draft(tx: Transaction, objective_id: str) -> Objective:
+    """An objective nobody has checked in yet can go; one with history is retired instead."""
+    objective = queries.objective(tx, objective_id)
+    krs = queries.key_results_of(tx, objective_id)
+    if queries.has_checkins(tx, (kr.id for kr in krs)):
+        raise CadenceError(f"{objective.title!r} has check-ins: retire it (r) instead")
+    for kr in krs:
+        tx.put(KeyResult.TABLE, kr.key, None)
+    tx.put(Objective.TABLE, objective.key, None)
+    rank(tx, [o for o in queries.active_ranking(tx) if o.id != objective_id])
+    tx.summary = f"draft objective {objective.title!r} deleted"
+    return objective
+
+
+def add_key_result(tx: Transaction, objective_id: str, **fields: Any) -> KeyResult:
+    require_plain_fields(fields, KR_NAMES, "key result")
+    queries.objective(tx, objective_id)                     # it must exist
+    mine = queries.key_results_of(tx, objective_id)
+    if len(mine) >= okr.MAX_KRS:
+        raise CadenceError(f"an objective has at most {okr.MAX_KRS} key results")
+    kr = KeyResult(id="", objective=objective_id, position=len(mine), **fields)
+    if kr.kpi:
+        linked_kpis(tx, (kr.kpi,))
+    tx.summary = f"key result {kr.title!r} added"
+    return documents.insert(tx, kr)
+
+
+def update_key_result(tx: Transaction, kr_id: str, **fields: Any) -> KeyResult:
+    require_plain_fields(fields, KR_NAMES, "key result")
+    kr = documents.evolve(tx, KeyResult, kr_id, **fields)
+    if kr.kpi:
+        linked_kpis(tx, (kr.kpi,))
+    tx.summary = f"key result {kr.title!r} edited"
+    return kr
+
+
+def check_in(tx: Transaction, kr_id: str, value: float | None, confidence: str, note: str,
+             today: date) -> CheckIn:
+    """A key result's new value and confidence. One linked to a KPI takes the KPI's value
+    (and keeps none of its own); any other needs one."""
+    kr = queries.key_result(tx, kr_id)
+    latest = queries.kpi_latest(tx, kr.kpi, today) if kr.kpi is not None else None
+    current = okr.kr_current(kr, latest)
+    if kr.kpi is not None:
+        if value is not None:
+            raise CadenceError(f"value: {kr.title!r} takes its value from its KPI")
+        value = current
+    elif value is None:
+        raise CadenceError("value: a check-in needs the key result's current value")
+    tx.put(KeyResult.TABLE, kr.key, kr.evolve(
+        confidence=confidence, current=kr.current if kr.kpi is not None else value).to_doc())
+    tx.summary = f"check-in {kr.title}: {current:g} -> {value:g}"
+    return documents.insert(tx, CheckIn(id="", kr=kr.id, day=today, confidence=confidence,
+                                        value=value, previous=current, note=note.strip(),
+                                        meeting=tx.meeting))
+
+
+def linked_kpis(tx: Transaction, refs: Iterable[str]) -> tuple[str, ...]:
+    """KPI ids to link, each checked, repeats dropped."""
+    found = tuple(dict.fromkeys(refs))
+    for ref in found:
+        if queries.find(tx, Kpi, ref) is None:
+            raise ValidationError("kpis", f"no KPI with id {ref!r}")
+    return found

@@ -1,0 +1,31 @@
+"""The words and symbols every output shares: `cadence status`, the minutes, the app and a
+follower's view say a band, a verdict, a timebox or a confidence the same way, so each is
+spelled here once. Bands read as words and symbols as well as colours (NO_COLOR, monochrome
+projectors).
+
+Keyed by the strings the values hold (core.model.Verdict and core.meeting.TimeboxState are
+StrEnums, equal to them): this module imports nothing, so `cadence status` pays for no rule
+module it does not use.
+"""
+
+BAND_LABEL = {"green": "● ok", "amber": "▲ watch", "red": "✖ off", "none": "· no data"}
+CONFIDENCE_LABEL = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
+# Before a target: "≥ 95%" when higher is better.
+DIRECTION_SYMBOL = {"higher": "≥ ", "lower": "≤ "}
+NORTH_STAR = "★ "
+VERDICT_LABEL = {"open": "still open", "done": "done", "dropped": "dropped"}
+# After a stage's time: nothing within its timebox.
+TIMEBOX_LABEL = {"ok": "", "amber": "over", "red": "50% over"}
+SKIPPED = "skipped"
+# An OKR warning (core.okr.OkrWarning, by its code) where a table row has room for a word or two.
+WARNING_LABEL = {"kr_count": "⚠ key results", "no_kpi": "⚠ no KPI link"}
+
+
+def pace(behind: bool) -> str:
+    """A key result's progress against the time gone of its cycle."""
+    return "behind" if behind else "on pace"
+
+
+def stage_note(skipped: bool, state: str) -> str:
+    """What the wrap-up and the minutes say beside a stage's time."""
+    return SKIPPED if skipped else TIMEBOX_LABEL[state]

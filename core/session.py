@@ -3,8 +3,9 @@ change (or just after the first frame), every change of the meeting linked to it
 the app closes. No widgets: the app asks; the rules of each change are the commands'.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
 
 from core import clock
 from core.commands import meetings
@@ -12,6 +13,9 @@ from core.events import EventKind
 from core.model import Meeting
 from core.read_model import ReadModel
 from core.store import Transaction
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Session:
@@ -62,6 +66,12 @@ class Session:
             tx.next_event(kind, summary, started.id)
             yield tx
         self._started(started)
+
+    def run(self, kind: str, command: Callable[Concatenate[Transaction, P], T],
+            *args: P.args, **kwargs: P.kwargs) -> T:
+        """One change of the meeting: `command` (core/commands/) run in its transaction."""
+        with self.change(kind) as tx:
+            return command(tx, *args, **kwargs)
 
     def _started(self, started: Meeting) -> None:
         self.meeting, self.planned = started.id, None

@@ -268,7 +268,7 @@ async def test_the_first_kpi_of_an_empty_store_belongs_to_the_meeting(db, monkey
         assert "1/5 KPI health" in screen_text(app)
         store = Store(db)
         added = next(e for e in store.events() if e.kind == "kpi.create")
-        assert added.meeting == app.service.meeting == "m1"
+        assert added.meeting == app.session.meeting == "m1"
         assert [m.id for m in store.records(Meeting)] == ["m1"]            # one meeting
         shown = render(minutes.build(store, "m1"))
         assert "## KPIs and OKRs changed\n\n- KPI 'Weekly active users' added\n" in shown

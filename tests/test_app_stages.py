@@ -559,12 +559,12 @@ async def test_a_long_list_fills_past_the_first_screenful_and_keeps_the_cursor(d
         assert table.row_count == 60
         table.move_cursor(row=59)
         last = table.selected
-        assert app.service.board().name_of(last) == "Metric 59"
+        assert app.controller.board().name_of(last) == "Metric 59"
         app.screen.refill(force=True)
         await pilot.pause()
         assert table.row_count == 60 and table.selected == last
         table.move_cursor(row=0)
-        rows = [(h.kpi.id, ["x"] * 8) for h in app.service.board().kpis]
+        rows = [(h.kpi.id, ["x"] * 8) for h in app.controller.board().kpis]
         table.fill(rows)
         table.fill(rows[:5])                       # before the first fill's rest was added
         await pilot.pause()

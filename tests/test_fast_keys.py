@@ -104,7 +104,7 @@ async def test_a_follower_mirrors_a_facilitator_flicking_through_stages_rows_and
             follower.run_test(size=(120, 36)) as watch:
         await until(watch, lambda: "following Noor" in follower.controller.note())
         live = presence.read(demo_db)
-        board = follower.service.board()
+        board = follower.controller.board()
         rows = {1: [h.kpi.id for h in board.kpis], 2: [h.kpi.id for h in board.flagged],
                 3: ["kr1", "kr2", "kr4"], 4: [None], 5: [None]}
         chance = random.Random(15)

@@ -180,7 +180,7 @@ async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
                                     meeting_s=1200.0, selected="kr4")
     app = make_app(demo_db, mode="take_over", live=stale)
     async with app.run_test(size=(120, 36)) as pilot:
-        assert app.service.meeting == "m2"
+        assert app.session.meeting == "m2"
         assert app.controller.clock.stage_s(2) == pytest.approx(240, abs=1)
         assert "3/5 OKR check-ins" in screen_text(app)      # on the stage the clock is on
         assert app.screen.view.table.selected == "kr4"       # and the row it was on
@@ -196,7 +196,7 @@ async def test_the_facilitator_removes_its_presence_when_the_meeting_ends(demo_d
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.1)
-        assert presence.read(demo_db).meeting == app.service.meeting
+        assert presence.read(demo_db).meeting == app.session.meeting
         await pilot.press("q", "y")
     assert presence.read(demo_db) is None
 
@@ -231,12 +231,12 @@ async def test_a_store_broken_before_the_meeting_is_written_still_opens(demo_db)
         demo_db.write_bytes(b'{"kpis": {')
         await until(pilot, lambda: any("not valid JSON" in n.message
                                        for n in app._notifications), timeout=3)
-        assert app.is_running and app.service.meeting is None
+        assert app.is_running and app.session.meeting is None
         demo_db.write_bytes(good)
         await pilot.pause(1.2)
         await pilot.press("d", *"Fixed", "tab", *"Noor", "enter")
         decision = load(demo_db).actions[0]
-        assert decision.text == "Fixed" and decision.meeting == app.service.meeting
+        assert decision.text == "Fixed" and decision.meeting == app.session.meeting
         await pilot.press("q", "y")
 
 
@@ -248,7 +248,7 @@ async def test_a_store_restored_from_before_the_meeting_keeps_the_app_running(de
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.pause()
-        assert app.service.meeting is not None
+        assert app.session.meeting is not None
         demo_db.write_bytes(older)
         await pilot.pause(1.2)                              # the next tick re-reads the file
         assert app.is_running and app.screen.id == "store-lost"

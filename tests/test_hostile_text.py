@@ -131,7 +131,7 @@ async def test_every_screen_of_the_app_shows_store_text_inert(hostile_db):
     checks: list[str] = []
     async with run(app, size=(160, 50)) as pilot:
         await pilot.pause()
-        make_meeting_hostile(hostile_db, app.service.meeting)
+        make_meeting_hostile(hostile_db, app.session.meeting)
         await pilot.pause(1.2)                       # the tick picks the change up
         for keys in ("1", "enter", "escape", "E", "escape", "d", "escape", "2", "i", "escape",
                      "enter", "escape", "3", "enter", "escape", "c", "escape", "r", "escape",

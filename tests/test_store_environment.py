@@ -259,7 +259,7 @@ async def test_the_meeting_goes_on_through_a_full_disk_and_loses_nothing(disk, m
     db = write_demo(disk.path / "cadence.json")
     app = make_app(db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         await pilot.press("3", "minus")               # a change that is saved
         await pilot.pause()
         good = db.read_bytes()
@@ -288,9 +288,9 @@ async def test_the_meeting_goes_on_through_a_full_disk_and_loses_nothing(disk, m
         await pilot.press("enter", "q", "y")
     assert app.unsaved is None
     board = load(db)
-    assert [a.text for a in board.actions if a.meeting == app.service.meeting] \
+    assert [a.text for a in board.actions if a.meeting == app.session.meeting] \
         == ["Keep space free"]
-    assert next(m for m in board.meetings if m.id == app.service.meeting).ended_at is not None
+    assert next(m for m in board.meetings if m.id == app.session.meeting).ended_at is not None
 
 
 async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk, monkeypatch):
@@ -298,7 +298,7 @@ async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk
     db = write_demo(disk.path / "cadence.json")
     app = make_app(db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         good = db.read_bytes()
         disk.read_only()
         await pilot.press("3", "minus")
@@ -405,8 +405,8 @@ def test_minutes_output_dash_is_standard_output(minutes_db):
 async def test_the_apps_export_asks_before_replacing_a_file_it_did_not_write(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
-        path = demo_db.parent / "minutes" / f"{TODAY}-{app.service.meeting}.md"
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        path = demo_db.parent / "minutes" / f"{TODAY}-{app.session.meeting}.md"
         path.parent.mkdir()
         path.write_text("hand-written notes\n")
         await pilot.press("e")
@@ -491,7 +491,7 @@ def test_a_store_that_never_existed_is_not_vanished(db):
 async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         await pilot.pause(1.1)                               # presence published
         moved = demo_db.with_name("stashed.json")
         demo_db.rename(moved)
@@ -513,7 +513,7 @@ async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_d
 async def test_the_store_renamed_away_kept_as_gone_starts_the_meeting_again(demo_db):
     app = make_app(demo_db, attendees=("Noor",))
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         demo_db.rename(demo_db.with_name("stashed.json"))
         await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
         await pilot.press("k")
@@ -532,7 +532,7 @@ async def test_the_store_renamed_away_kept_as_gone_starts_the_meeting_again(demo
 async def test_the_store_renamed_away_then_quit_writes_nothing(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         moved = demo_db.with_name("stashed.json")
         demo_db.rename(moved)
         kept = moved.read_bytes()
@@ -549,7 +549,7 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
     older = demo_db.read_bytes()
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         stash = demo_db.with_name(".stash")
         stash.write_bytes(older)
         os.replace(stash, demo_db)
@@ -572,7 +572,7 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
 async def test_an_import_by_another_process_mid_meeting_is_not_flagged(demo_db, write_csv):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.service.meeting is not None, timeout=3)
+        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
         values = write_csv("m.csv", "kpi,date,value\nCart abandonment,2026-11-16,21\n")
         done = run_cli("import", "measurements", str(values), db=demo_db)
         assert done.returncode == 0, done.stderr
@@ -586,7 +586,7 @@ async def test_an_import_by_another_process_mid_meeting_is_not_flagged(demo_db, 
         assert app.screen.id == "meeting" and "replaced" not in notified(app)
         await pilot.press("q", "y")
     assert [a.text for a in load(demo_db).actions if isinstance(a, Action)
-            and a.meeting == app.service.meeting] == ["After the import"]
+            and a.meeting == app.session.meeting] == ["After the import"]
 
 
 # --- CADENCE_LOCK_TIMEOUT -------------------------------------------------------------------

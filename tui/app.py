@@ -16,7 +16,8 @@ from textual.screen import Screen
 from core import display, presence
 from core.board import Board
 from core.meeting import MeetingClock
-from core.service import Service
+from core.read_model import ReadModel
+from core.session import Session
 from core.store import Store
 from tui import keys
 from tui.controller import Controller, Facilitating, Following, View
@@ -36,7 +37,8 @@ class CadenceApp(App):
         'take_over' (go on with `live`, whose facilitator is gone). `board`: the store's read
         model as the command loaded it (so the app does not load it again)."""
         super().__init__()
-        self.service = Service(store, board=board)
+        self.read = ReadModel(store, board)
+        self.session = Session(self.read)
         self.meeting = (title, tuple(attendees), facilitator)   # how a new one starts
         self.mode, self.live = mode, live
         self.controller = self._controller(clock or MeetingClock())
@@ -45,15 +47,15 @@ class CadenceApp(App):
 
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == "follow":
-            return Following(self.service)
+            return Following(self.session)
         if self.mode == "take_over" and self.live is not None:
-            self.service.meeting = self.live.meeting
+            self.session.meeting = self.live.meeting
             clock = MeetingClock.resume(self.live.stages, self.live.current, self.live.paused,
                                         self.live.meeting_s)
-        on_guide = self.service.store.is_empty()
-        if not on_guide and self.service.meeting is None:
-            self.service.plan_meeting(*self.meeting)   # written after the first frame
-        return Facilitating(self.service, clock, written_on_open=not on_guide)
+        on_guide = self.session.store.is_empty()
+        if not on_guide and self.session.meeting is None:
+            self.session.plan(*self.meeting)          # written after the first frame
+        return Facilitating(self.session, clock, written_on_open=not on_guide)
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -73,9 +75,9 @@ class CadenceApp(App):
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, or the meeting. As the default screen it
         is in the app's first frame (a pushed screen waits for the next)."""
-        if self.service.store.is_empty():
+        if self.session.store.is_empty():
             from tui.screens.empty import EmptyScreen
-            return EmptyScreen(self.service, follower=self.mode == "follow")
+            return EmptyScreen(self.session, follower=self.mode == "follow")
         taken_over = self.live if self.mode == "take_over" else None
         start = View(taken_over.stage, taken_over.selected) if taken_over else None
         return MeetingScreen(self.controller, start)
@@ -121,16 +123,16 @@ class CadenceApp(App):
 
     def plan_first_meeting(self) -> None:
         """From the empty store's guide, as the first KPI's form opens: the meeting that KPI
-        is saved in (Service's changes write a planned meeting first), so it is in the minutes
-        and `u` undoes it. Cancelled and closed, the guide writes nothing."""
-        self.service.plan_meeting(*self.meeting)
+        is saved in (the session writes a planned meeting with its first change), so it is in
+        the minutes and `u` undoes it. Cancelled and closed, the guide writes nothing."""
+        self.session.plan(*self.meeting)
 
     def begin_meeting(self) -> None:
         """Once the guide's first KPI is saved, and with it the meeting: the meeting screen
         (over the guide, which is the bottom screen and cannot be switched away)."""
         self.controller.written_on_open = True
-        if self.service.meeting is None:        # not written yet: written after the first frame
-            self.service.plan_meeting(*self.meeting)
+        if self.session.meeting is None:        # not written yet: written after the first frame
+            self.session.plan(*self.meeting)
         self.push_screen(MeetingScreen(self.controller))
 
     async def on_late_key(self, late: typeahead.LateKey) -> None:

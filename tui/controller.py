@@ -8,6 +8,7 @@ where the meeting is; `Following` mirrors what the facilitator publishes and cha
 The shell is the same for both: a follower is the same stages fed by another controller."""
 
 import threading
+from pathlib import Path
 from collections.abc import Coroutine
 from contextlib import suppress
 from typing import Any, Protocol
@@ -21,11 +22,14 @@ from core.board import Board
 from core.errors import CadenceError, StoreError
 from core.meeting import MeetingClock
 from core.model import Meeting
-from core.service import Service
+from core import clock
+from core.commands import meetings
+from core.events import EventKind
+from core.session import Session
 from core.storage import Stamp, current_stamp
 from core.store import StoreLost
 from tui import keys
-from tui.stages.ids import stage_ids
+from tui.stages import kinds
 
 
 class View(msgspec.Struct, frozen=True):
@@ -67,8 +71,10 @@ class Controller:
     writable = False
     interval = 1.0                         # seconds between ticks
 
-    def __init__(self, service: Service, clock: MeetingClock):
-        self.service = service
+    def __init__(self, session: Session, clock: MeetingClock):
+        self.session = session
+        self.read = session.read
+        self.store = session.store
         self.clock = clock
         self.ui: Ui | None = None
         self.detail: str | None = None          # the row whose detail is open
@@ -86,7 +92,7 @@ class Controller:
 
     @property
     def stage_ids(self) -> list[str]:
-        return stage_ids(self.clock.stages)
+        return kinds(self.clock.stages)
 
     def number_of(self, stage_id: str) -> int | None:
         return next((n for n, s in enumerate(self.stage_ids, start=1) if s == stage_id), None)
@@ -95,14 +101,15 @@ class Controller:
         return keys.allowed(action, self.writable, self.moving)
 
     def board(self) -> Board:
-        return self.service.board()
+        self.read.refresh()                   # a change here or another process's
+        return self.read.board
 
     @property
     def meeting_id(self) -> str | None:
-        return self.service.meeting
+        return self.session.meeting
 
     def current_meeting(self) -> Meeting | None:
-        return self.service.current_meeting()
+        return self.session.current_meeting()
 
     def title(self) -> str:
         raise NotImplementedError
@@ -114,7 +121,7 @@ class Controller:
         """Pick up what other processes wrote (an import mid-meeting), and say once when the
         store turns unreadable (the last good state stays on screen)."""
         self.board()
-        problem = self.service.problem
+        problem = self.read.problem
         if problem and problem != self._problem_told:
             self.ui.notify(f"{problem}. Showing the last good state; changes wait until the "
                          "file is readable.", severity="error", timeout=10)
@@ -152,15 +159,15 @@ class Controller:
 
 
 class Facilitating(Controller):
-    """The facilitator's meeting: every change goes through the service into the store, the
+    """The facilitator's meeting: every change goes through the session into the store, the
     clock is booked to the stage shown, and followers see where the meeting is."""
 
     writable = True
 
-    def __init__(self, service: Service, clock: MeetingClock, written_on_open: bool = True):
+    def __init__(self, session: Session, clock: MeetingClock, written_on_open: bool = True):
         """`written_on_open`: the meeting's start is written once the first frame is out (not
         on the empty store's guide, where the first KPI writes it)."""
-        super().__init__(service, clock)
+        super().__init__(session, clock)
         self.written_on_open = written_on_open
         self._ended = False                     # the meeting's end is written
         self._ending = threading.Lock()         # one thread at a time writes the end
@@ -181,9 +188,9 @@ class Facilitating(Controller):
 
     def start(self) -> None:
         """Write the meeting's start once the first frame is out (Service.plan_meeting)."""
-        if self.service.meeting is None and self.written_on_open:
+        if self.session.meeting is None and self.written_on_open:
             try:
-                self.service.start_planned()
+                self.session.start_planned()
             except CadenceError as exc:            # written with the first change instead
                 self.refused(exc)
 
@@ -204,12 +211,13 @@ class Facilitating(Controller):
 
     def _save_end(self) -> str | None:
         with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
-            presence.clear(self.service.store.path)
+            presence.clear(self.store.path)
         try:
             if self.written_on_open:               # a guide closed without a KPI: no meeting
-                self.service.start_planned()       # even a meeting closed at once is kept
-            if self.service.meeting:
-                self.service.end_meeting(stages=self.clock.snapshot())
+                self.session.start_planned()       # even a meeting closed at once is kept
+            if self.session.meeting:
+                self.session.run(EventKind.MEETING_UPDATE, meetings.end, self.session.meeting,
+                                 clock.now(), self.clock.snapshot())
         except CadenceError as exc:
             return str(exc)
         return None
@@ -218,13 +226,15 @@ class Facilitating(Controller):
         """The stage times so far, so minutes exported mid-meeting show them. Raises
         CadenceError when the store cannot be written."""
         if not self._ended:
-            self.service.update_meeting(stages=self.clock.snapshot())   # starts a planned one
+            stages = self.clock.snapshot()                           # starts a planned one
+            self.session.run(EventKind.MEETING_UPDATE,
+                             lambda tx: meetings.update(tx, tx.meeting, stages=stages))
 
     # --- every second --------------------------------------------------------------------------
 
     async def tick(self) -> None:
         await super().tick()
-        if self.service.store.lost is not None:
+        if self.store.lost is not None:
             self.ui.run_worker(self.store_lost())
 
     def publish(self, view: View) -> None:
@@ -233,10 +243,10 @@ class Facilitating(Controller):
         facilitator decides; not once the meeting is ending (a tick between a hang-up's end
         and the app's close would bring back the presence file the end removed). A folder
         that cannot be written is told once, not every second."""
-        if not self.meeting_id or self.service.store.lost is not None or self.ending:
+        if not self.meeting_id or self.store.lost is not None or self.ending:
             return
         try:
-            presence.publish(self.service.store.path, presence.Presence(
+            presence.publish(self.store.path, presence.Presence(
                 meeting=self.meeting_id, title=self.title(), facilitator=self.facilitator(),
                 stage=view.stage, selected=view.selected, filter=view.filter,
                 detail=self.detail, stages=self.clock.snapshot(), current=self.clock.current,
@@ -277,7 +287,7 @@ class Facilitating(Controller):
             return
         from tui.screens.store_lost import StoreLostScreen
         self._asking_lost = True
-        guard = self.service.store.guard
+        guard = self.store.guard
         answer = await self.ask(StoreLostScreen(guard.lost, guard.gone))
         self._asking_lost = False
         if answer == "quit":
@@ -294,9 +304,9 @@ class Facilitating(Controller):
 
     def _decide_store(self, answer: str) -> str:
         if answer == "write_back":
-            self.service.store.write_back()
+            self.store.write_back()
             return "Wrote the store back as this meeting had it."
-        if self.service.adopt_store():
+        if self.session.adopt_store():
             return "Going on with the file as it is now."
         return ("Going on with the file as it is now. This meeting was not in it: it is "
                 "written to it again with the next change.")
@@ -314,7 +324,7 @@ class Facilitating(Controller):
             return
         filled = 0
         for index, health in enumerate(todo):
-            form = measurement_form(self.service, health, f"scorecard-{index}", chained=True)
+            form = measurement_form(self.session, health, f"scorecard-{index}", chained=True)
             if await self.ask(form) is None:
                 break
             filled += 1
@@ -328,25 +338,29 @@ class Facilitating(Controller):
         from tui.screens.minutes_preview import MinutesPreview
         try:
             self.save_clock()
-            found = minutes.build(self.service.store, self.service.meeting)
+            found = minutes.build(self.store, self.session.meeting)
         except CadenceError as exc:
             self.refused(exc)
             return
         if await self.ask(MinutesPreview(render(found))):
-            await self.export()
+            await self.export_asking()
 
-    async def export(self, quitting: bool = False) -> bool:
-        """Write the minutes beside the store (`e`, the preview's `e`, the quit dialog's). A
-        file already there that this meeting did not write is replaced only if the facilitator
-        says so. `quitting`: end the meeting first. True when the minutes were written."""
-        from core import minutes
-        try:
-            self.save_clock()                      # the stage times so far; starts the meeting
-            path = minutes.export_file(self.service.store, self.service.meeting)
-        except CadenceError as exc:
-            self.refused(exc)
+    def export(self) -> None:
+        """`e`: the minutes beside the store, written at once (so `q` right after knows), or
+        once the facilitator says so when a file this meeting did not write is there."""
+        path = self._minutes_path()
+        if path is not None and self._foreign(path):
+            self.ui.run_worker(self.export_asking())
+        elif path is not None:
+            self._write_minutes()
+
+    async def export_asking(self, quitting: bool = False) -> bool:
+        """The minutes written, asking first before a file this meeting did not write is
+        replaced; `quitting`: the meeting ended first. True when they were written."""
+        path = self._minutes_path()
+        if path is None:
             return False
-        if path.exists() and current_stamp(path) != self._exported:
+        if self._foreign(path):
             from tui.screens.confirm import ConfirmScreen
             if not await self.ask(ConfirmScreen(
                     "Replace the minutes file?", f"{path} is already there; this meeting did "
@@ -355,12 +369,30 @@ class Facilitating(Controller):
                 return False
         if quitting and not self._end_before_quitting():
             return False
+        return self._write_minutes()
+
+    def _minutes_path(self) -> Path | None:
+        """Where the minutes go, once the stage times so far are saved (which writes a
+        planned meeting's start); None when that was refused (and said why)."""
+        from core import minutes
         try:
-            written = minutes.export(self.service.store, self.service.meeting)
+            self.save_clock()
+            return minutes.export_file(self.store, self.session.meeting)
+        except CadenceError as exc:
+            self.refused(exc)
+            return None
+
+    def _foreign(self, path: Path) -> bool:
+        return path.exists() and current_stamp(path) != self._exported
+
+    def _write_minutes(self) -> bool:
+        from core import minutes
+        try:
+            written = minutes.export(self.store, self.session.meeting)
         except (CadenceError, OSError) as exc:
             self.refused(exc)
             return False
-        self._exported_at = len(self.service.store.events())
+        self._exported_at = len(self.store.events())
         self._exported = current_stamp(written)
         self.ui.refill()
         self.ui.notify(f"Minutes written to {written}")
@@ -368,9 +400,9 @@ class Facilitating(Controller):
 
     async def quit(self) -> None:
         from tui.screens.quit import QuitScreen
-        offer = self._exported_at != len(self.service.store.events())
+        offer = self._exported_at != len(self.store.events())
         answer = await self.ask(QuitScreen(offer_export=offer, unsaved=self._unsaved_end))
-        if (answer == "export" and await self.export(quitting=True)) or (
+        if (answer == "export" and await self.export_asking(quitting=True)) or (
                 answer == "quit" and self._end_before_quitting()):
             self.ui.app.exit()
 
@@ -393,8 +425,8 @@ class Following(Controller):
 
     interval = 0.25
 
-    def __init__(self, service: Service):
-        super().__init__(service, MeetingClock())
+    def __init__(self, session: Session):
+        super().__init__(session, MeetingClock())
         self.following = True
         self.live: presence.Presence | None = None
 
@@ -427,10 +459,10 @@ class Following(Controller):
     async def tick(self) -> None:
         """The meeting live now (none when the presence is stale, broken, or names a meeting
         the store holds as ended), mirrored when it moved."""
-        if self.service.store.lost is not None:
-            self.service.store.adopt()         # the facilitator decides what the store is
+        if self.store.lost is not None:
+            self.store.adopt()         # the facilitator decides what the store is
         await super().tick()
-        live = presence.current(self.service.store.path, self.board().by_id)
+        live = presence.current(self.store.path, self.board().by_id)
         if live != self.live:
             self.live = live
             self.clock = MeetingClock() if live is None else MeetingClock.resume(

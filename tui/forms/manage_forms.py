@@ -1,5 +1,6 @@
 """Forms that keep the operating system: KPIs, objectives and their key results. Values are
-parsed by core/inputs and validated by the domain model; a refusal shows next to its field."""
+parsed by core/inputs, each save is one change of the meeting (core/session.py running a
+command of core/commands/), and a refusal shows next to its field."""
 
 
 from core import fmt, okr
@@ -8,8 +9,11 @@ from core.errors import ValidationError
 from core.health import Health
 from core.inputs import parse_number, parse_whole
 from core.model import CADENCES, DIRECTIONS
+from core.clock import today
+from core.commands import kpis, okrs
+from core.events import EventKind
 from core.periods import current_quarter, parse_cycle
-from core.service import Service
+from core.session import Session
 from tui import text
 from tui.forms.base import Field, FormScreen
 
@@ -24,7 +28,7 @@ def _text(value: object) -> str:
     return "" if value is None else fmt.number(value) if isinstance(value, float) else str(value)
 
 
-def kpi_form(service: Service, health: Health | None = None) -> FormScreen:
+def kpi_form(session: Session, health: Health | None = None) -> FormScreen:
     """A new KPI, or (given one) its edit."""
     k = health.kpi if health else None
     fields = [
@@ -54,8 +58,8 @@ def kpi_form(service: Service, health: Health | None = None) -> FormScreen:
         if not parsed["owner"]:
             raise ValidationError("owner", "must not be empty")
         if k is None:
-            return service.add_kpi(**parsed)
-        return service.update_kpi(k.id, **parsed)
+            return session.run(EventKind.KPI_CREATE, kpis.add, **parsed)
+        return session.run(EventKind.KPI_UPDATE, kpis.update, k.id, **parsed)
     title = f"Edit KPI {k.name}" if k else "New KPI"
     return FormScreen(title, fields, save, form_id="kpi-form")
 
@@ -99,54 +103,57 @@ def _objective_fields(board: Board, today, o=None) -> list[Field]:
                   _kpi_names(board, o.kpis if o else ()))]
 
 
-def new_objective_form(service: Service) -> FormScreen:
-    board = service.board()
+def new_objective_form(session: Session) -> FormScreen:
+    board = session.read.board
 
     def save(values: dict[str, str]):
         parse_cycle(values["cycle"])               # refusals in field order: cycle before KR
-        kpis = _kpi_refs(board, values["kpis"], "kpis")
-        return service.create_objective(values["title"], values["owner"], values["cycle"],
-                                        [_kr_values(board, values)], kpis)
+        linked = _kpi_refs(board, values["kpis"], "kpis")
+        return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
+                           values["owner"], values["cycle"], [_kr_values(board, values)],
+                           linked)
     intro = (f"Its first key result now; A adds the others ({okr.MIN_KRS} to {okr.MAX_KRS} "
              "keep an objective focused).")
-    return FormScreen("New objective", _objective_fields(board, service.today())
+    return FormScreen("New objective", _objective_fields(board, today())
                       + _kr_fields(board), save, intro, "objective-new-form")
 
 
-def edit_objective_form(service: Service, view: okr.ObjectiveView,
+def edit_objective_form(session: Session, view: okr.ObjectiveView,
                         kr: okr.KrView) -> FormScreen:
-    board = service.board()
+    board = session.read.board
     o = view.objective
 
     def save(values: dict[str, str]):
-        kpis = _kpi_refs(board, values["kpis"], "kpis")
-        service.update_key_result(kr.kr.id, **_kr_values(board, values))
-        return service.update_objective(o.id, title=values["title"].strip(),
-                                        owner=values["owner"].strip(), cycle=values["cycle"],
-                                        kpis=kpis)
-    return FormScreen(f"Edit {o.title}", _objective_fields(board, service.today(), o)
+        linked = _kpi_refs(board, values["kpis"], "kpis")
+        session.run(EventKind.KR_UPDATE, okrs.update_key_result, kr.kr.id,
+                    **_kr_values(board, values))
+        return session.run(EventKind.OBJECTIVE_UPDATE, okrs.update, o.id,
+                           title=values["title"].strip(), owner=values["owner"].strip(),
+                           cycle=values["cycle"], kpis=linked)
+    return FormScreen(f"Edit {o.title}", _objective_fields(board, today(), o)
                       + _kr_fields(board, kr.kr), save, form_id="objective-edit-form")
 
 
-def key_result_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
-    board = service.board()
+def key_result_form(session: Session, view: okr.ObjectiveView) -> FormScreen:
+    board = session.read.board
 
     def save(values: dict[str, str]):
-        return service.add_key_result(view.objective.id, **_kr_values(board, values))
+        return session.run(EventKind.KR_CREATE, okrs.add_key_result, view.objective.id,
+                           **_kr_values(board, values))
     intro = text.assemble("Add a key result to ", (view.objective.title, "bold"),
                           f" (it has {len(view.krs)}).")
     return FormScreen("New key result", _kr_fields(board), save, intro, "key-result-form")
 
 
-def close_cycle_form(service: Service, views: list[okr.ObjectiveView]) -> FormScreen:
+def close_cycle_form(session: Session, views: list[okr.ObjectiveView]) -> FormScreen:
     """Retire every objective of a cycle at once, each with its final score and note."""
     fields = [Field(f"n{i}", f"{v.objective.title} — final score {fmt.score(v.score)}",
                     placeholder="closing note: what we learned")
               for i, v in enumerate(views)]
 
     def save(values: dict[str, str]):
-        return service.retire_objectives({v.objective.id: values[f"n{i}"]
-                                          for i, v in enumerate(views)})
+        notes = {v.objective.id: values[f"n{i}"] for i, v in enumerate(views)}
+        return session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire, notes, today())
     cycle = views[0].objective.cycle if views else ""
     intro = (f"Close {cycle}: each objective is retired with its final score; its KPIs stay "
              "on the health screen.")

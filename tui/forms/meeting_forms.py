@@ -1,20 +1,22 @@
-"""The forms of the meeting: each asks its fields, and its save calls the core service, whose
-validation message is what the form shows inline."""
-
+"""The forms of the meeting: each asks its fields, and its save is one change of the meeting
+(core/session.py running a command of core/commands/), whose refusal is what the form shows
+inline."""
 
 from core import fmt, okr
 from core.errors import CadenceError
 from core.health import Health
 from core.inputs import parse_due, parse_number, parse_rating
-from core.model import CONFIDENCES, Action, Meeting
+from core.clock import today
+from core.commands import actions, kpis, meetings, okrs
+from core.events import EventKind
+from core.model import CONFIDENCES, Action, Meeting, Verdict
 from core.periods import current_quarter, latest_finished, period_label
-from core.service import Service
+from core.session import Session
+from core.words import CONFIDENCE_LABEL, VERDICT_LABEL
 from tui import text
 from tui.forms.base import Field, FormScreen
-from tui.text import CONFIDENCE_LABEL
 
 KIND_LABEL = {"decision": "decision", "action": "action"}
-VERDICT_LABEL = {"done": "done", "open": "still open", "dropped": "dropped"}
 
 
 def _action_fields() -> list[Field]:
@@ -23,17 +25,17 @@ def _action_fields() -> list[Field]:
             Field("due", "Due (optional)", placeholder="YYYY-MM-DD, +3d, +2w, fri")]
 
 
-def intervention_form(service: Service, health: Health) -> FormScreen:
+def intervention_form(session: Session, health: Health) -> FormScreen:
     def save(values: dict[str, str]) -> Action:
-        due = parse_due(values["due"], service.today())
-        return service.record_action("intervention", values["text"], values["owner"], due,
-                                     health.kpi.id)
+        due = parse_due(values["due"], today())
+        return session.run(EventKind.INTERVENTION, actions.record, "intervention",
+                           values["text"], values["owner"], due, health.kpi.id, today())
     intro = text.assemble("On ", (health.kpi.name, "bold"), ": ",
                           "; ".join(f.reason for f in health.flags))
     return FormScreen("Record an intervention", _action_fields(), save, intro, "intervention-form")
 
 
-def decision_form(service: Service, link: str | None, link_name: str) -> FormScreen:
+def decision_form(session: Session, link: str | None, link_name: str) -> FormScreen:
     fields = _action_fields() + [Field("kind", "Kind", "decision", choices=("decision", "action"),
                                        labels=KIND_LABEL)]
     if link:
@@ -41,13 +43,14 @@ def decision_form(service: Service, link: str | None, link_name: str) -> FormScr
                             labels={"yes": link_name, "no": "nothing in particular"}))
 
     def save(values: dict[str, str]) -> Action:
-        due = parse_due(values["due"], service.today())
+        due = parse_due(values["due"], today())
         chosen = link if values.get("link") == "yes" else None
-        return service.record_action(values["kind"], values["text"], values["owner"], due, chosen)
+        return session.run(values["kind"], actions.record, values["kind"], values["text"],
+                           values["owner"], due, chosen, today())
     return FormScreen("Record a decision or action", fields, save, form_id="decision-form")
 
 
-def checkin_form(service: Service, view: okr.KrView) -> FormScreen:
+def checkin_form(session: Session, view: okr.KrView) -> FormScreen:
     kr = view.kr
     fields = [] if kr.kpi else [Field("value", f"Current value ({kr.unit or 'number'})",
                                       fmt.number(view.current))]
@@ -62,26 +65,28 @@ def checkin_form(service: Service, view: okr.KrView) -> FormScreen:
 
     def save(values: dict[str, str]):
         value = None if kr.kpi else parse_number(values["value"], "value")
-        return service.check_in(kr.id, value, values["confidence"], values["note"])
+        return session.run(EventKind.CHECKIN, okrs.check_in, kr.id, value,
+                           values["confidence"], values["note"], today())
     return FormScreen("Check in", fields, save, intro, "checkin-form")
 
 
-def retire_form(service: Service, view: okr.ObjectiveView) -> FormScreen:
+def retire_form(session: Session, view: okr.ObjectiveView) -> FormScreen:
     intro = text.assemble(("Retire ", ""), (view.objective.title, "bold"), "\nFinal score: ",
                           (fmt.score(view.score), "bold"),
                           "\nIts KPIs stay on the health screen to prove the new baseline holds.")
 
     def save(values: dict[str, str]):
-        return service.retire_objective(view.objective.id, values["note"])
+        return session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire,
+                           {view.objective.id: values["note"]}, today())
     return FormScreen("Retire objective", [Field("note", "Closing note",
                                                  placeholder="what we learned")],
                       save, intro, "retire-form")
 
 
-def measurement_form(service: Service, health: Health, form_id: str = "measurement-form",
+def measurement_form(session: Session, health: Health, form_id: str = "measurement-form",
                      chained: bool = False) -> FormScreen:
     k = health.kpi
-    period = period_label(latest_finished(service.today(), k.cadence), k.cadence)
+    period = period_label(latest_finished(today(), k.cadence), k.cadence)
     fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
               Field("period", "Period", period, placeholder="YYYY-MM-DD or " + period),
               Field("note", "Note (optional)")]
@@ -90,16 +95,17 @@ def measurement_form(service: Service, health: Health, form_id: str = "measureme
 
     def save(values: dict[str, str]):
         value = parse_number(values["value"], "value")
-        return service.record_measurement(k.id, values["period"], value, values["note"])
+        return session.run(EventKind.MEASUREMENT, kpis.measure, k.id, values["period"], value,
+                           values["note"], today())
     return FormScreen("Record a measurement", fields, save, intro, form_id, chained)
 
 
-def objective_form(service: Service, health: Health) -> FormScreen:
+def objective_form(session: Session, health: Health) -> FormScreen:
     k = health.kpi
     start = health.latest if health.latest is not None else k.baseline
     fields = [Field("title", "Objective", placeholder=f"e.g. Bring {k.name} back on target"),
               Field("owner", "Owner", k.owner),
-              Field("cycle", "Cycle", current_quarter(service.today()),
+              Field("cycle", "Cycle", current_quarter(today()),
                     placeholder="YYYY-Qn, YYYY-Hn, YYYY or start..end"),
               Field("kr_title", "Key result", k.name),
               Field("kr_start", f"from ({k.unit or 'number'})",
@@ -110,23 +116,24 @@ def objective_form(service: Service, health: Health) -> FormScreen:
         kr = dict(title=values["kr_title"], unit=k.unit, kpi=k.id,
                   start=parse_number(values["kr_start"], "key result start"),
                   target=parse_number(values["kr_target"], "key result target"))
-        return service.create_objective(values["title"], values["owner"], values["cycle"],
-                                        [kr], (k.id,))
+        return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
+                           values["owner"], values["cycle"], [kr], (k.id,))
     intro = text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
                           "can follow.")
     return FormScreen("Start an objective", fields, save, intro, "objective-form")
 
 
-def attendees_form(service: Service, meeting: Meeting) -> FormScreen:
+def attendees_form(session: Session, meeting: Meeting) -> FormScreen:
     def save(values: dict[str, str]):
         people = tuple(p.strip() for p in values["attendees"].split(",") if p.strip())
-        return service.update_meeting(attendees=people)
+        return session.run(EventKind.MEETING_UPDATE,
+                           lambda tx: meetings.update(tx, tx.meeting, attendees=people))
     return FormScreen("Attendees", [Field("attendees", "Attendees (comma-separated)",
                                           ", ".join(meeting.attendees))], save,
                       form_id="attendees-form")
 
 
-def rating_form(service: Service, meeting: Meeting) -> FormScreen:
+def rating_form(session: Session, meeting: Meeting) -> FormScreen:
     people = list(meeting.attendees)
     fields = [Field(f"r{i}", person, str(meeting.ratings.get(person, "")), placeholder="1-10")
               for i, person in enumerate(people)]
@@ -136,17 +143,22 @@ def rating_form(service: Service, meeting: Meeting) -> FormScreen:
             raise CadenceError("no attendees yet: press a to add them first")
         ratings = {person: parse_rating(values[f"r{i}"], f"rating of {person}")
                    for i, person in enumerate(people)}
-        return service.update_meeting(ratings={p: r for p, r in ratings.items() if r})
+        rated = {p: r for p, r in ratings.items() if r}
+        return session.run(EventKind.MEETING_UPDATE,
+                           lambda tx: meetings.update(tx, tx.meeting, ratings=rated))
     intro = "How useful was this meeting, 1 (waste of time) to 10 (couldn't do without)?"
     return FormScreen("Rate the meeting", fields, save, intro, "rating-form")
 
 
-def verdict_form(service: Service, action: Action) -> FormScreen:
+def verdict_form(session: Session, action: Action) -> FormScreen:
     intro = text.assemble((action.text, "bold"), f" — {action.owner}",
                           f", due {action.due}" if action.due else "")
 
     def save(values: dict[str, str]):
-        return service.review_action(action.id, values["verdict"])
+        verdict = values["verdict"]
+        return session.run(EventKind.ACTION_VERDICT,
+                           lambda tx: actions.review(tx, action.id, verdict, tx.meeting))
     return FormScreen("Settle a carried-over action",
-                      [Field("verdict", "Verdict", "done", choices=("done", "open", "dropped"),
+                      [Field("verdict", "Verdict", Verdict.DONE,
+                             choices=(Verdict.DONE, Verdict.OPEN, Verdict.DROPPED),
                              labels=VERDICT_LABEL)], save, intro, "verdict-form")

@@ -9,7 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from core import okr
-from core.service import Service
+from core.board import Board
+from core.session import Session
 from tui import text
 from tui.forms import manage_forms
 from tui.forms.meeting_forms import retire_form
@@ -20,9 +21,9 @@ class CycleCloseScreen(ModalScreen[None]):
     BINDINGS = [Binding("r", "retire_one", "Retire"), Binding("a", "retire_all", "Retire all"),
                 Binding("escape,q", "close", "Close")]
 
-    def __init__(self, service: Service, cycle: str):
+    def __init__(self, session: Session, cycle: str):
         super().__init__(id="cycle-close")
-        self.service = service
+        self.session = session
         self.cycle = cycle
 
     def compose(self) -> ComposeResult:
@@ -37,8 +38,12 @@ class CycleCloseScreen(ModalScreen[None]):
         self.refill()
         self.query_one(ReviewTable).focus()
 
+    def board(self) -> Board:
+        self.session.read.refresh()
+        return self.session.read.board
+
     def views(self) -> list[okr.ObjectiveView]:
-        return [v for v in self.service.board().objectives if v.objective.cycle == self.cycle]
+        return [v for v in self.board().objectives if v.objective.cycle == self.cycle]
 
     def refill(self) -> None:
         rows = []
@@ -56,9 +61,9 @@ class CycleCloseScreen(ModalScreen[None]):
         self.app.push_screen(form, done)
 
     def action_retire_one(self) -> None:
-        view = self.service.board().by_id.get(self.query_one(ReviewTable).selected or "")
+        view = self.board().by_id.get(self.query_one(ReviewTable).selected or "")
         if isinstance(view, okr.ObjectiveView) and view.objective.status == "active":
-            self._open(retire_form(self.service, view))
+            self._open(retire_form(self.session, view))
         else:
             self.notify("That objective is already retired.", markup=False)
 
@@ -67,7 +72,7 @@ class CycleCloseScreen(ModalScreen[None]):
         if not active:
             self.notify(f"Every objective of {self.cycle} is retired.", markup=False)
             return
-        self._open(manage_forms.close_cycle_form(self.service, active))
+        self._open(manage_forms.close_cycle_form(self.session, active))
 
     def action_close(self) -> None:
         self.dismiss(None)

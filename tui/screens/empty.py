@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from core.service import Service
+from core.session import Session
 from tui import text
 from tui.forms.manage_forms import kpi_form
 
@@ -25,15 +25,15 @@ The README lists the CSV columns. Press q to quit."""
 class EmptyScreen(Screen):
     BINDINGS = [Binding("N", "first_kpi", "Add a KPI"), Binding("q", "app.quit", "Quit")]
 
-    def __init__(self, service: Service, follower: bool = False):
+    def __init__(self, session: Session, follower: bool = False):
         super().__init__(id="empty")
-        self.service = service
+        self.session = session
         self.follower = follower
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text("Cadence", style="bold"))
-            yield Static(text.plain(f"Store: {self.service.store.path}", "dim"))
+            yield Static(text.plain(f"Store: {self.session.store.path}", "dim"))
             yield Static(Text(GUIDANCE))
         yield Footer()
 
@@ -47,4 +47,4 @@ class EmptyScreen(Screen):
             if kpi is not None:
                 self.app.begin_meeting()
         self.app.plan_first_meeting()
-        self.app.push_screen(kpi_form(self.service), added)
+        self.app.push_screen(kpi_form(self.session), added)

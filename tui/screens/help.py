@@ -14,18 +14,18 @@ from textual.widgets import Label, Static
 from core.model import Stage
 from tui import text
 from tui.keys import DECK, KEYS, SHELL, WIDGET_KEYS, Key
-from tui.stages.ids import stage_ids
+from tui.stages import kinds
 
 
-def where(key: Key, kinds: list[str]) -> str:
+def where(key: Key, agenda: list[str]) -> str:
     """The numbers of the stages where a key works, or "all"."""
     if key.stages in (SHELL, DECK):
         return "all"
-    return " ".join(str(n) for n, kind in enumerate(kinds, start=1) if kind in key.stages)
+    return " ".join(str(n) for n, kind in enumerate(agenda, start=1) if kind in key.stages)
 
 
 def key_rows(stages: Sequence[Stage]) -> list[tuple[str, Text, str]]:
-    kinds = stage_ids(stages)
+    agenda = kinds(stages)
     rows = []
     for key in KEYS:
         if key.name == "goto":
@@ -33,8 +33,8 @@ def key_rows(stages: Sequence[Stage]) -> list[tuple[str, Text, str]]:
             if number <= len(stages):
                 rows.append((key.shown, text.plain(f"{key.help}: {stages[number - 1].name}"),
                              "all"))
-        elif where(key, kinds):
-            rows.append((key.shown, Text(key.help), where(key, kinds)))
+        elif where(key, agenda):
+            rows.append((key.shown, Text(key.help), where(key, agenda)))
     return rows + [(shown, Text(does), "all") for shown, does in WIDGET_KEYS]
 
 

@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from core import undo
+from core.events import EventKind
 from tui import keys
 from tui.controller import Controller, View
 from tui.stages.base import Context, StageView
@@ -63,7 +65,7 @@ class MeetingScreen(Screen):
         the header, and the presence."""
         controller = self.controller
         context = Context(controller.board(), controller.meeting_id, self.filter, controller.clock)
-        self.query_one(StageDeck).refill(context, controller.service.store.version, force)
+        self.query_one(StageDeck).refill(context, controller.store.version, force)
         self.show_header()
         self.publish()
 
@@ -160,14 +162,16 @@ class MeetingScreen(Screen):
     def action_decision(self) -> None:
         from tui.forms.meeting_forms import decision_form
         link, board = self.view.decision_link(), self.controller.board()
-        self.view.open_form(decision_form(self.controller.service, link, board.name_of(link)),
+        self.view.open_form(decision_form(self.controller.session, link, board.name_of(link)),
                             f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
 
     def action_undo(self) -> None:
-        self.view.change(self.controller.service.undo, lambda event: f"Undone: {event.summary}")
+        session = self.controller.session
+        self.view.change(lambda: session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting)),
+                         lambda event: f"Undone: {event.summary}")
 
     def action_export(self) -> None:
-        self.run_worker(self.controller.export())
+        self.controller.export()
 
     def action_quit_meeting(self) -> None:
         self.run_worker(self.controller.quit())

@@ -8,6 +8,8 @@ from textual.widgets import Static
 
 from core import fmt
 from core.board import Board
+from core.commands import kpis
+from core.events import EventKind
 from core.health import Health
 from core.words import BAND_LABEL
 from tui import text
@@ -76,9 +78,10 @@ class HealthStage(KpiStage):
 
     def action_new_kpi(self) -> None:
         from tui.forms.manage_forms import kpi_form
-        self.open_form(kpi_form(self.controller.service), "KPI added.")
+        self.open_form(kpi_form(self.controller.session), "KPI added.")
 
     def action_archive_kpi(self) -> None:
         if health := self.chosen(Health, "a KPI"):
-            self.change(lambda: self.controller.service.archive_kpi(health.kpi.id),
+            self.change(lambda: self.controller.session.run(EventKind.KPI_ARCHIVE, kpis.archive,
+                                                            health.kpi.id),
                         lambda k: f"Archived {k.name}: its history stays (u undoes).")

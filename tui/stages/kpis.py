@@ -22,26 +22,26 @@ class KpiStage(StageView):
     def action_intervention(self) -> None:
         from tui.forms.meeting_forms import intervention_form
         if health := self.flagged_kpi():
-            self.open_form(intervention_form(self.controller.service, health),
+            self.open_form(intervention_form(self.controller.session, health),
                            f"Intervention recorded on {health.kpi.name}.")
 
     def action_objective(self) -> None:
         from tui.forms.meeting_forms import objective_form
         if health := self.flagged_kpi():
-            self.open_form(objective_form(self.controller.service, health),
+            self.open_form(objective_form(self.controller.session, health),
                            f"Objective started to lift {health.kpi.name}; see OKR check-ins "
                            f"({self.controller.number_of('okrs')}).")
 
     def action_measure(self) -> None:
         from tui.forms.meeting_forms import measurement_form
         if health := self.chosen(Health, "a KPI"):
-            self.open_form(measurement_form(self.controller.service, health),
+            self.open_form(measurement_form(self.controller.session, health),
                            f"Value recorded for {health.kpi.name}.")
 
     def action_edit_kpi(self) -> None:
         from tui.forms.manage_forms import kpi_form
         if health := self.chosen(Health, "a KPI"):
-            self.open_form(kpi_form(self.controller.service, health), f"{health.kpi.name} saved.")
+            self.open_form(kpi_form(self.controller.session, health), f"{health.kpi.name} saved.")
 
     def action_scorecard(self) -> None:
         """One form after another for every KPI missing its latest value (the controller's

@@ -5,6 +5,8 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from core import fmt, okr
+from core.commands import okrs
+from core.events import EventKind
 from core.words import WARNING_LABEL
 from tui import text
 from tui.stages.base import Context, StageView, matches
@@ -79,43 +81,45 @@ class OkrStage(StageView):
     def action_check_in(self) -> None:
         from tui.forms.meeting_forms import checkin_form
         if kr := self.chosen(okr.KrView, "a key result"):
-            self.open_form(checkin_form(self.controller.service, kr), f"Checked in {kr.kr.title}.")
+            self.open_form(checkin_form(self.controller.session, kr), f"Checked in {kr.kr.title}.")
 
     def action_priority(self, up: bool) -> None:
         if view := self.objective():
-            self.change(lambda: self.controller.service.move_objective(view.objective.id, up),
+            self.change(lambda: self.controller.session.run(
+                            EventKind.OBJECTIVE_PRIORITY, okrs.move, view.objective.id, up),
                         lambda o: f"{o.title} is now priority #{o.priority}.")
 
     def action_retire(self) -> None:
         from tui.forms.meeting_forms import retire_form
         if view := self.objective():
-            self.open_form(retire_form(self.controller.service, view),
+            self.open_form(retire_form(self.controller.session, view),
                            f"Retired {view.objective.title}; its KPIs stay on the health screen.")
 
     def action_new_objective(self) -> None:
         from tui.forms.manage_forms import new_objective_form
-        self.open_form(new_objective_form(self.controller.service), "Objective written.")
+        self.open_form(new_objective_form(self.controller.session), "Objective written.")
 
     def action_add_key_result(self) -> None:
         from tui.forms.manage_forms import key_result_form
         if view := self.objective():
-            self.open_form(key_result_form(self.controller.service, view), "Key result added.")
+            self.open_form(key_result_form(self.controller.session, view), "Key result added.")
 
     def action_edit_objective(self) -> None:
         from tui.forms.manage_forms import edit_objective_form
         if kr := self.chosen(okr.KrView, "a key result"):
             view = self.board.by_id[kr.kr.objective]
-            self.open_form(edit_objective_form(self.controller.service, view, kr), "Saved.")
+            self.open_form(edit_objective_form(self.controller.session, view, kr), "Saved.")
 
     def action_delete_draft(self) -> None:
         if view := self.objective():
-            self.change(lambda: self.controller.service.delete_draft(view.objective.id),
+            self.change(lambda: self.controller.session.run(
+                            EventKind.OBJECTIVE_DELETE, okrs.delete_draft, view.objective.id),
                         lambda o: f"Deleted the draft {o.title} (u undoes).")
 
     def action_close_cycle(self) -> None:
         from tui.screens.cycle_close import CycleCloseScreen
         if view := self.objective():
-            screen = CycleCloseScreen(self.controller.service, view.objective.cycle)
+            screen = CycleCloseScreen(self.controller.session, view.objective.cycle)
             self.app.push_screen(screen, lambda _: self.post_message(self.Changed("")))
 
     def action_show_retired(self) -> None:

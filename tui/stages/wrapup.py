@@ -75,18 +75,18 @@ class WrapUpStage(StageView):
     def action_verdict(self) -> None:
         from tui.forms.meeting_forms import verdict_form
         if action := self.chosen(Action, "a carried-over action"):
-            self.open_form(verdict_form(self.controller.service, action),
+            self.open_form(verdict_form(self.controller.session, action),
                            f"Settled: {action.text}")
 
     def action_attendees(self) -> None:
         from tui.forms.meeting_forms import attendees_form
         if meeting := self.running_meeting():
-            self.open_form(attendees_form(self.controller.service, meeting), "Attendees updated.")
+            self.open_form(attendees_form(self.controller.session, meeting), "Attendees updated.")
 
     def action_rate(self) -> None:
         from tui.forms.meeting_forms import rating_form
         if meeting := self.running_meeting():
-            self.open_form(rating_form(self.controller.service, meeting), "Ratings saved.")
+            self.open_form(rating_form(self.controller.session, meeting), "Ratings saved.")
 
     def action_preview(self) -> None:
         self.app.run_worker(self.controller.preview_minutes(), exclusive=True)

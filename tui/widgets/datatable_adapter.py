@@ -1,0 +1,63 @@
+"""The one place Cadence reaches into Textual's DataTable, for speed: every other module uses its
+public API. What this relies on is named in RELIES_ON and pinned by tests/test_datatable_adapter.py,
+which fails naming the internal when a Textual release changes it. On a Textual where one of
+them is gone the table is Textual's own again: slower, never wrong."""
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+# DataTable's own: the hook its idle handler measures new rows with, and its cache of the
+# cursor's and header's styles (a functools.lru_cache).
+RELIES_ON = ("_update_dimensions", "_get_styles_to_render_cell")
+FITS = all(hasattr(DataTable, name) for name in RELIES_ON)
+
+
+class QuickDataTable(DataTable):
+    """A DataTable of one-line cells (Text or plain str, height 1, no row labels) that keeps
+    its rendered cells when focus moves and when it is hidden and shown, and measures a cell
+    by its length."""
+
+    def __init__(self, **kwargs):
+        self._rendered_theme: str | None = None   # the theme the cached cells were drawn in
+        super().__init__(**kwargs)
+
+    def notify_style_update(self) -> None:
+        """DataTable drops every rendered cell on any style update, and focus moving in and out
+        is one: each stage switch re-rendered a screenful of cells (~25 ms at 500 KPIs). Its
+        cell and line caches are keyed by focus state already, so they stay unless the theme
+        changed; the cursor and header styles are looked up again."""
+        if not FITS or self.app.theme != self._rendered_theme:
+            self._rendered_theme = self.app.theme
+            super().notify_style_update()
+            return
+        Widget.notify_style_update(self)
+        self._get_styles_to_render_cell.cache_clear()
+        self.refresh()                           # which drops the widget's strips too
+
+    def on_resize(self, event: events.Resize) -> None:
+        """DataTable drops every rendered cell on any resize, and a stage hidden (size 0) and
+        shown again is two; none of its caches depends on the size (its lines are keyed by
+        width), so it keeps them."""
+        if FITS:
+            event.prevent_default()              # DataTable's own handler
+
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable measures every new cell with Rich's measuring protocol (40 ms for 500
+        KPIs); a one-line cell's width is simply its length."""
+        if not FITS:
+            super()._update_dimensions(new_rows)
+            return
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            if row_key not in self.rows:         # removed before this ran
+                continue
+            for column, cell in zip(columns, self.get_row(row_key)):
+                width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+                column.content_width = max(column.content_width, width)
+        width = sum(column.get_render_width(self) for column in columns)
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width, self.row_count + header)   # every row one line high

@@ -17,12 +17,13 @@ FITS = all(hasattr(DataTable, name) for name in RELIES_ON)
 
 
 class QuickDataTable(DataTable):
-    """A DataTable of one-line cells (Text or plain str, height 1, no row labels) that keeps
-    its rendered cells when focus moves and when it is hidden and shown, and measures a cell
-    by its length."""
+    """A DataTable of one-line cells (rows of height 1, no row labels) that keeps its rendered
+    cells when focus moves and when it is hidden and shown, and measures a cell by its length:
+    cells are Text (a str would be measured markup and all, and shown as markup parsed)."""
 
     def __init__(self, **kwargs):
         self._rendered_theme: str | None = None   # the theme the cached cells were drawn in
+        self._rendered_size: Size | None = None   # the last visible size
         super().__init__(**kwargs)
 
     def notify_style_update(self) -> None:
@@ -40,10 +41,11 @@ class QuickDataTable(DataTable):
 
     def on_resize(self, event: events.Resize) -> None:
         """DataTable drops every rendered cell on any resize, and a stage hidden (size 0) and
-        shown again is two; none of its caches depends on the size (its lines are keyed by
-        width), so it keeps them."""
-        if FITS:
+        shown again at the size it had is two; only a new visible size needs them dropped."""
+        if FITS and (not event.size.area or event.size == self._rendered_size):
             event.prevent_default()              # DataTable's own handler
+        elif event.size.area:
+            self._rendered_size = event.size
 
     def _update_dimensions(self, new_rows) -> None:
         """DataTable measures every new cell with Rich's measuring protocol (40 ms for 500

@@ -4,6 +4,7 @@ import asyncio
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
@@ -48,14 +49,19 @@ class CadenceApp(App):
         self._meeting_over = threading.Event()  # set once an end was tried (tui/terminal)
         self._hangup = None                     # tui.terminal.Hangup, once mounted (POSIX)
         self._guide_only = False     # on the empty store's guide, no meeting shown yet
+        # The last notifications, as shown: a toast vanishes and may overlap others, so what
+        # the app told is read here (tests do).
+        self.told: deque[str] = deque(maxlen=50)
         self.unsaved: str | None = None         # what could not be saved as the app closed
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification of the app, toasts included: they name KPIs, people, paths and
         errors, so their text is shown as data — never markup, never a control sequence."""
-        super().notify(display.line(message), title=display.line(title), severity=severity,
-                       timeout=timeout, markup=False)
+        message = display.line(message)
+        self.told.append(message)
+        super().notify(message, title=display.line(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's, but in a terminal one that survives the terminal's end (tui/terminal)."""

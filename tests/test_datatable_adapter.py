@@ -71,7 +71,6 @@ def test_the_internals_it_relies_on_are_there():
     parameters = list(inspect.signature(DataTable._update_dimensions).parameters)
     assert parameters == ["self", "new_rows"], \
         f"{TEXTUAL}: DataTable._update_dimensions now takes {parameters}"
-    assert datatable_adapter.FITS
 
 
 async def test_new_rows_are_measured_by_length_as_wide_as_textual_measures_them():

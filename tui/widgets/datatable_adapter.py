@@ -1,7 +1,6 @@
-"""The one place Cadence reaches into Textual's DataTable, for speed: every other module uses its
-public API. What this relies on is named in RELIES_ON and pinned by tests/test_datatable_adapter.py,
-which fails naming the internal when a Textual release changes it. On a Textual where one of
-them is gone the table is Textual's own again: slower, never wrong."""
+"""The one place Cadence reaches into Textual's DataTable, for speed; every other module uses its
+public API. The internals it relies on are named in RELIES_ON and pinned, with how it uses them,
+by tests/test_datatable_adapter.py, which names the one a Textual release changed."""
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -13,12 +12,11 @@ from textual.widgets import DataTable
 # DataTable's own: the hook its idle handler measures new rows with, and its cache of the
 # cursor's and header's styles (a functools.lru_cache).
 RELIES_ON = ("_update_dimensions", "_get_styles_to_render_cell")
-FITS = all(hasattr(DataTable, name) for name in RELIES_ON)
 
 
 class QuickDataTable(DataTable):
     """A DataTable of one-line cells (rows of height 1, no row labels) that keeps its rendered
-    cells when focus moves and when it is hidden and shown, and measures a cell by its length:
+    cells when focus moves and when it is shown again, and measures a cell by its length:
     cells are Text (a str would be measured markup and all, and shown as markup parsed)."""
 
     def __init__(self, **kwargs):
@@ -31,7 +29,7 @@ class QuickDataTable(DataTable):
         is one: each stage switch re-rendered a screenful of cells (~25 ms at 500 KPIs). Its
         cell and line caches are keyed by focus state already, so they stay unless the theme
         changed; the cursor and header styles are looked up again."""
-        if not FITS or self.app.theme != self._rendered_theme:
+        if self.app.theme != self._rendered_theme:
             self._rendered_theme = self.app.theme
             super().notify_style_update()
             return
@@ -40,19 +38,17 @@ class QuickDataTable(DataTable):
         self.refresh()                           # which drops the widget's strips too
 
     def on_resize(self, event: events.Resize) -> None:
-        """DataTable drops every rendered cell on any resize, and a stage hidden (size 0) and
-        shown again at the size it had is two; only a new visible size needs them dropped."""
-        if FITS and (not event.size.area or event.size == self._rendered_size):
+        """DataTable drops every rendered cell on any resize, and a stage shown again at the
+        size it had (or hidden, at size 0) is one; only a new visible size needs that (rows
+        are drawn to the width), and is left to DataTable's own handler."""
+        if not event.size.area or event.size == self._rendered_size:
             event.prevent_default()              # DataTable's own handler
-        elif event.size.area:
+        else:
             self._rendered_size = event.size
 
     def _update_dimensions(self, new_rows) -> None:
         """DataTable measures every new cell with Rich's measuring protocol (40 ms for 500
         KPIs); a one-line cell's width is simply its length."""
-        if not FITS:
-            super()._update_dimensions(new_rows)
-            return
         columns = self.ordered_columns
         for row_key in new_rows:
             if row_key not in self.rows:         # removed before this ran

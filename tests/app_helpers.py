@@ -1,7 +1,11 @@
 """Driving the meeting app as a person does: a demo store, a frozen clock, the screen as text."""
 
+import html
+import re
 from datetime import date
 from pathlib import Path
+
+from rich.cells import cell_len
 
 from core import board, demo
 from core.meeting import MeetingClock
@@ -41,9 +45,23 @@ def write_demo(db: Path) -> Path:
 
 
 def screen_text(app) -> str:
-    """What the screen shows, as plain text (the compositor's strips; Textual has no public
-    text export)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """Every character the screen shows, as plain text, line by line (a modal screen's
+    background too), read from the app's SVG screenshot: Textual's one public export of the
+    screen. Each `<text>` holds one run of characters: its line is named by its clip path, its
+    column is `x` over the width of one cell (`textLength` is one cell per character)."""
+    lines: dict[int, str] = {}
+    for x, length, line, escaped in SVG_TEXT.findall(app.export_screenshot()):
+        run = html.unescape(escaped.replace("&#160;", " "))     # Rich writes a space so
+        if run == "\n":                                         # Rich's own end of a line
+            continue
+        column = round(float(x) / (float(length) / len(run)))
+        shown = lines.get(int(line), "")
+        lines[int(line)] = shown + " " * (column - cell_len(shown)) + run
+    return "\n".join(lines.get(y, "") for y in range(max(lines, default=-1) + 1))
+
+
+SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)" [^>]*?textLength="([\d.]+)" '
+                      r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>', re.DOTALL)
 
 
 def key_bar_text(app) -> str:
@@ -78,7 +96,7 @@ async def type_text(pilot, text: str) -> None:
 def notified(app) -> str:
     """Every notification the app has shown, newest last (toasts wrap and overlap the screen,
     so their text is checked here rather than on it)."""
-    return "\n".join(n.message for n in app._notifications)
+    return "\n".join(app.told)
 
 
 def widget_text(app, selector: str) -> str:

@@ -24,7 +24,7 @@ async def burst(pilot, *keys: str) -> None:
     """Keys queued in one go, as a terminal's one read delivers them: none is handled before
     the next arrives (Pilot.press waits for the app to settle after each)."""
     for key in keys:
-        pilot.app._driver.send_message(events.Key(key, "\r" if key == "enter" else key))
+        pilot.app.post_message(events.Key(key, "\r" if key == "enter" else key))
     await pilot.pause(0.3)
 
 

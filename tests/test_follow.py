@@ -207,8 +207,7 @@ async def test_a_store_broken_mid_meeting_is_left_alone_and_the_meeting_goes_on(
         await pilot.pause()                   # the meeting's start is written after frame one
         good = demo_db.read_bytes()
         demo_db.write_bytes(b'{"kpis": {')                     # someone breaks it by hand
-        await until(pilot, lambda: any("not valid JSON" in n.message
-                                       for n in app._notifications), timeout=3)
+        await until(pilot, lambda: "not valid JSON" in notified(app), timeout=3)
         assert "1/5 KPI health" in screen_text(app) and app.is_running
         await pilot.press("2", "d")
         await pilot.press(*"Fix the file", "tab", *"Noor", "enter")
@@ -229,8 +228,7 @@ async def test_a_store_broken_before_the_meeting_is_written_still_opens(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         demo_db.write_bytes(b'{"kpis": {')
-        await until(pilot, lambda: any("not valid JSON" in n.message
-                                       for n in app._notifications), timeout=3)
+        await until(pilot, lambda: "not valid JSON" in notified(app), timeout=3)
         assert app.is_running and app.session.meeting is None
         demo_db.write_bytes(good)
         await pilot.pause(1.2)

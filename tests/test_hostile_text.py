@@ -12,7 +12,7 @@ import pytest
 
 from core import presence
 from core.model import Stage
-from tests.app_helpers import load, make_app, run, write_demo
+from tests.app_helpers import load, make_app, run, screen_text, write_demo
 from tests.conftest import cadence_command, run_cli
 from tests.hostile import (HOSTILE, MARKUP, assert_inert, assert_json_escaped,
                            hostile, make_hostile)
@@ -100,16 +100,10 @@ def run_cli_bytes(*args: str, db) -> subprocess.CompletedProcess:
 
 # --- the app and follow under Pilot --------------------------------------------------------
 
-def shown(app) -> str:
-    """Every character the app puts on the screen now, modal screens included."""
-    return "\n".join("".join(segment.text for segment in strip)
-                     for strip in app.screen._compositor.render_strips())
-
-
 async def visit(pilot, keys: str, checks: list[str]) -> None:
     await pilot.press(*keys.split())
     await pilot.pause()
-    checks.append(shown(pilot.app))
+    checks.append(screen_text(pilot.app))
 
 
 def make_meeting_hostile(db, meeting_id: str) -> None:
@@ -140,7 +134,7 @@ async def test_every_screen_of_the_app_shows_store_text_inert(hostile_db):
             await visit(pilot, keys, checks)
         app.notify(hostile("toast"))
         await visit(pilot, "1", checks)
-        notes = [n.message for n in app._notifications]
+        notes = list(app.told)
     for index, screen in enumerate(checks):
         assert_inert(screen, f"screen {index}")
     assert any(MARKUP in screen for screen in checks), "markup must show literally"
@@ -158,8 +152,8 @@ async def test_a_follower_shows_the_presence_file_inert(hostile_db):
     app = make_app(hostile_db, mode="follow", live=presence.read(hostile_db))
     async with run(app, size=(160, 50)) as pilot:
         await pilot.pause(0.6)
-        screen = shown(app)
-        notes = [n.message for n in app._notifications]
+        screen = screen_text(app)
+        notes = list(app.told)
     assert_inert(screen, "follow")
     assert "stage 0" in screen                       # the wrap-up's times name the stages
     for message in notes:

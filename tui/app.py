@@ -5,6 +5,7 @@ screen, and ends the meeting however the process ends."""
 import asyncio
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
@@ -43,6 +44,9 @@ class CadenceApp(App):
         self.mode, self.live = mode, live
         self.controller = self._controller(clock or MeetingClock())
         self._hangup = None                     # tui.terminal.Hangup, once mounted (POSIX)
+        # The last notifications, as shown: a toast vanishes and may overlap others, so what
+        # the app told is read here (tests do).
+        self.told: deque[str] = deque(maxlen=50)
         self.unsaved: str | None = None         # what could not be saved as the app closed
 
     def _controller(self, clock: MeetingClock) -> Controller:
@@ -61,8 +65,10 @@ class CadenceApp(App):
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification of the app, toasts included: they name KPIs, people, paths and
         errors, so their text is shown as data — never markup, never a control sequence."""
-        super().notify(display.line(message), title=display.line(title), severity=severity,
-                       timeout=timeout, markup=False)
+        message = display.line(message)
+        self.told.append(message)
+        super().notify(message, title=display.line(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's, but in a terminal one that survives the terminal's end (tui/terminal)."""

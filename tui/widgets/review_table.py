@@ -1,69 +1,27 @@
 """The one list widget of the app: a row-cursor DataTable keyed by entity id that keeps the
-cursor on the same item across refreshes, moves with j/k too, and can skip group rows."""
+cursor on the same item across refreshes, moves with j/k too, and can skip group rows. Public
+DataTable API only: what it needs of DataTable's internals is in datatable_adapter."""
 
 from collections.abc import Callable, Sequence
 
-from rich.cells import cell_len
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.widget import Widget
-from textual.widgets import DataTable
+
+from tui.widgets.datatable_adapter import QuickDataTable
 
 Row = tuple[str, Sequence[Text | str] | Callable[[], Sequence[Text | str]]]
 
 
-class ReviewTable(DataTable):
+class ReviewTable(QuickDataTable):
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False),
                 Binding("k", "cursor_up", "Up", show=False)]
 
     def __init__(self, columns: Sequence[str], widths: dict[int, int] | None = None, **kwargs):
-        self._rendered_theme: str | None = None   # the theme the cached cells were drawn in
-        self._rendered_size = None                # the last visible size
         self._fills = 0                           # a newer fill drops an older one's rest
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._columns = columns
         self._widths = widths or {}
         self._groups: set[str] = set()
-
-    def notify_style_update(self) -> None:
-        """DataTable drops every rendered cell on any style update, and focus moving in and out
-        is one: each stage switch re-rendered a screenful of cells (~25 ms at 500 KPIs). The
-        cell and line caches are keyed by focus state already, so they stay unless the theme
-        changed; the cursor and header styles are looked up again."""
-        if self.app.theme == self._rendered_theme:
-            Widget.notify_style_update(self)
-            self._styles_cache.clear()
-            self._get_styles_to_render_cell.cache_clear()
-            self.refresh()
-            return
-        self._rendered_theme = self.app.theme
-        super().notify_style_update()
-
-    def _on_resize(self, event: events.Resize) -> None:
-        """Hidden (size 0) and shown again at the size it had, it keeps its rendered cells
-        (DataTable counts every resize as a change of layout)."""
-        if event.size.area and event.size != self._rendered_size:
-            self._rendered_size = event.size
-            self._update_count += 1              # what DataTable's own handler does
-        event.prevent_default()                  # Textual would call that handler too
-
-    def _update_dimensions(self, new_rows) -> None:
-        """DataTable measures every new cell with Rich's measuring protocol (40 ms for 500
-        KPIs); our cells are one-line Text, whose width is simply its cell length."""
-        columns = self.ordered_columns
-        for row_key in new_rows:
-            cells = self._data.get(row_key)
-            if cells is None:                    # removed before this ran
-                continue
-            for column in columns:
-                cell = cells.get(column.key)
-                width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
-                column.content_width = max(column.content_width, width)
-        width = sum(column.get_render_width(self) for column in columns)
-        height = self._total_row_height + (self.header_height if self.show_header else 0)
-        self.virtual_size = Size(width + self._row_label_column_width, height)
 
     def on_mount(self) -> None:
         for index, label in enumerate(self._columns):

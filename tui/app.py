@@ -11,10 +11,12 @@ from contextlib import suppress
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.screen import Screen
 
 from core import display, presence
+from core.presence import Mode
 from core.board import Board
 from core.meeting import MeetingClock
 from core.read_model import ReadModel
@@ -32,11 +34,11 @@ class CadenceApp(App):
 
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
-                 mode: str = "facilitate", live: presence.Presence | None = None,
+                 mode: str = Mode.FACILITATE, live: presence.Presence | None = None,
                  board: Board | None = None):
-        """`mode` is 'facilitate' (a new meeting), 'follow' (watch `live` or wait for one), or
-        'take_over' (go on with `live`, whose facilitator is gone). `board`: the store's read
-        model as the command loaded it (so the app does not load it again)."""
+        """`mode` (core.presence.Mode): facilitate (a new meeting), follow (watch `live` or
+        wait for one), or take_over (go on with `live`, whose facilitator is gone). `board`:
+        the store's read model as the command loaded it (so the app does not load it again)."""
         super().__init__()
         self.read = ReadModel(store, board)
         self.session = Session(self.read)
@@ -50,9 +52,9 @@ class CadenceApp(App):
         self.unsaved: str | None = None         # what could not be saved as the app closed
 
     def _controller(self, clock: MeetingClock) -> Controller:
-        if self.mode == "follow":
+        if self.mode == Mode.FOLLOW:
             return Following(self.session)
-        if self.mode == "take_over" and self.live is not None:
+        if self.mode == Mode.TAKE_OVER and self.live is not None:
             self.session.meeting = self.live.meeting
             clock = MeetingClock.resume(self.live.stages, self.live.current, self.live.paused,
                                         self.live.meeting_s)
@@ -83,8 +85,8 @@ class CadenceApp(App):
         is in the app's first frame (a pushed screen waits for the next)."""
         if self.session.store.is_empty():
             from tui.screens.empty import EmptyScreen
-            return EmptyScreen(self.session, follower=self.mode == "follow")
-        taken_over = self.live if self.mode == "take_over" else None
+            return EmptyScreen(self.session, follower=self.mode == Mode.FOLLOW)
+        taken_over = self.live if self.mode == Mode.TAKE_OVER else None
         start = View(taken_over.stage, taken_over.selected) if taken_over else None
         return MeetingScreen(self.controller, start)
 
@@ -92,8 +94,8 @@ class CadenceApp(App):
         if not self.is_headless and os.name == "posix":   # tests run many apps in one process
             self.watch_for_the_end()
         if self.live is not None:
-            told = {"follow": "A meeting is live with {}: you are following it (read-only).",
-                    "take_over": "You took over the meeting from {}."}.get(self.mode)
+            told = {Mode.FOLLOW: "A meeting is live with {}: you are following it (read-only).",
+                    Mode.TAKE_OVER: "You took over the meeting from {}."}.get(self.mode)
             if told:
                 self.notify(told.format(self.live.who))
 
@@ -158,10 +160,18 @@ class CadenceApp(App):
             return
         stages = self.controller.clock.stages
         for key in keys.KEYS:
-            node = screen.key_owner(key)
+            node = key_owner(screen, key)
             goto = int(key.key) if key.name == "goto" else None
             if node is None or not node.check_action(key.name, (goto,) if goto else ()):
                 continue
             label = display.line(stages[goto - 1].name) if goto else key.label
             yield SystemCommand(f"{label} ({key.shown})", key.help,
                                 partial(node.run_action, key.action))
+
+
+def key_owner(screen: MeetingScreen, key: keys.Key) -> DOMNode | None:
+    """Where a key of the table is bound: the shell, the stage switcher, or the stage shown."""
+    from tui.widgets.stage_deck import StageDeck
+    owners = {keys.SHELL: screen, keys.DECK: screen.query_one(StageDeck)}
+    view = screen.view
+    return owners.get(key.stages, view if view.stage_id in key.stages else None)

@@ -1,4 +1,5 @@
-"""The `cadence` command. Every command goes through core's service API.
+"""The `cadence` command. Every command goes through core: the read model, the meeting's
+session and the commands by area.
 
 Exit status: 0 on success, 1 on a user error (one line on stderr saying what and where),
 2 on an unexpected internal error (with its traceback, so it can be reported).
@@ -76,7 +77,7 @@ def require_terminal() -> None:
                            "review as text")
 
 
-def run_app(store: Store, args, mode: str | None = None) -> int:
+def run_app(store: Store, args, follow: bool = False) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
     taking over with --take-over, else facilitating a new meeting."""
     from core import board, presence
@@ -87,12 +88,11 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     check_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
                 getattr(args, "facilitator", ""))
     loaded = board.load(store, clock.today())
-    if mode == "follow":
-        found_mode, live = "follow", presence.current(store.path, loaded.by_id)
+    if follow:
+        mode, live = presence.Mode.FOLLOW, presence.current(store.path, loaded.by_id)
     else:
-        found_mode, live = presence.role(store.path, getattr(args, "take_over", False),
-                                         loaded.by_id)
-    if found_mode != "follow":
+        mode, live = presence.role(store.path, getattr(args, "take_over", False), loaded.by_id)
+    if mode != presence.Mode.FOLLOW:
         from core import lock
         lock.timeout()                    # a bad CADENCE_LOCK_TIMEOUT fails here, not mid-meeting
     require_terminal()
@@ -100,7 +100,7 @@ def run_app(store: Store, args, mode: str | None = None) -> int:
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
     app = CadenceApp(store, title=getattr(args, "title", None),
                      attendees=tuple(getattr(args, "attendee", ())),
-                     facilitator=getattr(args, "facilitator", ""), mode=found_mode, live=live,
+                     facilitator=getattr(args, "facilitator", ""), mode=mode, live=live,
                      board=loaded)
     app.run()
     if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
@@ -122,7 +122,7 @@ def cmd_meet(args) -> int:
 
 
 def cmd_follow(args) -> int:
-    return run_app(_open(args), args, mode="follow")
+    return run_app(_open(args), args, follow=True)
 
 
 def port(text: str) -> int:

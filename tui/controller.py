@@ -8,7 +8,6 @@ where the meeting is; `Following` mirrors what the facilitator publishes and cha
 The shell is the same for both: a follower is the same stages fed by another controller."""
 
 import threading
-from pathlib import Path
 from collections.abc import Coroutine
 from contextlib import suppress
 from typing import Any, Protocol
@@ -26,9 +25,8 @@ from core import clock
 from core.commands import meetings
 from core.events import EventKind
 from core.session import Session
-from core.storage import Stamp, current_stamp
 from core.store import StoreLost
-from tui import keys
+from tui import flows, keys
 from tui.stages import kinds
 
 
@@ -48,6 +46,7 @@ class Ui(Protocol):
     app: App
     stage: int
     filter: str
+    view: Any                    # the stage view shown (tui.stages.base.StageView)
 
     def notify(self, message: str, *, severity: Any = "information",
                timeout: float | None = None) -> None: ...
@@ -59,8 +58,6 @@ class Ui(Protocol):
     async def show_stage(self, number: int) -> None: ...
 
     def set_filter(self, value: str) -> None: ...
-
-    def select(self, ident: str | None) -> None: ...
 
     def publish(self) -> None: ...
 
@@ -153,6 +150,10 @@ class Controller:
     async def quit(self) -> None:
         self.ui.app.exit()
 
+    async def preview(self) -> None:
+        """The minutes as they stand (`w`); a follower reads them, and exports nothing."""
+        await flows.show_minutes(self)
+
     async def ask(self, screen: Screen) -> Any:
         """A dialog's answer (in a flow: a worker waits for it)."""
         return await self.ui.app.push_screen(screen, wait_for_dismiss=True)
@@ -174,8 +175,7 @@ class Facilitating(Controller):
         self._presence_problem: str | None = None
         self._asking_lost = False
         self._unsaved_end: str | None = None
-        self._exported_at: int | None = None    # the event count when last exported
-        self._exported: Stamp = None            # the minutes file as last written
+        self.minutes = flows.Minutes(self)
 
     def allows(self, action: str) -> bool:
         return False if action == "free_look" else super().allows(action)
@@ -313,100 +313,18 @@ class Facilitating(Controller):
 
     # --- flows ---------------------------------------------------------------------------------
 
-    async def fill_scorecard(self) -> None:
-        """One measurement form after another, for every KPI still missing its latest value;
-        escape stops the walk. Its forms are chained: keys typed after one's enter are
-        dropped, never typed into the next as it opens (tui/forms/typeahead.py)."""
-        from tui.forms.meeting_forms import measurement_form
-        todo = self.board().to_fill()
-        if not todo:
-            self.ui.notify("The scorecard is full: every KPI has its latest value.")
-            return
-        filled = 0
-        for index, health in enumerate(todo):
-            form = measurement_form(self.session, health, f"scorecard-{index}", chained=True)
-            if await self.ask(form) is None:
-                break
-            filled += 1
-        self.ui.refill()
-        self.ui.notify(f"Scorecard: {filled} value{'s' * (filled != 1)} recorded, "
-                     f"{len(self.board().to_fill())} still missing.")
-
-    async def preview_minutes(self) -> None:
-        from core import minutes
-        from core.minutes_md import render
-        from tui.screens.minutes_preview import MinutesPreview
-        try:
-            self.save_clock()
-            found = minutes.build(self.store, self.session.meeting)
-        except CadenceError as exc:
-            self.refused(exc)
-            return
-        if await self.ask(MinutesPreview(render(found))):
-            await self.export_asking()
-
-    def export(self) -> None:
-        """`e`: the minutes beside the store, written at once (so `q` right after knows), or
-        once the facilitator says so when a file this meeting did not write is there."""
-        path = self._minutes_path()
-        if path is not None and self._foreign(path):
-            self.ui.run_worker(self.export_asking())
-        elif path is not None:
-            self._write_minutes()
-
-    async def export_asking(self, quitting: bool = False) -> bool:
-        """The minutes written, asking first before a file this meeting did not write is
-        replaced; `quitting`: the meeting ended first. True when they were written."""
-        path = self._minutes_path()
-        if path is None:
-            return False
-        if self._foreign(path):
-            from tui.screens.confirm import ConfirmScreen
-            if not await self.ask(ConfirmScreen(
-                    "Replace the minutes file?", f"{path} is already there; this meeting did "
-                    "not write it.", yes="replace it", no="keep it")):
-                self.ui.notify(f"Minutes not written: {path} was kept as it is.")
-                return False
-        if quitting and not self._end_before_quitting():
-            return False
-        return self._write_minutes()
-
-    def _minutes_path(self) -> Path | None:
-        """Where the minutes go, once the stage times so far are saved (which writes a
-        planned meeting's start); None when that was refused (and said why)."""
-        from core import minutes
-        try:
-            self.save_clock()
-            return minutes.export_file(self.store, self.session.meeting)
-        except CadenceError as exc:
-            self.refused(exc)
-            return None
-
-    def _foreign(self, path: Path) -> bool:
-        return path.exists() and current_stamp(path) != self._exported
-
-    def _write_minutes(self) -> bool:
-        from core import minutes
-        try:
-            written = minutes.export(self.store, self.session.meeting)
-        except (CadenceError, OSError) as exc:
-            self.refused(exc)
-            return False
-        self._exported_at = len(self.store.events())
-        self._exported = current_stamp(written)
-        self.ui.refill()
-        self.ui.notify(f"Minutes written to {written}")
-        return True
+    async def preview(self) -> None:
+        await self.minutes.preview()
 
     async def quit(self) -> None:
         from tui.screens.quit import QuitScreen
-        offer = self._exported_at != len(self.store.events())
+        offer = self.minutes.changed_since_export()
         answer = await self.ask(QuitScreen(offer_export=offer, unsaved=self._unsaved_end))
-        if (answer == "export" and await self.export_asking(quitting=True)) or (
-                answer == "quit" and self._end_before_quitting()):
+        if (answer == "export" and await self.minutes.export_asking(quitting=True)) or (
+                answer == "quit" and self.end_before_quitting()):
             self.ui.app.exit()
 
-    def _end_before_quitting(self) -> bool:
+    def end_before_quitting(self) -> bool:
         """End the meeting before quitting. If its end cannot be saved, the app stays the
         first time (say, to free some space) and quits all the same the next."""
         problem = self.end_meeting()
@@ -479,7 +397,7 @@ class Following(Controller):
             await shell.show_stage(live.stage)
         if live.filter != shell.filter:
             shell.set_filter(live.filter)
-        shell.select(live.selected)
+        shell.view.table.select(live.selected)
         self.show_detail(live.detail)
 
     async def toggle_free_look(self) -> None:

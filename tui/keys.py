@@ -10,8 +10,11 @@ registry), which bind it and carry its action.
 import msgspec
 from textual.binding import Binding
 
+from core.stages import REGISTRY
+
 SHELL: frozenset[str] = frozenset()
 DECK = frozenset({"deck"})        # moving between stages: the stage switcher's keys
+EVERY_STAGE = frozenset(kind.id for kind in REGISTRY)   # on every stage's view
 KPI_STAGES = frozenset({"health", "flagged"})
 OKRS = frozenset({"okrs"})
 WRAPUP = frozenset({"wrapup"})
@@ -64,8 +67,10 @@ KEYS: tuple[Key, ...] = (
     Key("g", "rate", "Rate", "record each attendee's 1-10 rating of the meeting", WRAPUP,
         changes=True),
     Key("w", "preview", "Minutes", "preview the minutes as they stand", WRAPUP, moves=True),
-    Key("d", "decision", "Decide", "record a decision or action (text, owner, due)", changes=True),
-    Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step", changes=True),
+    Key("d", "decision", "Decide", "record a decision or action (text, owner, due)",
+        EVERY_STAGE, changes=True),
+    Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step",
+        EVERY_STAGE, changes=True),
     Key("n", "next_stage", "Next", "next stage", DECK, moves=True),
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),

@@ -6,11 +6,11 @@ parses no markup), styled here in one place."""
 from rich.text import Text
 
 from core import display, fmt
+from core.words import CONFIDENCE_LABEL
 from core.words import BAND_LABEL
 
 BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "none": "dim",
               "ok": "", "behind": "yellow"}
-CONFIDENCE_LABEL = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
 CONFIDENCE_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 
 Part = Text | str | tuple[str, str]

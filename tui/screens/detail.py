@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from core import fmt, okr
+from core import fmt, okr, words
 from core.board import Board
 from core.health import Health
 from core.model import Action
@@ -50,7 +50,7 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
             ("start → now → target", " → ".join(fmt.value(v, kr.unit)
                                                 for v in (kr.start, view.current, kr.target))),
             ("confidence", text.confidence(kr.confidence)),
-            ("pace", "behind" if view.behind else "on pace"),
+            ("pace", words.pace(view.behind)),
             ("KPI", board.name_of(kr.kpi) or "—")]
     for c in reversed(view.checkins[-8:]):
         moved = f"{fmt.value(c.previous, kr.unit)} → {fmt.value(c.value, kr.unit)}"

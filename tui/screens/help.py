@@ -21,7 +21,8 @@ def where(key: Key, agenda: list[str]) -> str:
     """The numbers of the stages where a key works, or "all"."""
     if key.stages in (SHELL, DECK):
         return "all"
-    return " ".join(str(n) for n, kind in enumerate(agenda, start=1) if kind in key.stages)
+    numbers = [str(n) for n, kind in enumerate(agenda, start=1) if kind in key.stages]
+    return "all" if len(numbers) == len(agenda) else " ".join(numbers)
 
 
 def key_rows(stages: Sequence[Stage]) -> list[tuple[str, Text, str]]:

@@ -6,11 +6,8 @@ stages and the controller tell it into the screen. Its keys are the key table's 
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.screen import Screen
 
-from core import undo
-from core.events import EventKind
 from tui import keys
 from tui.controller import Controller, View
 from tui.stages.base import Context, StageView
@@ -19,11 +16,10 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.stage_deck import StageDeck
 from tui.widgets.stage_header import StageHeader
 
-NARROW = 110          # columns below which the stages drop their less needed columns
-
-
 class MeetingScreen(Screen):
     BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
+    # Below 110 columns the stages drop their less needed columns (cadence.tcss: .narrow).
+    HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (110, "wide")]
 
     def __init__(self, controller: Controller, start: View | None = None):
         """`start`: where to begin (a taken-over meeting goes on where it was)."""
@@ -34,7 +30,6 @@ class MeetingScreen(Screen):
         self.filter = ""
 
     def compose(self) -> ComposeResult:
-        self.set_class(self.app.size.width < NARROW, "narrow")   # before mounting: no restyle
         yield StageHeader(id="header")
         yield StageDeck(self.controller, self._first)
         yield KeyBar()
@@ -42,7 +37,7 @@ class MeetingScreen(Screen):
     def on_mount(self) -> None:
         self.controller.attach(self)
         self.refill()
-        self.select(self._start_on)
+        self.view.table.select(self._start_on)
         self.focus_list()
         self.set_interval(self.controller.interval, self.tick)
         self.call_later(self.tick)
@@ -78,29 +73,18 @@ class MeetingScreen(Screen):
     def publish(self) -> None:
         """Followers are told where the meeting is just after the frame: the person pressing
         the key sees it first (the presence is a file written on every move)."""
-        self.call_after_refresh(self._publish_now)
-
-    def _publish_now(self) -> None:
-        self.controller.publish(View(self.stage, self.view.selected, self.filter))
+        self.call_after_refresh(lambda: self.controller.publish(
+            View(self.stage, self.view.selected, self.filter)))
 
     async def tick(self) -> None:
         await self.controller.tick()
         self.refill()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
         self.show_header()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         return self.controller.allows(action)
-
-    def key_owner(self, key: keys.Key) -> DOMNode | None:
-        """Where a key of the table is bound: the shell, the stage switcher, or the stage."""
-        if key.stages == keys.SHELL:
-            return self
-        if key.stages == keys.DECK:
-            return self.query_one(StageDeck)
-        return self.view if self.view.stage_id in key.stages else None
 
     # --- moving around -------------------------------------------------------------------------
 
@@ -118,9 +102,6 @@ class MeetingScreen(Screen):
             self.view.table.focus()
         else:
             self.app.set_focus(None)                     # the cursor is the facilitator's
-
-    def select(self, ident: str | None) -> None:
-        self.view.table.select(ident)
 
     def action_pause(self) -> None:
         self.notify("Clock paused." if self.controller.clock.toggle_pause() else "Clock running.")
@@ -159,19 +140,8 @@ class MeetingScreen(Screen):
 
     # --- the shell's changing keys, and what the stages tell -------------------------------------
 
-    def action_decision(self) -> None:
-        from tui.forms.meeting_forms import decision_form
-        link, board = self.view.decision_link(), self.controller.board()
-        self.view.open_form(decision_form(self.controller.session, link, board.name_of(link)),
-                            f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
-
-    def action_undo(self) -> None:
-        session = self.controller.session
-        self.view.change(lambda: session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting)),
-                         lambda event: f"Undone: {event.summary}")
-
     def action_export(self) -> None:
-        self.controller.export()
+        self.controller.minutes.export()
 
     def action_quit_meeting(self) -> None:
         self.run_worker(self.controller.quit())

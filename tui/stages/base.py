@@ -12,8 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from core import undo
 from core.board import Board
 from core.errors import CadenceError
+from core.events import EventKind
 from core.meeting import MeetingClock
 from tui import keys
 from tui.widgets.review_table import ReviewTable
@@ -88,6 +90,17 @@ class StageView(Vertical):
         """What a decision taken on this stage is about (`d`): the selected item, on the
         stages whose rows a decision can be about."""
         return None
+
+    def action_decision(self) -> None:
+        from tui.forms.meeting_forms import decision_form
+        link, session = self.decision_link(), self.controller.session
+        self.open_form(decision_form(session, link, self.board.name_of(link)),
+                       f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
+
+    def action_undo(self) -> None:
+        session = self.controller.session
+        self.change(lambda: session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting)),
+                    lambda event: f"Undone: {event.summary}")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         return self.controller.allows(action)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from core import fmt
+from core import fmt, words
 from core.board import Board
 from core.commands import kpis
 from core.events import EventKind
@@ -29,8 +29,8 @@ def counts_line(ctx: Context) -> Text:
 
 def kpi_cells(h: Health) -> list[Text]:
     k = h.kpi
-    name = ("★ " if k.north_star else "") + k.name
-    target = ("≥ " if k.direction == "higher" else "≤ ") + fmt.value(k.target, k.unit)
+    name = (words.NORTH_STAR if k.north_star else "") + k.name
+    target = words.DIRECTION_SYMBOL[k.direction] + fmt.value(k.target, k.unit)
     return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
             text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
             text.plain(" ".join(h.flag_names), "yellow"), text.spark(h.series.values(12), h.band),

@@ -46,4 +46,5 @@ class KpiStage(StageView):
     def action_scorecard(self) -> None:
         """One form after another for every KPI missing its latest value (the controller's
         walk); escape stops it."""
-        self.app.run_worker(self.controller.fill_scorecard(), exclusive=True)
+        from tui.flows import fill_scorecard
+        self.app.run_worker(fill_scorecard(self.controller), exclusive=True)

@@ -4,7 +4,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from core import fmt, okr
+from core import fmt, okr, words
 from core.commands import okrs
 from core.events import EventKind
 from core.words import WARNING_LABEL
@@ -28,7 +28,7 @@ def kr_cells(kr: okr.KrView) -> list[Text]:
     path = " → ".join(fmt.value(v, k.unit) for v in (k.start, kr.current, k.target))
     title = "  " + k.title + (" ⇢ KPI" if k.kpi else "")
     return [Text(""), text.plain(title), text.bar(kr.progress), text.confidence(k.confidence),
-            text.plain("behind" if kr.behind else "on pace", "bold yellow" if kr.behind else "dim"),
+            text.plain(words.pace(kr.behind), "bold yellow" if kr.behind else "dim"),
             text.plain(path), text.spark(list(kr.history), "none")]
 
 

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core import words
 from core.meeting import MeetingClock, clock_text, timebox_state
 from core.model import Action, Meeting
 from tui import text
@@ -13,7 +14,6 @@ from tui.stages.base import Context, StageView
 from tui.stages.decisions import action_cells, action_matches
 from tui.widgets.review_table import ReviewTable
 
-VERDICT = {"open": "still open", "done": "done", "dropped": "dropped"}
 
 
 def stage_times(clock: MeetingClock) -> Table:
@@ -22,8 +22,7 @@ def stage_times(clock: MeetingClock) -> Table:
         table.add_column(column)
     for index, stage in enumerate(clock.snapshot()):
         state = timebox_state(stage.spent_s, stage.timebox_min)
-        note = "skipped" if stage.skipped else {"ok": "", "amber": "over",
-                                                "red": "50% over"}[state]
+        note = words.stage_note(stage.skipped, state)
         style = {"ok": "", "amber": "yellow", "red": "bold red"}[state]
         table.add_row(text.plain(f"{index + 1}. {stage.name}"),
                       Text(clock_text(stage.spent_s), style),
@@ -48,7 +47,7 @@ class WrapUpStage(StageView):
         rows = []
         for a in carried:
             verdict = settled.get(a.id)
-            shown = text.plain(VERDICT[verdict] if verdict else "to settle",
+            shown = text.plain(words.VERDICT_LABEL[verdict] if verdict else "to settle",
                                "green" if verdict else "yellow")
             rows.append((a.id, [shown, *action_cells(ctx.board, a)[:-1]]))
         self.table.fill(rows)
@@ -89,7 +88,7 @@ class WrapUpStage(StageView):
             self.open_form(rating_form(self.controller.session, meeting), "Ratings saved.")
 
     def action_preview(self) -> None:
-        self.app.run_worker(self.controller.preview_minutes(), exclusive=True)
+        self.app.run_worker(self.controller.preview(), exclusive=True)
 
 
 def people_line(meeting: Meeting) -> Text:

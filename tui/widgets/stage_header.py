@@ -6,10 +6,15 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.meeting import MeetingClock, clock_text
+from core.words import TIMEBOX_LABEL
 from tui import text
 
 STATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
-STATE_WORD = {"ok": "", "amber": " over", "red": " 50% over"}
+
+
+def over(state: str) -> str:
+    word = TIMEBOX_LABEL[state]
+    return f" {word}" if word else ""
 
 
 def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
@@ -22,7 +27,7 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
     right = Text.assemble(
         ("⏸ paused  ", "bold yellow") if clock.paused else "",
         ("meeting ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
-        (f"{clock_text(clock.stage_s(stage - 1))}/{timebox:02d}:00{STATE_WORD[state]}",
+        (f"{clock_text(clock.stage_s(stage - 1))}/{timebox:02d}:00{over(state)}",
          STATE_STYLE[state]), " ")
     return left, right
 

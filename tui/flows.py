@@ -1,0 +1,121 @@
+"""The flows of a facilitator's meeting that span dialogs, each written as the person goes
+through it, awaiting each dialog (they run as workers): the scorecard's walk, and the minutes'
+preview and export."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import CadenceError
+from core.storage import Stamp, current_stamp
+
+if TYPE_CHECKING:
+    from tui.controller import Controller, Facilitating
+
+
+async def fill_scorecard(meeting: "Facilitating") -> None:
+    """One measurement form after another, for every KPI still missing its latest value;
+    escape stops the walk. Its forms are chained: keys typed after one's enter are
+    dropped, never typed into the next as it opens (tui/forms/typeahead.py)."""
+    from tui.forms.meeting_forms import measurement_form
+    todo = meeting.board().to_fill()
+    if not todo:
+        meeting.ui.notify("The scorecard is full: every KPI has its latest value.")
+        return
+    filled = 0
+    for index, health in enumerate(todo):
+        form = measurement_form(meeting.session, health, f"scorecard-{index}", chained=True)
+        if await meeting.ask(form) is None:
+            break
+        filled += 1
+    meeting.ui.refill()
+    meeting.ui.notify(f"Scorecard: {filled} value{'s' * (filled != 1)} recorded, "
+                      f"{len(meeting.board().to_fill())} still missing.")
+
+
+async def show_minutes(meeting: "Controller") -> bool:
+    """The meeting's minutes as they stand, in a preview; True when `e` was pressed there."""
+    from core import minutes
+    from core.minutes_md import render
+    from tui.screens.minutes_preview import MinutesPreview
+    try:
+        found = minutes.build(meeting.store, meeting.meeting_id)
+    except CadenceError as exc:
+        meeting.ui.notify(str(exc), severity="warning")
+        return False
+    return bool(await meeting.ask(MinutesPreview(render(found))))
+
+
+class Minutes:
+    """The minutes as the meeting exports them: beside the store, replacing a file this
+    meeting did not write only when the facilitator says so."""
+
+    def __init__(self, meeting: "Facilitating"):
+        self.meeting = meeting
+        self._exported_at: int | None = None    # the event count when last exported
+        self._exported: Stamp = None            # the minutes file as last written
+
+    def changed_since_export(self) -> bool:
+        return self._exported_at != len(self.meeting.store.events())
+
+    async def preview(self) -> None:
+        """The minutes as they stand, with their stage times so far; `e` there exports."""
+        try:
+            self.meeting.save_clock()
+        except CadenceError as exc:
+            self.meeting.refused(exc)
+            return
+        if await show_minutes(self.meeting):
+            await self.export_asking()
+
+    def export(self) -> None:
+        """`e`: the minutes beside the store, written at once (so `q` right after knows), or
+        once the facilitator says so when a file this meeting did not write is there."""
+        path = self._minutes_path()
+        if path is not None and self._foreign(path):
+            self.meeting.ui.run_worker(self.export_asking())
+        elif path is not None:
+            self._write_minutes()
+
+    async def export_asking(self, quitting: bool = False) -> bool:
+        """The minutes written, asking first before a file this meeting did not write is
+        replaced; `quitting`: the meeting ended first. True when they were written."""
+        path = self._minutes_path()
+        if path is None:
+            return False
+        if self._foreign(path):
+            from tui.screens.confirm import ConfirmScreen
+            if not await self.meeting.ask(ConfirmScreen(
+                    "Replace the minutes file?", f"{path} is already there; this meeting did "
+                    "not write it.", yes="replace it", no="keep it")):
+                self.meeting.ui.notify(f"Minutes not written: {path} was kept as it is.")
+                return False
+        if quitting and not self.meeting.end_before_quitting():
+            return False
+        return self._write_minutes()
+
+    def _minutes_path(self) -> Path | None:
+        """Where the minutes go, once the stage times so far are saved (which writes a
+        planned meeting's start); None when that was refused (and said why)."""
+        from core import minutes
+        try:
+            self.meeting.save_clock()
+            return minutes.export_file(self.meeting.store, self.meeting.session.meeting)
+        except CadenceError as exc:
+            self.meeting.refused(exc)
+            return None
+
+    def _foreign(self, path: Path) -> bool:
+        return path.exists() and current_stamp(path) != self._exported
+
+    def _write_minutes(self) -> bool:
+        from core import minutes
+        try:
+            written = minutes.export(self.meeting.store, self.meeting.session.meeting)
+        except (CadenceError, OSError) as exc:
+            self.meeting.refused(exc)
+            return False
+        self._exported_at = len(self.meeting.store.events())
+        self._exported = current_stamp(written)
+        self.meeting.ui.refill()
+        self.meeting.ui.notify(f"Minutes written to {written}")
+        return True

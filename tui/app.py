@@ -24,7 +24,6 @@ from core.session import Session
 from core.store import Store
 from tui import keys
 from tui.controller import Controller, Facilitating, Following, View
-from tui.forms import typeahead
 from tui.screens.meeting import MeetingScreen
 
 
@@ -143,7 +142,9 @@ class CadenceApp(App):
             self.session.plan(*self.meeting)
         self.push_screen(MeetingScreen(self.controller))
 
-    async def on_late_key(self, late: typeahead.LateKey) -> None:
+    async def on_late_key(self, late) -> None:
+        """A key typed after enter closed a form (tui/forms/typeahead.py)."""
+        from tui.forms import typeahead
         await typeahead.press_late_key(self, late)
 
     def on_unmount(self) -> None:

@@ -26,7 +26,7 @@ from core.commands import meetings
 from core.events import EventKind
 from core.session import Session
 from core.store import StoreLost
-from tui import flows, keys
+from tui import keys
 from tui.stages import kinds
 
 
@@ -152,7 +152,8 @@ class Controller:
 
     async def preview(self) -> None:
         """The minutes as they stand (`w`); a follower reads them, and exports nothing."""
-        await flows.show_minutes(self)
+        from tui.flows import show_minutes
+        await show_minutes(self)
 
     async def ask(self, screen: Screen) -> Any:
         """A dialog's answer (in a flow: a worker waits for it)."""
@@ -175,7 +176,8 @@ class Facilitating(Controller):
         self._presence_problem: str | None = None
         self._asking_lost = False
         self._unsaved_end: str | None = None
-        self.minutes = flows.Minutes(self)
+        from tui.flows import Minutes
+        self.minutes = Minutes(self)
 
     def allows(self, action: str) -> bool:
         return False if action == "free_look" else super().allows(action)

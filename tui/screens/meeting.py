@@ -11,7 +11,6 @@ from textual.screen import Screen
 from tui import keys
 from tui.controller import Controller, View
 from tui.stages.base import Context, StageView
-from tui.widgets.filter_box import FilterBox
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.stage_deck import StageDeck
 from tui.widgets.stage_header import StageHeader
@@ -114,24 +113,26 @@ class MeetingScreen(Screen):
         self.refill()
 
     async def action_filter(self) -> None:
+        from tui.widgets.filter_box import FilterBox      # on first use: not before frame one
         await FilterBox.open(self)
 
     def action_clear_filter(self) -> None:
-        if self.filter or FilterBox.is_open(self):
+        if self.filter or self.query(".visible#filter"):
             self.set_filter("")
             self.focus_list()
 
     def set_filter(self, value: str) -> None:
         self.filter = value
         if not value:
-            FilterBox.close(self)
+            for box in self.query("#filter"):                  # none before the first /
+                box.close()
         self.refill()
 
-    def on_filter_box_filtered(self, message: FilterBox.Filtered) -> None:
+    def on_filter_box_filtered(self, message) -> None:
         self.filter = message.value
         self.refill()
 
-    def on_filter_box_kept(self, _: FilterBox.Kept) -> None:
+    def on_filter_box_kept(self, _) -> None:
         self.focus_list()
 
     def action_help(self) -> None:

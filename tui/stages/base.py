@@ -12,7 +12,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from core import undo
 from core.board import Board
 from core.errors import CadenceError
 from core.events import EventKind
@@ -98,6 +97,7 @@ class StageView(Vertical):
                        f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
 
     def action_undo(self) -> None:
+        from core import undo
         session = self.controller.session
         self.change(lambda: session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting)),
                     lambda event: f"Undone: {event.summary}")

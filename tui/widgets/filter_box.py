@@ -40,13 +40,7 @@ class FilterBox(Input):
         box.add_class("visible")
         box.focus()
 
-    @classmethod
-    def is_open(cls, screen) -> bool:
-        return any(box.has_class("visible") for box in screen.query(cls))
-
-    @classmethod
-    def close(cls, screen) -> None:
-        for box in screen.query(cls):
-            with box.prevent(Input.Changed):          # cleared by the screen, not typed
-                box.value = ""
-            box.remove_class("visible")
+    def close(self) -> None:
+        with self.prevent(Input.Changed):             # cleared by the screen, not typed
+            self.value = ""
+        self.remove_class("visible")

@@ -14,7 +14,7 @@ import pytest
 
 from core.model import CheckIn
 from core.store import Store
-from tests.app_helpers import TODAY, load, write_demo
+from tests.app.helpers import TODAY, load, write_demo
 from tests.conftest import cadence_command
 
 

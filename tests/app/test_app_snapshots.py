@@ -3,7 +3,7 @@ visual regression shows up as a diff. Update with --snapshot-update, then look a
 
 import pytest
 
-from tests.app_helpers import TODAY, make_app, write_demo
+from tests.app.helpers import TODAY, make_app, write_demo
 
 
 @pytest.fixture

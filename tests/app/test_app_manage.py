@@ -5,7 +5,7 @@ import pytest
 
 from core.model import Meeting
 from core.store import Store
-from tests.app_helpers import (TODAY, kpi_row, load, make_app, notified, run, screen_text,
+from tests.app.helpers import (TODAY, kpi_row, load, make_app, notified, run, screen_text,
                                select_row, table_text, type_text, write_demo)
 
 

@@ -22,9 +22,10 @@ import pytest
 from core import presence
 from core.model import Meeting
 from core.store import Store
-from tests.app_helpers import TODAY, write_demo
+from tests.app.helpers import TODAY, write_demo
 from tests.conftest import cadence_command
-from tests.test_app_terminal import Terminal, needs_tmux  # noqa: F401 (an autouse fixture)
+from tests.terminal.test_app_terminal import (  # noqa: F401 (needs_tmux: an autouse fixture)
+    Terminal, needs_tmux)
 
 DEADLINE_S = 2.0          # the contract: gone within 2 s
 BURST = [str(stage) for _ in range(6) for stage in (2, 3, 4, 5, 1)]   # 30 stage switches

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import TODAY, write_demo
+from tests.app.helpers import TODAY, write_demo
 from tests.conftest import cadence_command, run_cli
 
 
@@ -203,7 +203,7 @@ def test_the_commands_succeed_on_the_store_unbroken(db, tmp_path):
 async def test_a_document_broken_mid_meeting_keeps_the_app_on_the_last_good_state(db):
     """The file still parses, but a hand edit broke one document: the app says so, shows the
     last good state, refuses changes, and leaves the file alone until it is fixed."""
-    from tests.app_helpers import make_app, notified, screen_text
+    from tests.app.helpers import make_app, notified, screen_text
     write_demo(db)
     app = make_app(db)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:

@@ -18,9 +18,9 @@ from core.errors import CadenceError
 from core.model import Meeting
 from core.service import Service
 from core.store import Store
-from tests.app_helpers import TODAY, load, make_app, notified, screen_text, write_demo
+from tests.app.helpers import TODAY, load, make_app, notified, screen_text, write_demo
 from tests.conftest import run_cli
-from tests.test_app_terminal import Terminal
+from tests.terminal.test_app_terminal import Terminal
 
 ENDED = "m1"          # the demo's meeting, which has ended
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import core
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def test_no_core_module_pulls_in_textual_or_rich():

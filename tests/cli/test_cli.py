@@ -174,7 +174,7 @@ def test_db_flag_wins_over_environment_which_wins_over_the_default(tmp_path):
 
 def test_module_entry_point_matches_the_script(db):
     result = subprocess.run([sys.executable, "-m", "tui", "--db", str(db), "status"],
-                            capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+                            capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert result.returncode == 0 and "cadence demo" in result.stdout
 
 

@@ -17,7 +17,7 @@ from core.store import Store
 from tests.conftest import run_cli
 
 TODAY = date(2026, 11, 22)
-GOLDEN = Path(__file__).parent / "golden" / "minutes_demo_meeting.md"
+GOLDEN = Path(__file__).parents[1] / "golden" / "minutes_demo_meeting.md"
 SCHEMA = json.loads((Path(minutes.__file__).parent / "minutes.schema.json").read_text())
 
 

@@ -21,7 +21,7 @@ from core.model import SUSTAIN_MAX
 from core.service import Service
 from core.stats import fraction, mean
 from core.store import Store
-from tests.app_helpers import TODAY, make_app, screen_text, write_demo
+from tests.app.helpers import TODAY, make_app, screen_text, write_demo
 from tests.conftest import kpi, run_cli, series
 from tui import text
 

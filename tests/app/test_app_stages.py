@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from core.store import Store
-from tests.app_helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_app,
+from tests.app.helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_app,
                                notified, run, screen_text, select_row, table_text, type_text,
                                widget_text, write_demo)
 from tui.keys import KEYS, WIDGET_KEYS
@@ -279,7 +279,7 @@ async def test_wrap_up_settles_carried_over_actions_and_edits_attendees(demo_db)
 
 
 async def test_pause_skip_and_time_per_stage(demo_db):
-    from tests.app_helpers import FrozenTime
+    from tests.app.helpers import FrozenTime
     now = FrozenTime()
     app = make_app(demo_db, now=now)
     async with run(app, (120, 36)) as pilot:

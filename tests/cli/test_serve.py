@@ -14,10 +14,10 @@ from contextlib import contextmanager
 import aiohttp
 import pytest
 
-from tests.app_helpers import write_demo
+from tests.app.helpers import write_demo
 from tests.conftest import cadence_command, run_cli
 from tests.hostile import make_hostile
-from tests.test_process import running
+from tests.terminal.test_process import running
 
 
 def free_port() -> int:

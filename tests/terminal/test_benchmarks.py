@@ -5,7 +5,7 @@ from textual.widgets import ContentSwitcher
 
 from benchmarks import figures, floor_app, stores
 from benchmarks.terminal import SCREEN
-from tests.app_helpers import TODAY
+from tests.app.helpers import TODAY
 
 
 def test_every_figure_runs_on_the_small_store(tmp_path):

@@ -9,8 +9,8 @@ import pytest
 from textual import events
 
 from core import presence
-from tests.app_helpers import TODAY, make_app, write_demo
-from tests.test_follow import until
+from tests.app.helpers import TODAY, make_app, write_demo
+from tests.app.test_follow import until
 from tui.screens.detail import DetailScreen
 
 

@@ -12,11 +12,11 @@ import pytest
 
 from core import presence
 from core.model import Stage
-from tests.app_helpers import load, make_app, run, screen_text, write_demo
+from tests.app.helpers import load, make_app, run, screen_text, write_demo
 from tests.conftest import cadence_command, run_cli
 from tests.hostile import (HOSTILE, MARKUP, assert_inert, assert_json_escaped,
                            hostile, make_hostile)
-from tests.test_display import COMMONMARK, GFM, STRUCTURE
+from tests.unit.test_display import COMMONMARK, GFM, STRUCTURE
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def raw_stream_of(term, capture) -> bytes:
 
 
 def test_the_app_and_a_follower_write_no_store_control_to_the_terminal(hostile_db, tmp_path):
-    from tests.test_app_terminal import Terminal
+    from tests.terminal.test_app_terminal import Terminal
     lead_capture, follow_capture = tmp_path / "lead.bytes", tmp_path / "follow.bytes"
     lead = Terminal.cadence(hostile_db, capture=lead_capture)
     terms = [lead]

@@ -21,10 +21,10 @@ from core import presence, storage
 from core.errors import StoreError
 from core.model import Action
 from core.store import Store, StoreLost
-from tests.app_helpers import (TODAY, load, make_app, notified, run, screen_text, type_text,
+from tests.app.helpers import (TODAY, load, make_app, notified, run, screen_text, type_text,
                                write_demo)
 from tests.conftest import cadence_command, run_cli
-from tests.test_follow import until
+from tests.app.test_follow import until
 
 
 @pytest.fixture
@@ -314,7 +314,7 @@ async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk
 
 def test_the_app_says_after_it_closes_what_was_not_saved(disk, monkeypatch):
     """In a real terminal: the warning is printed once the terminal is back, not lost."""
-    from tests.test_app_terminal import Terminal
+    from tests.terminal.test_app_terminal import Terminal
     if not disk.mounted:
         pytest.skip("the app in a terminal is another process: only a real disk can fail it")
     db = write_demo(disk.path / "cadence.json")

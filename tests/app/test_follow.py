@@ -13,7 +13,7 @@ from core import presence
 from core.imports import import_measurements
 from core.service import Service
 from core.store import Store
-from tests.app_helpers import TODAY, load, make_app, notified, screen_text, write_demo
+from tests.app.helpers import TODAY, load, make_app, notified, screen_text, write_demo
 from tests.conftest import run_cli
 from tui.keys import KEYS
 from tui.screens.detail import DetailScreen

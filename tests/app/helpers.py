@@ -1,18 +1,18 @@
-"""Driving the meeting app as a person does: a demo store, a frozen clock, the screen as text."""
+"""Driving the meeting app as a person does, under Pilot: a frozen clock, keys, waiting in
+the app's loop, and the screen, the dialogs and the notifications as text."""
 
 import html
 import re
-from datetime import date
+import time
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual.widgets import Static
 
-from core import board, demo
 from core.meeting import MeetingClock
 from core.store import Store
+from tests.helpers import load
 from tui.app import CadenceApp
-
-TODAY = date(2026, 11, 22)
 
 
 class FrozenTime:
@@ -37,11 +37,6 @@ def run(app: CadenceApp, size=(120, 36)):
 
 def kpi_id(db: Path, name: str) -> str:
     return next(h.kpi.id for h in load(db).kpis if h.kpi.name == name)
-
-
-def write_demo(db: Path) -> Path:
-    demo.write(Store(db), TODAY)
-    return db
 
 
 def screen_text(app) -> str:
@@ -70,10 +65,6 @@ def key_bar_text(app) -> str:
     return str(app.screen.query_one(KeyBar).render()).strip()
 
 
-def load(db: Path):
-    return board.load(Store(db), TODAY)
-
-
 def kpi_row(app, name: str) -> int:
     """The row index of a KPI in the current stage's table."""
     table = app.screen.view.table
@@ -89,6 +80,16 @@ async def select_row(pilot, index: int) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, timeout=1.0) -> float:
+    """Wait (in the app's loop) until condition() holds; returns how long it took."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
@@ -97,6 +98,11 @@ def notified(app) -> str:
     """Every notification the app has shown, newest last (toasts wrap and overlap the screen,
     so their text is checked here rather than on it)."""
     return "\n".join(app.told)
+
+
+def dialog_text(app) -> str:
+    """The text of the dialog on top, unwrapped (toasts may cover it on screen)."""
+    return " ".join(str(w.render()) for w in app.screen.query(Static))
 
 
 def widget_text(app, selector: str) -> str:

@@ -5,14 +5,9 @@ import pytest
 
 from core.model import Meeting
 from core.store import Store
-from tests.app.helpers import (TODAY, kpi_row, load, make_app, notified, run, screen_text,
-                               select_row, table_text, type_text, write_demo)
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
+from tests.app.helpers import (kpi_row, make_app, notified, run, screen_text, select_row,
+                               table_text, type_text)
+from tests.helpers import TODAY, load
 
 
 async def fill(pilot, *values: str) -> None:

@@ -3,13 +3,7 @@ visual regression shows up as a diff. Update with --snapshot-update, then look a
 
 import pytest
 
-from tests.app.helpers import TODAY, make_app, write_demo
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
+from tests.app.helpers import make_app
 
 
 @pytest.mark.parametrize("stage", [1, 2, 3, 4, 5])

@@ -6,20 +6,14 @@ from datetime import timedelta
 import pytest
 
 from core.store import Store
-from tests.app.helpers import (TODAY, key_bar_text, kpi_id, kpi_row, load, make_app,
-                               notified, run, screen_text, select_row, table_text, type_text,
-                               widget_text, write_demo)
+from tests.app.helpers import (FrozenTime, key_bar_text, kpi_id, kpi_row, make_app, notified,
+                               run, screen_text, select_row, table_text, type_text, widget_text)
+from tests.helpers import TODAY, load
 from tui.keys import KEYS, WIDGET_KEYS
 from tui.screens.detail import DetailScreen
 
 # The contract's stages, in order.
 WEEKLY_REVIEW = ("KPI health", "Flagged", "OKR check-ins", "Decisions", "Wrap-up")
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
 
 
 def this_meeting(db):
@@ -279,7 +273,6 @@ async def test_wrap_up_settles_carried_over_actions_and_edits_attendees(demo_db)
 
 
 async def test_pause_skip_and_time_per_stage(demo_db):
-    from tests.app.helpers import FrozenTime
     now = FrozenTime()
     app = make_app(demo_db, now=now)
     async with run(app, (120, 36)) as pilot:
@@ -527,7 +520,7 @@ def _row_colours(app) -> set:
 
 async def test_switching_stages_keeps_the_rows_and_a_new_theme_repaints_them(demo_db):
     """Stage tables keep their rendered cells across switches (a switch at 500 KPIs would
-    otherwise re-render a screenful: tests/test_datatable_adapter.py), yet a change of theme
+    otherwise re-render a screenful: tests/app/test_datatable_adapter.py), yet a change of theme
     still reaches every cell."""
     app = make_app(demo_db)
     async with run(app) as pilot:

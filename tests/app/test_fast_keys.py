@@ -9,15 +9,8 @@ import pytest
 from textual import events
 
 from core import presence
-from tests.app.helpers import TODAY, make_app, write_demo
-from tests.app.test_follow import until
+from tests.app.helpers import make_app, until
 from tui.screens.detail import DetailScreen
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
 
 
 async def burst(pilot, *keys: str) -> None:

@@ -1,38 +1,16 @@
 """Live meetings: a follower mirrors the facilitator, changes nothing, and both pick up what
 another process writes; one facilitator at a time, with take-over when one is gone."""
 
-import os
-import subprocess
-import sys
-import time
-
 import msgspec
 import pytest
 
 from core import presence
 from core.imports import import_measurements
-from core.service import Service
 from core.store import Store
-from tests.app.helpers import TODAY, load, make_app, notified, screen_text, write_demo
-from tests.conftest import run_cli
+from tests.app.helpers import make_app, notified, screen_text, until
+from tests.helpers import TODAY, live_presence, load
 from tui.keys import KEYS
 from tui.screens.detail import DetailScreen
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
-
-
-async def until(pilot, condition, timeout=1.0) -> float:
-    """Wait (in the app's loop) until condition() holds; returns how long it took."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        await pilot.pause(0.02)
-    return time.monotonic() - start
 
 
 async def test_the_follower_mirrors_stage_selection_and_detail(demo_db):
@@ -118,61 +96,6 @@ async def test_follow_waits_for_a_meeting_and_picks_it_up(demo_db):
         await until(watch, lambda: "waiting for a facilitator" in screen_text(follower))
 
 
-def open_meeting(db) -> str:
-    """Noor's meeting, started and still open (the demo's own meeting has ended)."""
-    found = next((m.id for m in load(db).meetings if m.ended_at is None), None)
-    return found or Service(Store(db)).start_meeting(facilitator="Noor").id
-
-
-def live_presence(db, age_s: float, pid: int | None = None) -> presence.Presence:
-    """Noor's open meeting, published `age_s` ago by a process of this host: by default one
-    still running that is not this test's (its parent)."""
-    found = presence.Presence(meeting=open_meeting(db), title="Operating review 2026-11-22",
-                              facilitator="Noor", stage=3, heartbeat=time.time() - age_s,
-                              pid=os.getppid() if pid is None else pid)
-    presence.publish(db, found)
-    return found
-
-
-def role(db, take_over: bool, now: float | None = None):
-    return presence.role(db, take_over, load(db).by_id, now)
-
-
-def test_second_facilitator_follows_and_take_over_needs_a_stale_heartbeat(demo_db):
-    assert role(demo_db, take_over=False) == ("facilitate", None)
-    live_presence(demo_db, age_s=3)
-    mode, live = role(demo_db, take_over=False)
-    assert mode == "follow" and live.facilitator == "Noor"
-    with pytest.raises(Exception, match="still live with Noor"):
-        role(demo_db, take_over=True)
-    live_presence(demo_db, age_s=45)
-    assert role(demo_db, take_over=False)[0] == "facilitate"
-    mode, live = role(demo_db, take_over=True)
-    assert mode == "take_over" and live.meeting == "m2"
-
-
-def test_a_facilitator_whose_app_has_ended_on_this_host_is_gone_at_once(demo_db):
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
-    crashed = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
-    assert not crashed.is_fresh()
-    assert role(demo_db, take_over=False) == ("facilitate", None)
-    assert role(demo_db, take_over=True) == ("take_over", crashed)
-    elsewhere = live_presence(demo_db, age_s=2, pid=int(ended.stdout))
-    elsewhere = msgspec.structs.replace(elsewhere, host="another-host")
-    presence.publish(demo_db, elsewhere)      # another host's process: only its heartbeat tells
-    assert role(demo_db, take_over=False) == ("follow", elsewhere)
-
-
-def test_take_over_refusals_are_one_line_errors(demo_db, tmp_path):
-    empty = run_cli("--take-over", db=tmp_path / "other.json")
-    assert empty.returncode == 1 and "no meeting to take over" in empty.stderr
-    live_presence(demo_db, age_s=3)
-    fresh = run_cli("meet", "--take-over", db=demo_db)
-    assert fresh.returncode == 1 and "still live with Noor" in fresh.stderr
-    assert len(fresh.stderr.strip().splitlines()) == 1
-
-
 async def test_taking_over_goes_on_with_the_same_meeting_and_clock(demo_db):
     from core.model import DEFAULT_STAGES, Stage
     stages = tuple(Stage(s.name, s.timebox_min, 120.0 * i) for i, s in enumerate(DEFAULT_STAGES))
@@ -240,7 +163,7 @@ async def test_a_store_broken_before_the_meeting_is_written_still_opens(demo_db)
 
 async def test_a_store_restored_from_before_the_meeting_keeps_the_app_running(demo_db):
     """Someone copies back an older file mid-meeting: the meeting is no longer in it. The app
-    asks what to do instead of crashing (tests/test_store_environment.py tries each answer);
+    asks what to do instead of crashing (tests/app/test_store_environment.py tries each answer);
     kept, the meeting is written to that file again with the next change."""
     older = demo_db.read_bytes()
     app = make_app(demo_db)

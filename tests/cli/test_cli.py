@@ -9,7 +9,7 @@ import pytest
 
 from core.health import FLAGS
 from core.store import Store
-from tests.conftest import kpi, run_cli
+from tests.helpers import kpi, run_cli
 
 KPI_HEADER = "name,owner,unit,direction,target,threshold,cadence\n"
 

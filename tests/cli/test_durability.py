@@ -8,7 +8,7 @@ import textwrap
 import time
 
 from core.store import Store
-from tests.conftest import cadence_command, run_cli
+from tests.helpers import cadence_command, run_cli
 
 WRITER = textwrap.dedent("""
     import sys

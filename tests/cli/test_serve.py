@@ -14,10 +14,8 @@ from contextlib import contextmanager
 import aiohttp
 import pytest
 
-from tests.app.helpers import write_demo
-from tests.conftest import cadence_command, run_cli
+from tests.helpers import cadence_command, run_cli, running, write_demo
 from tests.hostile import make_hostile
-from tests.terminal.test_process import running
 
 
 def free_port() -> int:

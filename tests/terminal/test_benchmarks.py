@@ -1,11 +1,12 @@
 """The benchmark suite runs (on the small store, once each), so it never rots. Speed itself is
-never asserted here: `python -m benchmarks` measures it against floors."""
+never asserted here: `python -m benchmarks` measures it against floors. (With the terminal's
+tests: its figures run the app and its floor apps in pseudo-terminals, benchmarks/terminal.py.)"""
 
 from textual.widgets import ContentSwitcher
 
 from benchmarks import figures, floor_app, stores
 from benchmarks.terminal import SCREEN
-from tests.app.helpers import TODAY
+from tests.helpers import TODAY
 
 
 def test_every_figure_runs_on_the_small_store(tmp_path):

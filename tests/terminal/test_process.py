@@ -22,10 +22,8 @@ import pytest
 from core import presence
 from core.model import Meeting
 from core.store import Store
-from tests.app.helpers import TODAY, write_demo
-from tests.conftest import cadence_command
-from tests.terminal.test_app_terminal import (  # noqa: F401 (needs_tmux: an autouse fixture)
-    Terminal, needs_tmux)
+from tests.helpers import TODAY, cadence_command, running
+from tests.terminal.tmux import Terminal
 
 DEADLINE_S = 2.0          # the contract: gone within 2 s
 BURST = [str(stage) for _ in range(6) for stage in (2, 3, 4, 5, 1)]   # 30 stage switches
@@ -38,15 +36,6 @@ def app_pid(db: Path, timeout: float = 20) -> int:
         assert time.monotonic() < deadline, "the app never published its presence"
         time.sleep(0.05)
     return live.pid
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie (an exited child not yet reaped counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rpartition(")")[2].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def gone_within(pid: int, seconds: float) -> float:
@@ -71,11 +60,6 @@ def assert_meeting_ended(db: Path, meetings_before: int) -> None:
 
 def meetings(db: Path) -> int:
     return len(Store(db).records(Meeting))
-
-
-@pytest.fixture
-def demo_db(db):
-    return write_demo(db)
 
 
 @pytest.mark.parametrize("run", range(6))

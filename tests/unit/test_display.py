@@ -11,18 +11,15 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from core import display
-from tests.hostile import HOSTILE, PAYLOADS, assert_json_escaped, raw_controls
+from tests.hostile import (COMMONMARK, GFM, HOSTILE, PAYLOADS, STRUCTURE, assert_json_escaped,
+                           raw_controls)
 
-COMMONMARK = MarkdownIt("commonmark", {"html": True})
-GFM = MarkdownIt("gfm-like", {"html": True, "linkify": True})
 RENDERERS = {"CommonMark with HTML": COMMONMARK, "GFM with linkify": GFM}
 # Where the minutes put user text: a paragraph, a list item, a heading, a table cell.
 CONTEXTS = {"paragraph": "{}", "list item": "- {}", "heading": "### {}",
             "table cell": "| head |\n| --- |\n| {} |"}
-STRUCTURE = {"p", "ul", "li", "h3", "table", "thead", "tbody", "tr", "th", "td"}
 
 
 def test_every_control_character_becomes_visible():

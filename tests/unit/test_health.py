@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from core.health import assess, band, xmr_limits
-from tests.conftest import TODAY, kpi, series
+from tests.helpers import TODAY, kpi, series
 
 
 def names(k, values, **kw):

@@ -2,20 +2,14 @@ from datetime import date
 
 import pytest
 
-from core import board
 from core.errors import CadenceError
 from core.imports import import_kpis, import_measurements, import_okrs
 from core.store import Store
-
-TODAY = date(2026, 11, 22)
+from tests.helpers import TODAY, load
 KPIS = """name,owner,unit,direction,target,threshold,cadence,area,north_star
 Cart abandonment,Priya,%,lower,20,25,weekly,Growth,
 MRR,Dana,$,higher,500000,460000,monthly,Finance,yes
 """
-
-
-def load(db):
-    return board.load(Store(db), TODAY)
 
 
 def test_kpis_are_created_then_updated_by_name(db, write_csv):

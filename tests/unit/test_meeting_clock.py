@@ -3,7 +3,7 @@ import pytest
 from core.inputs import parse_due, parse_number
 from core.errors import ValidationError
 from core.meeting import MeetingClock, clock_text, timebox_state
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 
 
 class FakeTime:

@@ -1,7 +1,7 @@
 """Minutes from the store: a golden file for a scripted demo meeting, every section, hostile
-text checked with a real Markdown parser, the JSON schema, and the CLI."""
+text checked with a real Markdown parser, and the JSON schema (`cadence minutes`:
+tests/cli/test_minutes.py)."""
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -14,11 +14,9 @@ from core.minutes_md import md, render
 from core.model import Stage
 from core.service import Service
 from core.store import Store
-from tests.conftest import run_cli
+from tests.helpers import MINUTES_SCHEMA, TODAY
 
-TODAY = date(2026, 11, 22)
 GOLDEN = Path(__file__).parents[1] / "golden" / "minutes_demo_meeting.md"
-SCHEMA = json.loads((Path(minutes.__file__).parent / "minutes.schema.json").read_text())
 
 
 class Ticks:
@@ -75,7 +73,7 @@ def test_golden_markdown_of_a_demo_meeting(meeting, request):
 
 def test_every_section_with_content(meeting):
     found = minutes.build(meeting)
-    jsonschema.validate(found, SCHEMA)
+    jsonschema.validate(found, MINUTES_SCHEMA)
     assert found["meeting"]["rating_average"] == 7.5
     assert found["meeting"]["duration_min"] > 0
     assert [d["text"] for d in found["decisions"]] == [
@@ -107,7 +105,7 @@ def test_sections_without_content_say_none(db, monkeypatch):
     svc = Service(store)
     svc.start_meeting()
     found = minutes.build(store)
-    jsonschema.validate(found, SCHEMA)
+    jsonschema.validate(found, MINUTES_SCHEMA)
     text = render(found)
     for heading in ("Values recorded", "OKR check-ins", "Re-prioritised", "Objectives started",
                     "Retired", "KPIs and OKRs changed", "Decisions and actions",
@@ -158,30 +156,6 @@ def test_hostile_text_cannot_break_a_table_or_add_formatting(db, monkeypatch, ho
 
 def test_md_escapes_and_flattens():
     assert md("a|b\nc <x> [y]") == "a\\|b c \\<x> \\[y\\]"
-
-
-def test_cli_minutes_and_meetings(db, tmp_path):
-    run_cli("demo", "--no-open", db=db)
-    listed = run_cli("meetings", db=db)
-    assert listed.returncode == 0 and "m1" in listed.stdout and "4 decided" in listed.stdout
-    result = run_cli("minutes", "--last", db=db)
-    assert result.returncode == 0 and result.stdout.startswith("# Operating review 2026-11-15")
-    as_json = json.loads(run_cli("minutes", "--meeting", "m1", "--format", "json", db=db).stdout)
-    jsonschema.validate(as_json, SCHEMA)
-    out = tmp_path / "out.md"
-    written = run_cli("minutes", "-o", str(out), db=db)
-    assert written.returncode == 0 and out.read_text().startswith("# Operating review")
-
-
-def test_cli_minutes_errors_are_one_line(db, tmp_path):
-    empty = run_cli("minutes", "--last", db=tmp_path / "empty.json")
-    assert empty.returncode == 1 and "no meeting yet" in empty.stderr
-    assert len(empty.stderr.strip().splitlines()) == 1
-    run_cli("demo", "--no-open", db=db)
-    missing = run_cli("minutes", "--meeting", "m42", db=db)
-    assert missing.returncode == 1 and "no meeting with id 'm42'" in missing.stderr
-    both = run_cli("minutes", "--last", "--meeting", "m1", db=db)
-    assert both.returncode == 1 and "not allowed with" in both.stderr
 
 
 def test_export_writes_beside_the_store_named_by_date_and_meeting(meeting):

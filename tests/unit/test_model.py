@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.model import Action, Event, Change, Meeting, Stage, make_id, split_id
-from tests.conftest import kpi
+from tests.helpers import kpi
 
 
 def test_kpi_threshold_on_the_wrong_side_names_kpi_and_field():

@@ -9,7 +9,7 @@ from core.health import band
 from core.model import CheckIn, KeyResult, Objective
 from core.okr import (OkrWarning, is_behind, progress, ranked, score, score_band, view,
                       warnings)
-from tests.conftest import kpi
+from tests.helpers import kpi
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
 

@@ -6,8 +6,7 @@ from core import demo
 from core.errors import CadenceError
 from core.service import Service
 from core.store import Store
-
-TODAY = date(2026, 11, 22)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from core.model import Meeting
 from core.read_model import ReadModel
 from core.session import Session
 from core.store import Store
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 
 
 def session_on(db) -> Session:

@@ -9,13 +9,7 @@ import pytest
 from core import board, schema
 from core.errors import StoreError
 from core.store import Store
-
-
-def add_note(store: Store, name: str = "Uptime") -> int:
-    """A document of a table Cadence keeps no values in: the store's rules alone apply (a
-    KPI document would have to be a whole KPI)."""
-    with store.transaction("test", f"added {name}") as tx:
-        return tx.insert("notes", {"name": name})
+from tests.helpers import add_note
 
 
 def test_a_new_store_is_private_versioned_and_diffable(db):

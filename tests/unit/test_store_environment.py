@@ -1,8 +1,8 @@
-"""The store survives its environment: a symlinked store, writers killed mid-write, a full or
-read-only disk, an output path naming the store, the store renamed away or replaced under a
-running meeting, a bad CADENCE_LOCK_TIMEOUT, and a store shared with a group."""
+"""The store survives its environment: a symlinked store, writers killed mid-write, a full
+disk, the store renamed away or replaced under it, and a store shared with a group. The same
+under a running meeting: tests/app/test_store_environment.py; through the CLI (an output path
+naming the store, a bad CADENCE_LOCK_TIMEOUT): tests/cli/test_store_environment.py."""
 
-import errno
 import os
 import shutil
 import signal
@@ -15,41 +15,16 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from core import presence, storage
 from core.errors import StoreError
-from core.model import Action
 from core.store import Store, StoreLost
-from tests.app.helpers import (TODAY, load, make_app, notified, run, screen_text, type_text,
-                               write_demo)
-from tests.conftest import cadence_command, run_cli
-from tests.app.test_follow import until
-
-
-@pytest.fixture
-def demo_db(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    return write_demo(db)
-
-
-def add_note(store: Store, name: str = "Uptime") -> int:
-    """One small change: a document in a table of the tests' own, which no rule reads."""
-    with store.transaction("test", f"added {name}") as tx:
-        return tx.insert("notes", {"name": name})
+from tests.disk import temp_files
+from tests.helpers import add_note
 
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-def dialog_text(app) -> str:
-    """The text of the dialog on top, unwrapped (toasts may cover it on screen)."""
-    return " ".join(str(w.render()) for w in app.screen.query(Static))
-
-
-def temp_files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
 def ended_process() -> int:
@@ -58,9 +33,7 @@ def ended_process() -> int:
     proc.wait()
     return proc.pid
 
-
 # --- a symlinked store ----------------------------------------------------------------------
-
 
 def test_a_symlinked_store_is_written_through_the_link(tmp_path):
     shared = tmp_path / "shared"
@@ -79,22 +52,6 @@ def test_a_symlinked_store_is_written_through_the_link(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["also.json", "cadence.json", "shared"]
     assert presence.sidecar(link) == presence.sidecar(other_link) == shared / "team.json.live"
 
-
-def test_a_symlinked_store_stays_a_link_through_the_cli(tmp_path, write_csv):
-    target = tmp_path / "real" / "store.json"
-    target.parent.mkdir()
-    link = tmp_path / "cadence.json"
-    link.symlink_to(target)
-    kpis = write_csv("kpis.csv", "name,owner,unit,direction,target,threshold,cadence\n"
-                                 "Uptime,Ann,%,higher,99.9,99,weekly\n")
-    done = run_cli("import", "kpis", str(kpis), db=link)
-    assert done.returncode == 0, done.stderr
-    assert link.is_symlink() and os.readlink(link) == str(target)
-    assert "Uptime" in target.read_text()
-    broken = run_cli("import", "kpis", str(tmp_path / "missing.csv"), db=link)
-    assert str(tmp_path / "missing.csv") in broken.stderr          # names what the user gave
-
-
 def test_a_link_to_a_link_to_a_store_is_followed_to_the_end(tmp_path):
     target = tmp_path / "store.json"
     middle = tmp_path / "middle.json"
@@ -104,7 +61,6 @@ def test_a_link_to_a_link_to_a_store_is_followed_to_the_end(tmp_path):
     add_note(Store(outer))
     assert outer.is_symlink() and middle.is_symlink() and not target.is_symlink()
     assert temp_files(tmp_path) == [] and (tmp_path / "store.json.lock").exists()
-
 
 # --- temp files of killed writers -----------------------------------------------------------
 
@@ -166,78 +122,7 @@ def test_a_writer_killed_mid_write_leaves_a_temp_file_the_next_writer_removes(db
     add_note(Store(db), "CSAT")
     assert temp_files(db.parent) == []
 
-
-# --- a full or read-only disk ---------------------------------------------------------------
-
-
-class Disk:
-    """A small disk of its own for a store: a tmpfs where the test may mount one (root with
-    CAP_SYS_ADMIN), else a folder whose writes fail with an injected OSError, as a full or
-    read-only disk fails them. Where both work, the tests run both ways."""
-
-    def __init__(self, root: Path, real: bool):
-        self.path = root / "disk"
-        self.path.mkdir()
-        self.mounted = real and subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(self.path)],
-            capture_output=True).returncode == 0
-        self._real_open = os.open
-
-    def fill(self) -> None:
-        if not self.mounted:
-            return self._inject(errno.ENOSPC)
-        fd = os.open(self.path / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
-
-    def read_only(self) -> None:
-        if not self.mounted:
-            return self._inject(errno.EROFS)
-        deadline = time.monotonic() + 10
-        # The kernel refuses while a file on it is open for writing (a presence write).
-        while subprocess.run(["mount", "-o", "remount,ro", str(self.path)],
-                             capture_output=True).returncode != 0:
-            assert time.monotonic() < deadline, "the tmpfs could not be made read-only"
-            time.sleep(0.05)
-
-    def heal(self) -> None:
-        os.open = self._real_open
-        if self.mounted:
-            subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
-            (self.path / "filler").unlink(missing_ok=True)
-
-    def _inject(self, code: int) -> None:
-        """Files in the folder fail as on such a disk: a full one cannot take a new file
-        (a write's temp file), a read-only one cannot open any for writing (the lock too)."""
-        real_open, folder = self._real_open, str(self.path)
-
-        def failing_open(path, flags, *args, **kwargs):
-            writes = flags & (os.O_WRONLY | os.O_RDWR)
-            if writes and str(path).startswith(folder) and (
-                    code == errno.EROFS or not os.path.exists(path)):
-                raise OSError(code, os.strerror(code), str(path))
-            return real_open(path, flags, *args, **kwargs)
-        os.open = failing_open
-
-    def close(self) -> None:
-        os.open = self._real_open
-        if self.mounted:
-            subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
-
-
-@pytest.fixture(params=["tmpfs", "injected"])
-def disk(tmp_path, request):
-    found = Disk(tmp_path, real=request.param == "tmpfs")
-    if request.param == "tmpfs" and not found.mounted:
-        pytest.skip("no tmpfs can be mounted here: the injected faults stand in")
-    yield found
-    found.close()
-
+# --- a full disk ----------------------------------------------------------------------------
 
 def test_a_full_disk_refuses_the_write_and_keeps_the_last_good_store(disk):
     db = disk.path / "cadence.json"
@@ -253,184 +138,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_the_last_good_store(disk):
     add_note(store, "CSAT")
     assert [d["name"] for d in Store(db).docs("notes").values()] == ["Uptime", "CSAT"]
 
-
-async def test_the_meeting_goes_on_through_a_full_disk_and_loses_nothing(disk, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    db = write_demo(disk.path / "cadence.json")
-    app = make_app(db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        await pilot.press("3", "minus")               # a change that is saved
-        await pilot.pause()
-        good = db.read_bytes()
-        disk.fill()
-        await pilot.pause(1.2)                                 # a presence write fails
-        await pilot.press("minus")                             # and a change
-        await pilot.press("e")                                 # and an export
-        await pilot.press("d")
-        await type_text(pilot, "Buy a bigger disk")
-        await pilot.press("tab")
-        await type_text(pilot, "Sam")
-        await pilot.press("enter")                             # the form says why, stays
-        assert "No space left on device" in screen_text(app)
-        await pilot.press("escape")
-        await pilot.pause(1.2)
-        assert app.is_running and app.screen.id == "meeting"
-        told = notified(app)
-        assert told.count("Followers cannot see the meeting") == 1     # once, not each second
-        assert "Not saved: " in told and "No space left on device" in told
-        assert db.read_bytes() == good and temp_files(disk.path) == []
-        disk.heal()
-        await pilot.press("d")
-        await type_text(pilot, "Keep space free")
-        await pilot.press("tab")
-        await type_text(pilot, "Sam")
-        await pilot.press("enter", "q", "y")
-    assert app.unsaved is None
-    board = load(db)
-    assert [a.text for a in board.actions if a.meeting == app.session.meeting] \
-        == ["Keep space free"]
-    assert next(m for m in board.meetings if m.id == app.session.meeting).ended_at is not None
-
-
-async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    db = write_demo(disk.path / "cadence.json")
-    app = make_app(db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        good = db.read_bytes()
-        disk.read_only()
-        await pilot.press("3", "minus")
-        assert "Read-only file system" in notified(app) and app.is_running
-        await pilot.press("q", "y")                     # the end cannot be saved: stays once
-        assert app.is_running and "The meeting's end was not saved" in notified(app)
-        await pilot.press("q")
-        assert "quitting leaves it unsaved" in dialog_text(app)
-        await pilot.press("y")
-    assert "Read-only file system" in app.unsaved
-    assert db.read_bytes() == good
-
-
-def test_the_app_says_after_it_closes_what_was_not_saved(disk, monkeypatch):
-    """In a real terminal: the warning is printed once the terminal is back, not lost."""
-    from tests.terminal.test_app_terminal import Terminal
-    if not disk.mounted:
-        pytest.skip("the app in a terminal is another process: only a real disk can fail it")
-    db = write_demo(disk.path / "cadence.json")
-    cadence = " ".join(cadence_command())
-    term = Terminal(["sh", "-c", f'{cadence} --db "{db}"; echo "exit $?"; sleep 30'],
-                    {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]})
-    try:
-        term.wait_for("1/5 KPI health")
-        deadline = time.monotonic() + 10
-        while not any(m.ended_at is None for m in load(db).meetings) \
-                and time.monotonic() < deadline:
-            time.sleep(0.1)
-        disk.read_only()
-        term.keys("3")
-        term.keys("-")
-        term.wait_for("Not saved")
-        term.keys("q")
-        term.keys("y")
-        time.sleep(0.5)
-        term.keys("q")                                   # still running: asks again
-        term.wait_for("End the meeting and quit?")
-        term.keys("y")
-        shown = term.wait_for("exit 0")
-    finally:
-        term.close()
-    assert "cadence: warning: the meeting's end was not saved: " in shown
-    assert "Traceback" not in shown
-
-
-# --- minutes -o never names the store -------------------------------------------------------
-
-
-@pytest.fixture
-def minutes_db(db):
-    return write_demo(db)
-
-
-@pytest.mark.parametrize("name", ["cadence.json", "cadence.json.lock", "cadence.json.live",
-                                  ".cadence.json.host.123.tmp", "sub/../cadence.json"])
-def test_minutes_output_never_names_the_store_or_its_files(minutes_db, name):
-    (minutes_db.parent / "sub").mkdir(exist_ok=True)
-    before = minutes_db.read_bytes()
-    done = run_cli("minutes", "-o", str(minutes_db.parent / name), "--force", db=minutes_db)
-    assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and "is the store" in done.stderr
-    assert minutes_db.read_bytes() == before
-
-
-def test_minutes_output_through_links_to_the_store_is_refused(minutes_db, tmp_path):
-    before = minutes_db.read_bytes()
-    soft = tmp_path / "soft.md"
-    soft.symlink_to(minutes_db)
-    hard = tmp_path / "hard.md"
-    os.link(minutes_db, hard)
-    link_db = tmp_path / "link.json"
-    link_db.symlink_to(minutes_db)
-    for output, db in [(soft, minutes_db), (hard, minutes_db), (minutes_db, link_db),
-                       (link_db, minutes_db), (tmp_path / "link.json.lock", link_db)]:
-        done = run_cli("minutes", "-o", str(output), "--force", db=db)
-        assert done.returncode == 1 and "is the store" in done.stderr, (output, db)
-    assert minutes_db.read_bytes() == before and soft.is_symlink()
-
-
-def test_minutes_output_replaces_a_file_only_with_force(minutes_db, tmp_path):
-    out = tmp_path / "minutes.md"
-    out.write_text("notes of my own\n")
-    done = run_cli("minutes", "-o", str(out), db=minutes_db)
-    assert done.returncode == 1 and done.stderr.strip() == \
-        f"cadence: error: {out}: exists; --force replaces it"
-    assert out.read_text() == "notes of my own\n"
-    done = run_cli("minutes", "-o", str(out), "--force", db=minutes_db)
-    assert done.returncode == 0 and out.read_text().startswith("# ")
-    folder = run_cli("minutes", "-o", str(tmp_path), "--force", db=minutes_db)
-    assert folder.returncode == 1 and "is a folder" in folder.stderr
-    fresh = tmp_path / "new" / "m.md"
-    assert run_cli("minutes", "-o", str(fresh), db=minutes_db).returncode == 0
-    assert fresh.read_text() == out.read_text()
-
-
-def test_minutes_output_dash_is_standard_output(minutes_db):
-    done = run_cli("minutes", "-o", "-", db=minutes_db)
-    assert done.returncode == 0 and done.stdout.startswith("# ")
-    assert not (Path.cwd() / "-").exists()
-    null = run_cli("minutes", "-o", os.devnull, db=minutes_db)    # written into, not replaced
-    assert null.returncode == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
-
-
-async def test_the_apps_export_asks_before_replacing_a_file_it_did_not_write(demo_db):
-    app = make_app(demo_db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        path = demo_db.parent / "minutes" / f"{TODAY}-{app.session.meeting}.md"
-        path.parent.mkdir()
-        path.write_text("hand-written notes\n")
-        await pilot.press("e")
-        assert app.screen.id == "confirm-dialog" and "Replace the minutes file?" in \
-            dialog_text(app) and f"{path} is already there" in dialog_text(app)
-        await pilot.press("n")
-        assert path.read_text() == "hand-written notes\n" and "was kept" in notified(app)
-        await pilot.press("e", "y")
-        assert path.read_text().startswith("# ") and f"Minutes written to {path}" in notified(app)
-        await pilot.press("e")                       # the file it wrote itself: no question
-        assert app.screen.id == "meeting"
-        path.write_text("edited meanwhile\n")
-        await pilot.press("w", "e")                  # from the preview: the same question
-        assert app.screen.id == "confirm-dialog"
-        await pilot.press("escape", "3", "minus")    # a change, so quitting offers `e`
-        await pilot.press("q", "e")                  # and from the quit dialog
-        assert app.screen.id == "confirm-dialog"
-        await pilot.press("enter")
-    assert path.read_text().startswith("# ") and app.unsaved is None
-    assert load(demo_db).meetings[-1].ended_at is not None
-
-
-# --- the store renamed away or replaced under a running meeting -----------------------------
-
+# --- the store renamed away or replaced -----------------------------------------------------
 
 def test_a_store_replaced_by_an_older_copy_is_noticed_and_never_written(db):
     store = Store(db)
@@ -486,135 +194,6 @@ def test_a_store_that_never_existed_is_not_vanished(db):
         pass
     add_note(store)
     assert Store(db).docs("notes")
-
-
-async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_db):
-    app = make_app(demo_db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        await pilot.pause(1.1)                               # presence published
-        moved = demo_db.with_name("stashed.json")
-        demo_db.rename(moved)
-        before = {p.name: p.read_bytes() for p in demo_db.parent.iterdir() if p.is_file()}
-        await pilot.press("3", "minus")            # a change, before the next tick
-        assert app.screen.id == "store-lost" and "moved or deleted" in dialog_text(app)
-        assert "k: go on without it" in dialog_text(app)
-        await pilot.pause(2.2)
-        assert {p.name: p.read_bytes() for p in demo_db.parent.iterdir() if p.is_file()} \
-            == before                                        # nothing created, nothing written
-        assert "KPI health" in screen_text(app) or app.screen.id == "store-lost"
-        await pilot.press("w")                               # write back the store
-        assert app.screen.id == "meeting" and "Wrote the store back" in notified(app)
-        assert demo_db.read_bytes() == moved.read_bytes()
-        await pilot.press("minus", "q", "y")
-    assert load(demo_db).meetings[-1].ended_at is not None
-
-
-async def test_the_store_renamed_away_kept_as_gone_starts_the_meeting_again(demo_db):
-    app = make_app(demo_db, attendees=("Noor",))
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        demo_db.rename(demo_db.with_name("stashed.json"))
-        await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
-        await pilot.press("k")
-        assert "This meeting was not in it" in notified(app) and app.is_running
-        await pilot.press("d")
-        await type_text(pilot, "Start over")
-        await pilot.press("tab")
-        await type_text(pilot, "Noor")
-        await pilot.press("enter", "q", "y")
-    board = load(demo_db)
-    (meeting,) = board.meetings
-    assert meeting.attendees == ("Noor",) and meeting.ended_at is not None
-    assert [a.text for a in board.actions] == ["Start over"]
-
-
-async def test_the_store_renamed_away_then_quit_writes_nothing(demo_db):
-    app = make_app(demo_db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        moved = demo_db.with_name("stashed.json")
-        demo_db.rename(moved)
-        kept = moved.read_bytes()
-        await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
-        await pilot.press("escape", "n", "y")                  # no way around the choice
-        assert app.screen.id == "store-lost"
-        await pilot.press("q")
-    assert not app.is_running and not demo_db.exists() and moved.read_bytes() == kept
-    assert app.unsaved is None
-
-
-async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
-    """What `git stash` does: the file as committed, before this meeting, is put back."""
-    older = demo_db.read_bytes()
-    app = make_app(demo_db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        stash = demo_db.with_name(".stash")
-        stash.write_bytes(older)
-        os.replace(stash, demo_db)
-        await pilot.press("d")
-        await type_text(pilot, "Lost?")
-        await pilot.press("tab")
-        await type_text(pilot, "Noor")
-        await pilot.press("enter")                          # the form says why
-        form = next(s for s in app.screen_stack if s.id == "decision-form")
-        assert "replaced" in " ".join(str(w.render()) for w in form.query(Static))
-        await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
-        assert "k: keep the file as it is now" in dialog_text(app)
-        assert demo_db.read_bytes() == older
-        await pilot.press("k")                              # keep the older file
-        assert "This meeting was not in it" in notified(app)
-        await pilot.press("q", "y")
-    assert demo_db.read_bytes() != older            # the meeting, written again, then ended
-
-
-async def test_an_import_by_another_process_mid_meeting_is_not_flagged(demo_db, write_csv):
-    app = make_app(demo_db)
-    async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
-        values = write_csv("m.csv", "kpi,date,value\nCart abandonment,2026-11-16,21\n")
-        done = run_cli("import", "measurements", str(values), db=demo_db)
-        assert done.returncode == 0, done.stderr
-        await pilot.pause(1.2)
-        await pilot.press("d")
-        await type_text(pilot, "After the import")
-        await pilot.press("tab")
-        await type_text(pilot, "Noor")
-        await pilot.press("enter")
-        await pilot.pause(1.2)
-        assert app.screen.id == "meeting" and "replaced" not in notified(app)
-        await pilot.press("q", "y")
-    assert [a.text for a in load(demo_db).actions if isinstance(a, Action)
-            and a.meeting == app.session.meeting] == ["After the import"]
-
-
-# --- CADENCE_LOCK_TIMEOUT -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["abc", "", "nan", "inf", "1e400", "-1", "-inf", "86401"])
-def test_a_bad_lock_timeout_is_one_line_not_a_hang(db, write_csv, value):
-    kpis = write_csv("kpis.csv", "name,owner,unit,direction,target,threshold,cadence\n"
-                                 "Uptime,Ann,%,higher,99.9,99,weekly\n")
-    done = run_cli("import", "kpis", str(kpis), db=db, env={"CADENCE_LOCK_TIMEOUT": value})
-    assert done.returncode == 1 and not db.exists()
-    assert done.stderr == f"cadence: error: CADENCE_LOCK_TIMEOUT={value!r}: not a number of " \
-                          "seconds from 0 to 86400\n"
-
-
-def test_a_bad_lock_timeout_stops_the_app_before_it_opens(demo_db):
-    done = run_cli(db=demo_db, env={"CADENCE_LOCK_TIMEOUT": "soon"})
-    assert done.returncode == 1 and done.stderr == \
-        "cadence: error: CADENCE_LOCK_TIMEOUT='soon': not a number of seconds from 0 to 86400\n"
-
-
-@pytest.mark.parametrize("value", ["0", "0.5", " 30 ", "86400"])
-def test_a_good_lock_timeout_writes(db, write_csv, value):
-    kpis = write_csv("kpis.csv", "name,owner,unit,direction,target,threshold,cadence\n"
-                                 "Uptime,Ann,%,higher,99.9,99,weekly\n")
-    done = run_cli("import", "kpis", str(kpis), db=db, env={"CADENCE_LOCK_TIMEOUT": value})
-    assert done.returncode == 0, done.stderr
-
 
 # --- a store shared with a group ------------------------------------------------------------
 

@@ -4,9 +4,9 @@ Values up to ±1.7e308 are finite and valid, but arithmetic on them is not: a su
 to inf, inf - inf is nan, and round(nan) raises ("cannot convert float NaN to integer"). The
 rules, the text outputs, the JSON outputs and every screen of the app must still show
 something sensible. Dates outside core.periods.FIRST_DAY..LAST_DAY are refused where they
-come in, in one line."""
+come in, in one line. (The CLI: tests/cli/test_values.py; every screen of the app:
+tests/app/test_values.py.)"""
 
-import json
 import math
 from datetime import date
 
@@ -21,11 +21,9 @@ from core.model import SUSTAIN_MAX
 from core.service import Service
 from core.stats import fraction, mean
 from core.store import Store
-from tests.app.helpers import TODAY, make_app, screen_text, write_demo
-from tests.conftest import kpi, run_cli, series
+from tests.helpers import TODAY, kpi, series
+from tests.hostile import BIG
 from tui import text
-
-BIG = 1.7e308
 
 
 # --- arithmetic ------------------------------------------------------------------------------
@@ -74,65 +72,6 @@ def test_sparklines_and_bars_of_huge_or_broken_numbers():
     assert str(text.bar(7.0)).startswith("█" * 10) and isinstance(text.bar(-1.0), Text)
 
 
-# --- through the commands and the app --------------------------------------------------------
-
-def huge_demo(db):
-    """The demo with values at the edge: KPIs whose series swing across the whole float
-    range, mix it with tiny and ordinary values, or sit at its top; targets and thresholds at
-    either end; a key result from -1.7e308 to 1.7e308 with check-ins at both."""
-    write_demo(db)
-    data = json.loads(db.read_text())
-    data["kpis"]["1"].update(target=BIG, threshold=-BIG, direction="higher")
-    data["kpis"]["2"].update(target=-BIG, threshold=BIG, direction="lower")
-    mixes = [lambda i: BIG if i % 2 else -BIG, lambda i: (BIG, 1e-300, -5.0, 3.0)[i % 4],
-             lambda i: BIG, lambda i: -BIG + i * 1e292]
-    for key, doc in data["series"].items():
-        make = mixes[int(key) % len(mixes)]
-        data["series"][key] = {p: make(i) for i, p in enumerate(doc)}
-    kr = next(k for k, d in data["key_results"].items() if d["kpi"] is None)
-    data["key_results"][kr].update(start=-BIG, target=BIG, current=BIG)
-    for doc in data["checkins"].values():
-        doc["value"] = BIG if doc["value"] and doc["value"] > 50 else -BIG
-    db.write_text(json.dumps(data))
-    return db
-
-
-def test_status_and_minutes_show_huge_values(db):
-    huge_demo(db)
-    for args in (["status"], ["status", "--format", "json"], ["minutes"],
-                 ["minutes", "--format", "json"]):
-        result = run_cli(*args, db=db)
-        assert result.returncode == 0 and result.stderr == "", (args, result.stderr[-500:])
-    status = run_cli("status", db=db).stdout
-    assert "1.7e+308" in status and "inf" not in status and "nan" not in status
-    found = json.loads(run_cli("status", "--format", "json", db=db).stdout)
-    first = next(k for k in found["kpis"] if k["id"] == "k1")
-    assert first["target"] == BIG and first["limits"] is None
-    assert all(0 <= kr["progress"] <= 1 for o in found["objectives"] for kr in o["key_results"])
-
-
-async def test_every_screen_shows_huge_values(db, monkeypatch):
-    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    huge_demo(db)
-    app = make_app(db)
-    async with app.run_test(size=(120, 36)) as pilot:
-        for stage in "12345":
-            await pilot.press(stage)
-            await pilot.pause()
-            assert f"{stage}/5" in screen_text(app)
-            rows = app.screen.view.table.row_count
-            for _ in range(rows if stage in "123" else 0):   # each row: its detail and chart
-                await pilot.press("enter")
-                await pilot.pause()
-                if app.screen.id == "detail":
-                    await pilot.press("escape")
-                await pilot.press("down")
-                await pilot.pause()
-        assert "1.7e+308" in screen_text(app) or stage == "5"
-        await pilot.press("q", "y")
-    assert app.return_code in (0, None)
-
-
 # --- the supported days ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("cycle", ["9999-Q4", "9999-H2", "9999", "0000-Q1", "1899-Q4",
@@ -171,46 +110,7 @@ def test_due_dates_outside_the_supported_days_are_refused(typed, today):
         parse_due(typed, today)
 
 
-@pytest.mark.parametrize("pinned", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
-def test_cadence_today_outside_the_supported_days_is_one_line(db, pinned):
-    write_demo(db)
-    before = db.read_bytes()
-    for args in (["status"], ["status", "--format", "json"], ["demo", "--no-open"], []):
-        result = run_cli(*args, db=db, today=pinned)
-        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-        assert result.stderr.strip().splitlines() == [
-            f"cadence: error: CADENCE_TODAY: {pinned} is outside the days Cadence supports "
-            "(1900-01-01 to 2999-12-31)"]
-    assert db.read_bytes() == before
-
-
-@pytest.mark.parametrize("pinned", ["1900-01-01", "2999-12-31"])
-def test_cadence_today_at_the_edges_works(db, pinned):
-    """A store read on the first or last supported day (its values then all in the future,
-    or all long stale). The demo, dated around today, would step outside: one line."""
-    write_demo(db)
-    for args in (["status"], ["status", "--format", "json"], ["minutes"]):
-        result = run_cli(*args, db=db, today=pinned)
-        assert result.returncode == 0 and result.stderr == "", (args, result.stderr)
-    demo = run_cli("demo", "--no-open", "--force", db=db, today=pinned)
-    assert demo.returncode == 1 and demo.stderr.count("\n") == 1
-    assert "outside the days Cadence supports" in demo.stderr
-
-
 # --- sustain ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("sustain, problem", [
-    ("100000000000000000000000", "'100000000000000000000000' is far too large"),
-    ("53", "53 is more than 52 periods"), ("²", "'²' is not a whole number >= 1"),
-    ("1" * 5000, f"'{'1' * 40}' is far too large")])
-def test_a_sustain_past_the_most_is_refused_in_one_line(db, write_csv, sustain, problem):
-    path = write_csv("k.csv", "name,owner,unit,direction,target,threshold,cadence,sustain\n"
-                     f"Churn,Ann,%,lower,2,3,weekly,{sustain}\n")
-    result = run_cli("import", "kpis", str(path), db=db)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and f"row 2: sustain: {problem}" in result.stderr
-    assert not db.exists()
-
 
 def test_sustain_up_to_the_most_is_kept(db, monkeypatch):
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())

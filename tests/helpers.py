@@ -14,8 +14,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from core import board, demo, minutes, presence
-from core.model import Kpi
+from core import board, clock, demo, minutes, presence, undo
+from core.commands import actions, meetings
+from core.events import EventKind
+from core.model import Action, Event, Kpi, Meeting, Stage
 from core.periods import latest_finished, previous_period
 from core.read_model import ReadModel
 from core.series import Measurement, Series
@@ -65,6 +67,10 @@ def add_note(store: Store, name: str = "Uptime") -> int:
 
 
 # --- meetings ----------------------------------------------------------------------------------
+# A change is what the app runs: `session.run(EventKind.X, command, *args)`, a command of
+# core/commands/ in the meeting's transaction, written out in each test as the forms write it.
+# Here: the session, its refreshed board, and the changes that take the meeting's id from the
+# transaction (undo, the meeting's own bookkeeping, a verdict).
 
 def session_on(store: Store | Path, meeting: str | None = None) -> Session:
     """A meeting's session on the store, as the app opens one (core/session.py); `meeting`:
@@ -73,14 +79,49 @@ def session_on(store: Store | Path, meeting: str | None = None) -> Session:
     return Session(ReadModel(found), meeting)
 
 
+def meeting_on(store: Store | Path, title: str | None = None, attendees: tuple[str, ...] = (),
+               facilitator: str = "") -> Session:
+    """A session whose meeting is started and written, as the app's first frame leaves it."""
+    session = session_on(store)
+    session.plan(title, attendees, facilitator)
+    session.start_planned()
+    return session
+
+
+def board_of(session: Session) -> board.Board:
+    """The session's read model, refreshed first (as the app's tick and each change do)."""
+    session.read.refresh()
+    return session.read.board
+
+
+def undo_last(session: Session) -> Event:
+    """`u`: the meeting's latest change taken back, as the meeting screen runs it."""
+    return session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting))
+
+
+def update_meeting(session: Session, **fields) -> Meeting:
+    """Attendees, ratings or stage times of the session's meeting (its own bookkeeping)."""
+    return session.run(EventKind.MEETING_UPDATE,
+                       lambda tx: meetings.update(tx, tx.meeting, **fields))
+
+
+def review(session: Session, action_id: str, verdict: str) -> Action:
+    """A carried-over action settled in this meeting, and the verdict kept on the meeting."""
+    return session.run(EventKind.ACTION_VERDICT,
+                       lambda tx: actions.review(tx, action_id, verdict, tx.meeting))
+
+
+def end_meeting(session: Session, stages: tuple[Stage, ...] | None = None,
+                ratings: dict[str, int] | None = None) -> Meeting:
+    """The meeting's end, now, as the app writes it when it closes (tui/controller.py)."""
+    return session.run(EventKind.MEETING_UPDATE, lambda tx: meetings.end(
+        tx, tx.meeting, clock.now(), stages, ratings))
+
+
 def open_meeting(db: Path) -> str:
     """Noor's meeting, started and still open (the demo's own meeting, m1, has ended)."""
     found = next((m.id for m in load(db).meetings if m.ended_at is None), None)
-    if found:
-        return found
-    session = session_on(db)
-    session.plan(facilitator="Noor")
-    return session.start_planned().id
+    return found or meeting_on(db, facilitator="Noor").meeting
 
 
 def live_presence(db: Path, age_s: float, pid: int | None = None) -> presence.Presence:

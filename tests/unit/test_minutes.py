@@ -11,10 +11,13 @@ from markdown_it import MarkdownIt
 
 from core import demo, minutes
 from core.minutes_md import md, render
+from core.clock import today
+from core.commands import actions, kpis, okrs
+from core.events import EventKind
 from core.model import Stage
-from core.service import Service
 from core.store import Store
-from tests.helpers import MINUTES_SCHEMA, TODAY
+from tests.helpers import (MINUTES_SCHEMA, TODAY, board_of, end_meeting, meeting_on, review,
+                           undo_last, update_meeting)
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "minutes_demo_meeting.md"
 
@@ -32,35 +35,40 @@ class Ticks:
 
 @pytest.fixture
 def meeting(db, monkeypatch):
-    """The demo, then a meeting run through the service as the app would."""
+    """The demo, then a meeting run through a session as the app runs it."""
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
     monkeypatch.setattr("core.clock.now", Ticks())
     store = Store(db)
     demo.write(store, TODAY)
-    svc = Service(store)
-    svc.start_meeting(attendees=("Noor", "Dana", "Priya"), facilitator="Noor")
-    board = svc.board()
+    session = meeting_on(store, attendees=("Noor", "Dana", "Priya"), facilitator="Noor")
+    board = board_of(session)
     kpi = {h.kpi.name: h.kpi.id for h in board.kpis}
-    svc.record_action("intervention", "Roll back the checkout redesign", "Priya",
-                      date(2026, 11, 25), kpi["Cart abandonment"])
-    svc.record_action("decision", "Pause paid acquisition | until checkout is fixed", "Dana",
-                      link=kpi["Cart abandonment"])
-    svc.record_action("action", "Typo we will undo", "Noor")
-    svc.undo()
-    svc.record_measurement(kpi["Uptime"], "2026-11-12", 99.91, "short outage")
-    svc.update_kpi(kpi["Uptime"], owner="SRE on call")
+    session.run(EventKind.INTERVENTION, actions.record, "intervention",
+                "Roll back the checkout redesign", "Priya", date(2026, 11, 25),
+                kpi["Cart abandonment"], today())
+    session.run(EventKind.DECISION, actions.record, "decision",
+                "Pause paid acquisition | until checkout is fixed", "Dana", None,
+                kpi["Cart abandonment"], today())
+    session.run(EventKind.ACTION, actions.record, "action", "Typo we will undo", "Noor", None,
+                None, today())
+    undo_last(session)
+    session.run(EventKind.MEASUREMENT, kpis.measure, kpi["Uptime"], "2026-11-12", 99.91,
+                "short outage", today())
+    session.run(EventKind.KPI_UPDATE, kpis.update, kpi["Uptime"], owner="SRE on call")
     fcr = next(k for v in board.active for k in v.krs if k.kr.title == "First-contact resolution")
-    svc.check_in(fcr.kr.id, 80.0, "on_track", "new macros")
+    session.run(EventKind.CHECKIN, okrs.check_in, fcr.kr.id, 80.0, "on_track", "new macros",
+                today())
     trials = next(v for v in board.active if v.objective.title.startswith("Turn more"))
-    svc.move_objective(trials.objective.id, up=True)
+    session.run(EventKind.OBJECTIVE_PRIORITY, okrs.move, trials.objective.id, up=True)
     rock = next(v for v in board.active if v.objective.title.startswith("Ship releases"))
-    svc.retire_objective(rock.objective.id, "Quality is a habit now")
+    session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire,
+                {rock.objective.id: "Quality is a habit now"}, today())
     carried = next(a for a in board.actions if a.status == "open" and a.kind == "action")
-    svc.review_action(carried.id, "done")
-    svc.update_meeting(ratings={"Noor": 8, "Dana": 7})
-    svc.end_meeting(stages=(Stage("KPI health", 10, 540), Stage("Flagged", 15, 1200),
-                            Stage("OKR check-ins", 20, 1500), Stage("Decisions", 10, 240),
-                            Stage("Wrap-up", 5, 0, skipped=True)))
+    review(session, carried.id, "done")
+    update_meeting(session, ratings={"Noor": 8, "Dana": 7})
+    end_meeting(session, stages=(Stage("KPI health", 10, 540), Stage("Flagged", 15, 1200),
+                                 Stage("OKR check-ins", 20, 1500), Stage("Decisions", 10, 240),
+                                 Stage("Wrap-up", 5, 0, skipped=True)))
     return store
 
 
@@ -102,8 +110,7 @@ def test_sections_without_content_say_none(db, monkeypatch):
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
     store = Store(db)
     demo.write(store, TODAY)
-    svc = Service(store)
-    svc.start_meeting()
+    meeting_on(store)
     found = minutes.build(store)
     jsonschema.validate(found, MINUTES_SCHEMA)
     text = render(found)
@@ -123,12 +130,12 @@ def test_hostile_text_cannot_break_a_table_or_add_formatting(db, monkeypatch, ho
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
     store = Store(db)
     demo.write(store, TODAY)
-    svc = Service(store)
-    svc.start_meeting(attendees=("Ann",))
-    action = svc.record_action("decision", hostile, "Ann")
+    session = meeting_on(store, attendees=("Ann",))
+    action = session.run(EventKind.DECISION, actions.record, "decision", hostile, "Ann", None,
+                         None, today())
     with store.transaction("hand edit") as tx:     # names the forms refuse (a newline) as well
-        meeting = tx.get("meetings", int(svc.meeting[1:]))
-        tx.put("meetings", int(svc.meeting[1:]), {**meeting, "attendees": [hostile]})
+        meeting = tx.get("meetings", int(session.meeting[1:]))
+        tx.put("meetings", int(session.meeting[1:]), {**meeting, "attendees": [hostile]})
         tx.put("actions", action.key, {**tx.get("actions", action.key), "owner": hostile})
     text = render(minutes.build(store))
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)

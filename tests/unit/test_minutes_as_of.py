@@ -12,14 +12,19 @@ import pytest
 from core import demo, minutes
 from core.as_of import StoreAsOf
 from core.board import load
+from core.clock import today
+from core.commands import actions, kpis, okrs
+from core.events import EventKind
 from core.imports import import_measurements, import_okrs
 from core.minutes_md import render
 from core.model import Stage
-from core.service import Service
+from core.session import Session
 from core.storage import encode
 from core.store import Store
-from tests.helpers import TODAY      # Sunday, the last day of 2026-W47
+from tests.helpers import (TODAY, board_of, end_meeting, meeting_on, review, session_on,
+                           undo_last, update_meeting)
 
+# TODAY, 2026-11-22, is a Sunday: the last day of 2026-W47.
 LATER = date(2026, 12, 2)            # W49: later data arrives
 TABLES = ("kpis", "series", "objectives", "key_results", "checkins", "meetings", "actions")
 
@@ -44,39 +49,55 @@ def clock(monkeypatch):
     return found
 
 
-def by_title(svc: Service, start: str):
-    return next(v.objective for v in svc.board().objectives if v.objective.title.startswith(start))
+def by_title(session: Session, start: str) -> str:
+    return next(v.objective.id for v in board_of(session).objectives
+                if v.objective.title.startswith(start))
 
 
-def kr_of(svc: Service, title: str):
-    return next(k.kr for v in svc.board().objectives for k in v.krs if k.kr.title == title)
+def kr_of(session: Session, title: str) -> str:
+    return next(k.kr.id for v in board_of(session).objectives for k in v.krs
+                if k.kr.title == title)
 
 
-def run_meeting(store: Store, end: bool = True) -> Service:
+def kpi_ids(session: Session) -> dict[str, str]:
+    return {h.kpi.name: h.kpi.id for h in board_of(session).kpis}
+
+
+def run_meeting(store: Store, end: bool = True) -> Session:
     """Meeting m2 on the demo, as the app runs it: every kind of change the minutes show."""
-    svc = Service(store)
-    svc.start_meeting(attendees=("Noor", "Dana", "Priya"), facilitator="Noor")
-    kpi = {h.kpi.name: h.kpi.id for h in svc.board().kpis}
-    svc.record_action("intervention", "Roll back the checkout redesign", "Priya",
-                      date(2026, 11, 25), kpi["Cart abandonment"])
-    svc.record_action("decision", "Pause paid acquisition", "Dana", link=kpi["Cart abandonment"])
-    svc.record_action("action", "Typo we will undo", "Noor")
-    svc.undo()
-    svc.record_measurement(kpi["Uptime"], "2026-11-12", 99.91, "short outage")
-    svc.update_kpi(kpi["Uptime"], owner="SRE on call")
-    svc.check_in(kr_of(svc, "First-contact resolution").id, 80.0, "on_track", "new macros")
-    svc.check_in(kr_of(svc, "First response time").id, None, "at_risk", "still slow")
-    svc.move_objective(by_title(svc, "Turn more").id, up=True)        # o2 #2 -> #1, o1 -> #2
-    svc.move_objective(by_title(svc, "Make support").id, up=False)    # o1 #2 -> #3, o3 -> #2
-    svc.retire_objective(by_title(svc, "Ship releases").id, "Quality is a habit now")
-    carried = next(a for a in svc.board().actions if a.status == "open" and a.kind == "action")
-    svc.review_action(carried.id, "done")
-    svc.update_meeting(ratings={"Noor": 8, "Dana": 7})
+    session = meeting_on(store, attendees=("Noor", "Dana", "Priya"), facilitator="Noor")
+    kpi = kpi_ids(session)
+    session.run(EventKind.INTERVENTION, actions.record, "intervention",
+                "Roll back the checkout redesign", "Priya", date(2026, 11, 25),
+                kpi["Cart abandonment"], today())
+    session.run(EventKind.DECISION, actions.record, "decision", "Pause paid acquisition", "Dana",
+                None, kpi["Cart abandonment"], today())
+    session.run(EventKind.ACTION, actions.record, "action", "Typo we will undo", "Noor", None,
+                None, today())
+    undo_last(session)
+    session.run(EventKind.MEASUREMENT, kpis.measure, kpi["Uptime"], "2026-11-12", 99.91,
+                "short outage", today())
+    session.run(EventKind.KPI_UPDATE, kpis.update, kpi["Uptime"], owner="SRE on call")
+    session.run(EventKind.CHECKIN, okrs.check_in, kr_of(session, "First-contact resolution"),
+                80.0, "on_track", "new macros", today())
+    session.run(EventKind.CHECKIN, okrs.check_in, kr_of(session, "First response time"), None,
+                "at_risk", "still slow", today())
+    # o2 #2 -> #1 (o1 -> #2), then o1 #2 -> #3 (o3 -> #2)
+    session.run(EventKind.OBJECTIVE_PRIORITY, okrs.move, by_title(session, "Turn more"), up=True)
+    session.run(EventKind.OBJECTIVE_PRIORITY, okrs.move, by_title(session, "Make support"),
+                up=False)
+    session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire,
+                {by_title(session, "Ship releases"): "Quality is a habit now"}, today())
+    carried = next(a for a in board_of(session).actions
+                   if a.status == "open" and a.kind == "action")
+    review(session, carried.id, "done")
+    update_meeting(session, ratings={"Noor": 8, "Dana": 7})
     if end:
-        svc.end_meeting(stages=(Stage("KPI health", 10, 540), Stage("Flagged", 15, 1200),
-                                Stage("OKR check-ins", 20, 1500), Stage("Decisions", 10, 240),
-                                Stage("Wrap-up", 5, 0, skipped=True)))
-    return svc
+        end_meeting(session, stages=(Stage("KPI health", 10, 540), Stage("Flagged", 15, 1200),
+                                     Stage("OKR check-ins", 20, 1500),
+                                     Stage("Decisions", 10, 240),
+                                     Stage("Wrap-up", 5, 0, skipped=True)))
+    return session
 
 
 @pytest.fixture
@@ -118,36 +139,43 @@ def import_new_periods(store: Store, folder: Path) -> None:
 
 def back_fill(store: Store, folder: Path) -> None:
     """Values for periods before the meeting's day: one new, two replacing what it saw."""
-    svc = Service(store)
-    kpi = {h.kpi.name: h.kpi.id for h in svc.board().kpis}
-    svc.record_measurement(kpi["Defect rate per release"], "2026-11-10", 0.5, "recounted")
-    svc.record_measurement(kpi["First response time"], "2026-11-03", 12)
-    svc.record_measurement(kpi["Net revenue retention"], "2026-07-01", 104)
+    session = session_on(store)
+    kpi = kpi_ids(session)
+    for name, period, value, note in (("Defect rate per release", "2026-11-10", 0.5, "recounted"),
+                                      ("First response time", "2026-11-03", 12, ""),
+                                      ("Net revenue retention", "2026-07-01", 104, "")):
+        session.run(EventKind.MEASUREMENT, kpis.measure, kpi[name], period, value, note, today())
 
 
 def later_meeting(store: Store, folder: Path) -> None:
     """Meeting m3 checks in, intervenes, re-ranks, retires and settles carried-over actions."""
-    svc = Service(store)
-    svc.start_meeting(attendees=("Noor",), facilitator="Noor")
-    svc.check_in(kr_of(svc, "First-contact resolution").id, 90.0, "on_track")
-    svc.check_in(kr_of(svc, "First response time").id, None, "on_track")
-    flagged = svc.board().flagged[0].kpi
-    svc.record_action("intervention", "Later fix", "Sam", link=flagged.id)
-    svc.move_objective(by_title(svc, "Improve retention").id, up=True)
-    svc.retire_objective(by_title(svc, "Make support").id, "Done later")
-    for action in svc.board().carried_over(svc.meeting):
-        svc.review_action(action.id, "dropped")
-    svc.record_measurement(flagged.id, "2026-11-23", 1.0)
-    svc.end_meeting()
+    session = meeting_on(store, attendees=("Noor",), facilitator="Noor")
+    for title, value in (("First-contact resolution", 90.0), ("First response time", None)):
+        session.run(EventKind.CHECKIN, okrs.check_in, kr_of(session, title), value, "on_track",
+                    "", today())
+    flagged = board_of(session).flagged[0].kpi
+    session.run(EventKind.INTERVENTION, actions.record, "intervention", "Later fix", "Sam", None,
+                flagged.id, today())
+    session.run(EventKind.OBJECTIVE_PRIORITY, okrs.move, by_title(session, "Improve retention"),
+                up=True)
+    session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire,
+                {by_title(session, "Make support"): "Done later"}, today())
+    for action in board_of(session).carried_over(session.meeting):
+        review(session, action.id, "dropped")
+    session.run(EventKind.MEASUREMENT, kpis.measure, flagged.id, "2026-11-23", 1.0, "", today())
+    end_meeting(session)
 
 
 def edit_and_archive(store: Store, folder: Path) -> None:
-    svc = Service(store)
-    kpi = {h.kpi.name: h.kpi.id for h in svc.board().kpis}
-    svc.update_kpi(kpi["Cart abandonment"], name="Checkout abandonment", target=18.0)
-    svc.archive_kpi(kpi["Uptime"])
-    svc.update_objective(by_title(svc, "Turn more").id, title="Activate trials")
-    svc.update_key_result(kr_of(svc, "First-contact resolution").id, title="FCR", target=95.0)
+    session = session_on(store)
+    kpi = kpi_ids(session)
+    session.run(EventKind.KPI_UPDATE, kpis.update, kpi["Cart abandonment"],
+                name="Checkout abandonment", target=18.0)
+    session.run(EventKind.KPI_ARCHIVE, kpis.archive, kpi["Uptime"])
+    session.run(EventKind.OBJECTIVE_UPDATE, okrs.update, by_title(session, "Turn more"),
+                title="Activate trials")
+    session.run(EventKind.KR_UPDATE, okrs.update_key_result,
+                kr_of(session, "First-contact resolution"), title="FCR", target=95.0)
 
 
 def import_objectives(store: Store, folder: Path) -> None:
@@ -199,7 +227,7 @@ def test_a_later_value_of_a_linked_kpi_leaves_the_check_in_score_alone(ended, db
     seen = row()
     later(monkeypatch, clock)
     import_new_periods(Store(db), tmp_path)
-    now = Service(Store(db)).board().by_id[seen["objective"]]
+    now = load(Store(db), LATER).by_id[seen["objective"]]
     assert round(now.score, 2) != round(seen["objective_score"], 2)     # the import moves it
     assert row() == seen
 
@@ -211,8 +239,9 @@ def test_a_value_for_a_week_unfinished_on_the_meetings_day_does_not_appear(ended
     md = render(minutes.build(Store(db), "m2"))
     assert "2026-W47" not in md
     monkeypatch.setenv("CADENCE_TODAY", "2026-11-23")
-    svc = Service(Store(db))
-    svc.record_measurement(svc.board().find_kpi("Cart abandonment").kpi.id, "2026-11-16", 40)
+    session = session_on(db)
+    cart = board_of(session).find_kpi("Cart abandonment").kpi.id
+    session.run(EventKind.MEASUREMENT, kpis.measure, cart, "2026-11-16", 40, "", today())
     assert load(Store(db), TODAY).find_kpi("Cart abandonment").latest == 40   # on the day: there
     assert render(minutes.build(Store(db), "m2")) == md
 
@@ -220,12 +249,13 @@ def test_a_value_for_a_week_unfinished_on_the_meetings_day_does_not_appear(ended
 def test_an_event_in_the_same_second_as_the_end_is_not_in_the_minutes(db, clock, tmp_path):
     store = Store(db)
     demo.write(store, TODAY)
-    svc = run_meeting(store, end=False)
+    session = run_meeting(store, end=False)
     clock.step = timedelta(0)                              # the end and what follows: one second
-    svc.end_meeting()
+    end_meeting(session)
     before = record(db, "m2")
     import_new_periods(Store(db), tmp_path)
-    Service(Store(db)).record_action("action", "After the end", "Noor")
+    session_on(db).run(EventKind.ACTION, actions.record, "action", "After the end", "Noor", None,
+                       None, today())
     assert record(db, "m2") == before
     text = before["m2"][0].decode()
     assert "After the end" not in text and "Typo we will undo" not in text   # undone in it
@@ -235,8 +265,9 @@ def test_minutes_of_a_running_meeting_follow_the_store(db, clock):
     """Until it ends, a meeting's minutes are the store as it is (the export mid-meeting)."""
     store = Store(db)
     demo.write(store, TODAY)
-    svc = run_meeting(store, end=False)
-    svc.record_action("action", "One more thing", "Dana")
+    session = run_meeting(store, end=False)
+    session.run(EventKind.ACTION, actions.record, "action", "One more thing", "Dana", None, None,
+                today())
     assert "One more thing" in render(minutes.build(Store(db), "m2"))
 
 
@@ -244,7 +275,7 @@ def test_reprioritised_ranks_are_the_apps_at_the_end_of_the_meeting(ended, db):
     """Raise, lower and retire in one meeting: each rank in the minutes is the one the app
     showed at the end; the retired objective is under Retired, not a move."""
     found = minutes.build(Store(db), "m2")
-    board = Service(Store(db)).board()
+    board = load(Store(db), TODAY)
     assert [(o["title"][:12], o["from"], o["to"]) for o in found["reprioritised"]] == [
         ("Turn more tr", 2, 1), ("Make support", 1, 2)]
     for moved in found["reprioritised"]:
@@ -260,11 +291,11 @@ def test_reprioritised_ranks_are_the_apps_at_the_end_of_the_meeting(ended, db):
 def test_a_cycle_close_in_a_meeting_lists_every_retired_objective(db, clock):
     store = Store(db)
     demo.write(store, TODAY)
-    svc = Service(store)
-    svc.start_meeting()
-    notes = {by_title(svc, "Make support").id: "calm", by_title(svc, "Ship releases").id: ""}
-    svc.retire_objectives(notes)
-    svc.end_meeting()
+    session = meeting_on(store)
+    session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire,
+                {by_title(session, "Make support"): "calm", by_title(session, "Ship releases"): ""},
+                today())
+    end_meeting(session)
     retired = minutes.build(Store(db), "m2")["retired"]
     assert [(o["id"], o["note"]) for o in retired] == [("o1", "calm"), ("o3", "")]
 
@@ -329,11 +360,11 @@ def test_a_meeting_ended_by_hand_is_cut_at_its_end_time(db, clock, tmp_path):
     data["meetings"]["2"]["ended_at"] = "2026-11-22T10:00:00+00:00"
     hand_made(db, data)
     clock.t = datetime.fromisoformat("2026-11-22T09:59:00+00:00")
-    anyone = Service(Store(db))
-    cart = anyone.board().find_kpi("Cart abandonment").kpi.id
-    anyone.record_measurement(cart, "2026-W46", 31.5)                         # at 10:00
+    anyone = session_on(db)
+    cart = board_of(anyone).find_kpi("Cart abandonment").kpi.id
+    anyone.run(EventKind.MEASUREMENT, kpis.measure, cart, "2026-W46", 31.5, "", today())  # 10:00
     before = record(db, "m2")
-    anyone.record_measurement(cart, "2026-W46", 33.5)                         # at 10:01
+    anyone.run(EventKind.MEASUREMENT, kpis.measure, cart, "2026-W46", 33.5, "", today())  # 10:01
     import_new_periods(Store(db), tmp_path)
     assert record(db, "m2") == before
     assert "31.5%" in before["m2"][0].decode() and "33.5%" not in before["m2"][0].decode()

@@ -14,10 +14,11 @@ import msgspec
 import pytest
 
 from core import presence
+from core.clock import today
+from core.commands import actions
 from core.errors import CadenceError
-from core.service import Service
-from core.store import Store
-from tests.helpers import live_presence, load, within
+from core.events import EventKind
+from tests.helpers import end_meeting, live_presence, load, session_on, update_meeting, within
 from tests.hostile import ENDED, UNUSABLE, crafted, presence_json
 
 
@@ -79,10 +80,11 @@ def test_nothing_is_written_to_a_meeting_that_has_ended(meeting_db):
     """A take-over racing the first facilitator's end: its writes are refused, the ended
     meeting (and its minutes) stay as they were."""
     before = meeting_db.read_bytes()
-    service = Service(Store(meeting_db), meeting=ENDED)
-    for change in (lambda: service.record_action("decision", "Late", "Noor"),
-                   lambda: service.end_meeting(),
-                   lambda: service.update_meeting(attendees=("Sam",))):
+    session = session_on(meeting_db, meeting=ENDED)
+    for change in (lambda: session.run(EventKind.DECISION, actions.record, "decision", "Late",
+                                       "Noor", None, None, today()),
+                   lambda: end_meeting(session),
+                   lambda: update_meeting(session, attendees=("Sam",))):
         with pytest.raises(CadenceError, match="m1 has ended: nothing more is written to it"):
             change()
     assert meeting_db.read_bytes() == before

@@ -14,14 +14,14 @@ import pytest
 from rich.text import Text
 
 from core import fmt, okr, periods
+from core.commands import kpis
 from core.errors import CadenceError, ValidationError
+from core.events import EventKind
 from core.health import assess, xmr_limits
 from core.inputs import parse_due
 from core.model import SUSTAIN_MAX
-from core.service import Service
 from core.stats import fraction, mean
-from core.store import Store
-from tests.helpers import TODAY, kpi, series
+from tests.helpers import TODAY, kpi, series, session_on
 from tests.hostile import BIG
 from tui import text
 
@@ -114,9 +114,11 @@ def test_due_dates_outside_the_supported_days_are_refused(typed, today):
 
 def test_sustain_up_to_the_most_is_kept(db, monkeypatch):
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    service = Service(Store(db))
+    session = session_on(db)
     fields = dict(name="Churn", owner="Ann", unit="%", direction="lower", target=2.0,
                   threshold=3.0, cadence="weekly")
-    assert service.add_kpi(**fields, sustain=SUSTAIN_MAX).sustain == SUSTAIN_MAX
+    added = session.run(EventKind.KPI_CREATE, kpis.add, **fields, sustain=SUSTAIN_MAX)
+    assert added.sustain == SUSTAIN_MAX
     with pytest.raises(CadenceError, match="sustain: 100000000000000000000000 is more than 52"):
-        service.add_kpi(**{**fields, "name": "Churn 2"}, sustain=10**23)
+        session.run(EventKind.KPI_CREATE, kpis.add, **{**fields, "name": "Churn 2"},
+                    sustain=10**23)

@@ -17,10 +17,13 @@ import orjson
 
 from benchmarks import floor_app
 from benchmarks.terminal import SCREEN, Pty
-from core import board, minutes, presence
+from core import board, clock, minutes, presence
+from core.commands import actions
+from core.events import EventKind
 from core.minutes_md import render
-from core.model import Action
-from core.service import Service
+from core.model import Action, Meeting
+from core.read_model import ReadModel
+from core.session import Session
 from core.storage import atomic_write
 from core.store import Store
 
@@ -155,14 +158,23 @@ def quantile(samples: list[float], q: float) -> float:
 def durable_action(store_path: Path, size: str, repeat: int) -> Result:
     """A decision recorded, against writing the store as it then is; three times `repeat`
     runs, as each is a few milliseconds of mostly fsync, the noisiest thing a VM does."""
-    service = Service(Store(store_path))
-    service.start_meeting()
+    session, _ = start_meeting(Store(store_path))
     value, floor = alternated(
-        lambda: service.record_action("decision", "Benchmark", "Noor"),
+        lambda: session.run(EventKind.DECISION, actions.record, "decision", "Benchmark", "Noor",
+                            None, None, clock.today()),
         lambda: atomic_write(store_path.with_suffix(".floor"),
-                             orjson.dumps(service.store.storage.read())), 3 * repeat)
+                             orjson.dumps(session.store.storage.read())), 3 * repeat)
     return Result("meeting action made durable", size, value * 1000, "ms", floor * 1000,
                   "<= 1.5x", value <= 1.5 * floor)
+
+
+def start_meeting(store: Store) -> tuple[Session, Meeting]:
+    """A meeting as the app starts one (core/session.py): planned, then written."""
+    session = Session(ReadModel(store))
+    session.plan()
+    started = session.start_planned()
+    assert started is not None              # just planned
+    return session, started
 
 
 def open_store(store_path: Path, size: str, repeat: int) -> Result:
@@ -245,8 +257,7 @@ def import_rows(store_path: Path, size: str, today: date, rows: int, repeat: int
 
 def minutes_of_a_big_meeting(store_path: Path, size: str, actions: int = 200) -> Result:
     store = Store(store_path)
-    service = Service(store)
-    meeting = service.start_meeting()
+    _, meeting = start_meeting(store)
     with store.transaction("benchmark") as tx:
         for a in range(actions):
             tx.insert("actions", Action(id="", kind="action", text=f"Follow-up {a}",

@@ -1,1 +1,1 @@
-"""Cadence's headless core: domain rules, the store and the services the app and CLI call."""
+"""Cadence's headless core: domain rules, the store and the commands the app and CLI call."""

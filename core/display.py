@@ -89,7 +89,7 @@ _MD_BLOCK_START = re.compile(r"^(?:[-+*]|#{1,6}|\d{1,9}[.)])(?=\s|$)|^-(?=-)|^>"
 def markdown(text: object) -> str:
     """User text as inert Markdown inline text: one line, controls visible, and nothing in it
     becomes a tag, a link, an image, an autolink, emphasis, a table cell or a block — checked
-    with CommonMark (HTML on) and GFM-like linkifying renderers in tests/test_display.py."""
+    with CommonMark (HTML on) and GFM-like linkifying renderers in tests/unit/test_display.py."""
     flat = line(" ".join(str(text).split()))     # newlines and tabs become one space
     escaped = _MD_ESCAPES.sub(lambda found: "\\" + found[0], flat)
     return _MD_BLOCK_START.sub(_escape_block_start, escaped)

@@ -1,53 +1,14 @@
-"""Shared helpers: a real store file in a temp folder, KPI and series builders, the CLI."""
+"""The fixtures every folder's tests share, each defined once: a store file in a temp folder
+(empty, the demo, the demo with hostile text, the demo with a meeting still open), CSV files,
+and a disk that fills up or turns read-only. Plain helpers are in tests/helpers.py."""
 
-import os
-import subprocess
-import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from core.model import Kpi
-from core.series import Measurement, Series
-from core.periods import latest_finished, previous_period
-
-TODAY = date(2026, 11, 22)  # a Sunday in ISO week 47
-
-
-def kpi(**overrides) -> Kpi:
-    fields = dict(id="k1", name="Cart abandonment", owner="Priya", unit="%", direction="lower",
-                  target=20.0, threshold=25.0, cadence="weekly")
-    return Kpi(**{**fields, **overrides})
-
-
-def series(k: Kpi, values: list[float], today: date = TODAY, gap: int = 0) -> Series:
-    """Values oldest first, the newest in the latest finished period (minus `gap` periods)."""
-    period = latest_finished(today, k.cadence)
-    for _ in range(gap):
-        period = previous_period(period, k.cadence)
-    found = []
-    for value in reversed(values):
-        found.append(Measurement(k.id, period, value))
-        period = previous_period(period, k.cadence)
-    return Series.of(k.id, found)
-
-
-def cadence_command() -> list[str]:
-    """The installed console script, as a user runs it."""
-    script = Path(sys.executable).with_name("cadence")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
-
-
-def run_cli(*args: str, db: Path | None = None, today: str | None = "2026-11-22",
-            env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CADENCE_")}
-    if today:
-        environ["CADENCE_TODAY"] = today
-    environ.update(env or {})
-    command = cadence_command() + (["--db", str(db)] if db else []) + list(args)
-    return subprocess.run(command, capture_output=True, text=True, env=environ, cwd=cwd,
-                          timeout=120)
+from tests.disk import Disk
+from tests.helpers import TODAY, open_meeting, write_demo
+from tests.hostile import make_hostile
 
 
 @pytest.fixture
@@ -67,8 +28,28 @@ def write_csv(tmp_path: Path):
 @pytest.fixture
 def demo_db(db: Path, monkeypatch) -> Path:
     """A store holding the demo, today pinned to TODAY (the store the app tests open)."""
-    from core import demo
-    from core.store import Store
     monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
-    demo.write(Store(db), TODAY)
-    return db
+    return write_demo(db)
+
+
+@pytest.fixture
+def meeting_db(demo_db: Path) -> Path:
+    """The demo and a second meeting, m2, started by Noor and still open (m1 has ended)."""
+    open_meeting(demo_db)
+    return demo_db
+
+
+@pytest.fixture
+def hostile_db(db: Path) -> Path:
+    """The demo with every text field holding every attack (tests/hostile.py)."""
+    return make_hostile(write_demo(db))
+
+
+@pytest.fixture(params=["tmpfs", "injected"])
+def disk(tmp_path: Path, request):
+    """A disk of the test's own, both ways where both work (tests/disk.py)."""
+    found = Disk(tmp_path, real=request.param == "tmpfs")
+    if request.param == "tmpfs" and not found.mounted:
+        pytest.skip("no tmpfs can be mounted here: the injected faults stand in")
+    yield found
+    found.close()

@@ -1,12 +1,20 @@
-"""Hostile text: what an attacker, a mailed CSV or a careless hand edit can put in any text field
-of a store, and the checks that none of it acts on an output (core/display.py is the rule)."""
+"""Hostile input: what an attacker, a mailed CSV or a careless hand edit can put in a store or
+beside it — text in any field, numbers at the edge of the float range, a crafted presence file
+— and the checks that none of it acts on an output (core/display.py is the rule for text)."""
 
 import json
+import os
+import socket
+import time
 from pathlib import Path
 
 import orjson
+from markdown_it import MarkdownIt
 
-from core import display
+from core import display, presence
+from core.model import split_id
+from core.store import Store
+from tests.helpers import write_demo
 
 # Markup first: where a cell is cut, what must show literally still shows.
 PAYLOADS = {
@@ -82,6 +90,17 @@ def make_hostile(db: Path) -> Path:
     return db
 
 
+def make_meeting_hostile(db: Path, meeting_id: str) -> None:
+    """The running meeting's title and people, as another process (or a hand edit) could
+    write them: the app's own inputs refuse such names, the store may still hold them."""
+    key = split_id(meeting_id)[1]
+    with Store(db).transaction("test", "hostile meeting") as tx:
+        doc = dict(tx.get("meetings", key))
+        doc.update(title=hostile("meeting"), facilitator=hostile("facilitator"),
+                   attendees=[hostile("attendee")])
+        tx.put("meetings", key, doc)
+
+
 def raw_controls(text: str, newlines: bool = True) -> set[str]:
     """The control characters in `text` that reached it raw (newlines allowed by default)."""
     return {f"U+{ord(c):04X}" for c in text
@@ -121,3 +140,79 @@ def strings(value: object):
     elif isinstance(value, list):
         for item in value:
             yield from strings(item)
+
+
+# --- Markdown as the minutes' readers render it ------------------------------------------------
+
+COMMONMARK = MarkdownIt("commonmark", {"html": True})
+GFM = MarkdownIt("gfm-like", {"html": True, "linkify": True})
+# The tags a renderer makes of the minutes' own structure (user text adds none).
+STRUCTURE = {"p", "ul", "li", "h3", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+# --- numbers at the edge of the float range ----------------------------------------------------
+
+BIG = 1.7e308
+
+
+def huge_demo(db: Path) -> Path:
+    """The demo with values at the edge: KPIs whose series swing across the whole float
+    range, mix it with tiny and ordinary values, or sit at its top; targets and thresholds at
+    either end; a key result from -1.7e308 to 1.7e308 with check-ins at both."""
+    write_demo(db)
+    data = json.loads(db.read_text())
+    data["kpis"]["1"].update(target=BIG, threshold=-BIG, direction="higher")
+    data["kpis"]["2"].update(target=-BIG, threshold=BIG, direction="lower")
+    mixes = [lambda i: BIG if i % 2 else -BIG, lambda i: (BIG, 1e-300, -5.0, 3.0)[i % 4],
+             lambda i: BIG, lambda i: -BIG + i * 1e292]
+    for key, doc in data["series"].items():
+        make = mixes[int(key) % len(mixes)]
+        data["series"][key] = {p: make(i) for i, p in enumerate(doc)}
+    kr = next(k for k, d in data["key_results"].items() if d["kpi"] is None)
+    data["key_results"][kr].update(start=-BIG, target=BIG, current=BIG)
+    for doc in data["checkins"].values():
+        doc["value"] = BIG if doc["value"] and doc["value"] > 50 else -BIG
+    db.write_text(json.dumps(data))
+    return db
+
+
+# --- a crafted presence file (`<store>.live`) --------------------------------------------------
+
+ENDED = "m1"          # the demo's meeting, which has ended
+
+
+def presence_json(meeting: str = "m2", **fields) -> bytes:
+    """A presence as a running facilitator on this host would publish it (this process)."""
+    found = dict(meeting=meeting, title="Operating review", facilitator="Noor", stage=2,
+                 current=1, heartbeat=time.time(), pid=os.getpid(), host=socket.gethostname())
+    return json.dumps({**found, **fields}).encode()
+
+
+def _write(raw: bytes):
+    return lambda path: path.write_bytes(raw)
+
+
+# Each shape, made at the presence's path. The first three are unusable JSON; the file
+# shapes would block a plain open() (FIFO), never end (/dev/zero), or take all memory.
+CRAFTED = {
+    "stage out of range": lambda p: p.write_bytes(presence_json(stage=9)),
+    "current stage out of range": lambda p: p.write_bytes(presence_json(current=5)),
+    "garbage": _write(b"\x00{not json"),
+    "wrong types": _write(b'{"meeting": 5, "stage": "two", "title": null}'),
+    "a folder": lambda p: p.mkdir(),
+    "a FIFO": lambda p: os.mkfifo(p),
+    "a symlink to /dev/zero": lambda p: os.symlink("/dev/zero", p),
+    "a 10 MB file": lambda p: p.write_bytes(presence_json() + b" " * 10_000_000),
+    "an ended meeting": lambda p: p.write_bytes(presence_json(ENDED)),
+    "a heartbeat an hour ahead": lambda p: p.write_bytes(presence_json(
+        heartbeat=time.time() + 3600)),
+}
+UNUSABLE = [name for name in CRAFTED if name not in ("an ended meeting",
+                                                      "a heartbeat an hour ahead")]
+
+
+def crafted(db: Path, name: str) -> Path:
+    """The presence of the store at `db` made in the shape CRAFTED names."""
+    path = presence.sidecar(db)
+    CRAFTED[name](path)
+    return path

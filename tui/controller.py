@@ -189,7 +189,7 @@ class Facilitating(Controller):
     # --- the meeting's start and end ---------------------------------------------------------
 
     def start(self) -> None:
-        """Write the meeting's start once the first frame is out (Service.plan_meeting)."""
+        """Write the start of the meeting Session.plan planned, once the first frame is out."""
         if self.session.meeting is None and self.written_on_open:
             try:
                 self.session.start_planned()

@@ -12,7 +12,7 @@ from core.errors import CadenceError
 from core.model import Meeting, Objective
 from core.okr import ObjectiveView
 from core.store import Store
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 
 KPI = dict(owner="Ann", unit="%", direction="lower", target=2.0, threshold=3.0,
            cadence="weekly")

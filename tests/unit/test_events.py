@@ -3,11 +3,14 @@ and which the minutes list as changes to the system."""
 
 from datetime import date
 
+from core.clock import today
+from core.commands import actions, kpis
 from core.events import EventKind, is_system, kind_of, undoable
-from core.service import Service
 from core.store import Store
+from tests.helpers import end_meeting, meeting_on, undo_last
 
-# What core/service.py and core/minutes.py spelled before the enum (issue 16).
+# What the service API (core/service.py, since gone) and core/minutes.py spelled before the
+# enum (issue 16).
 NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "demo"}
 SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
                   "objective.delete", "kr.create", "kr.update"}
@@ -26,15 +29,15 @@ def test_a_kind_cadence_does_not_write_is_undoable_and_no_system_change():
 
 
 def test_every_kind_the_app_writes_is_an_event_kind_stored_as_its_string(demo_db):
-    service = Service(Store(demo_db))
-    service.start_meeting()
-    kpi = service.add_kpi(name="Leads", owner="Ann", unit="", direction="higher", target=10.0,
-                          threshold=5.0, cadence="weekly")
-    service.record_measurement(kpi.id, date(2026, 11, 9), 7.0)
-    service.update_kpi(kpi.id, owner="Sam")
-    service.record_action("decision", "Ship it", "Noor", link=kpi.id)
-    service.undo()
-    service.end_meeting()
+    session = meeting_on(demo_db)
+    kpi = session.run(EventKind.KPI_CREATE, kpis.add, name="Leads", owner="Ann", unit="",
+                      direction="higher", target=10.0, threshold=5.0, cadence="weekly")
+    session.run(EventKind.MEASUREMENT, kpis.measure, kpi.id, date(2026, 11, 9), 7.0, "", today())
+    session.run(EventKind.KPI_UPDATE, kpis.update, kpi.id, owner="Sam")
+    session.run(EventKind.DECISION, actions.record, "decision", "Ship it", "Noor", None, kpi.id,
+                today())
+    undo_last(session)
+    end_meeting(session)
     raw = Store(demo_db).storage.read()["events"]
     kinds = [doc["kind"] for doc in raw.values()]
     assert all(type(k) is str and kind_of(k) is not None for k in kinds)

@@ -8,7 +8,7 @@ from core.commands import okrs
 from core.errors import CadenceError, ValidationError
 from core.model import Kpi
 from core.store import Store
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 
 
 @pytest.fixture

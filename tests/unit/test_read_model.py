@@ -10,7 +10,7 @@ from core.commands import actions
 from core.errors import StoreError
 from core.read_model import Changed, ReadModel
 from core.store import Store
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 
 
 class Today:

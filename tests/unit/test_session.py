@@ -9,14 +9,8 @@ from core.commands import actions, kpis, meetings
 from core.errors import CadenceError
 from core.events import EventKind
 from core.model import Meeting
-from core.read_model import ReadModel
-from core.session import Session
 from core.store import Store
-from tests.conftest import TODAY
-
-
-def session_on(db) -> Session:
-    return Session(ReadModel(Store(db)))
+from tests.helpers import TODAY, session_on
 
 
 def meeting_ids(db) -> list[str]:

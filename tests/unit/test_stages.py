@@ -7,8 +7,8 @@ from core import minutes, stages
 from core.errors import CadenceError
 from core.meeting import MeetingClock
 from core.model import DEFAULT_STAGES, Meeting, Stage, planned_stages
-from core.service import Service
 from core.store import Store
+from tests.helpers import end_meeting, meeting_on
 
 # The contract's agenda (contract.md: keys 1..5), with the product's timeboxes.
 WEEKLY = [("health", "KPI health", 10), ("flagged", "Flagged", 15),
@@ -64,11 +64,10 @@ def test_the_clock_keeps_each_stages_id_through_switch_skip_and_time():
 
 
 def test_a_new_meetings_stages_are_stored_with_ids_and_the_minutes_keep_their_shape(demo_db):
-    service = Service(Store(demo_db))
-    service.start_meeting()
-    service.end_meeting(stages=DEFAULT_STAGES)
-    stored = msgspec.json.decode(demo_db.read_bytes())["meetings"][service.meeting[1:]]
+    session = meeting_on(demo_db)
+    end_meeting(session, stages=DEFAULT_STAGES)
+    stored = msgspec.json.decode(demo_db.read_bytes())["meetings"][session.meeting[1:]]
     assert [s["id"] for s in stored["stages"]] == list(stages.WEEKLY)
-    shown = minutes.build(Store(demo_db), service.meeting)["stages"]
+    shown = minutes.build(Store(demo_db), session.meeting)["stages"]
     assert [set(s) for s in shown] == [{"name", "timebox_min", "spent_min", "skipped",
                                         "state"}] * 5                   # contract: no id here

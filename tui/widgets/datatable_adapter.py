@@ -1,6 +1,6 @@
 """The one place Cadence reaches into Textual's DataTable, for speed; every other module uses its
 public API. The internals it relies on are named in RELIES_ON and pinned, with how it uses them,
-by tests/test_datatable_adapter.py, which names the one a Textual release changed."""
+by tests/app/test_datatable_adapter.py, which names the one a Textual release changed."""
 
 from rich.cells import cell_len
 from rich.text import Text

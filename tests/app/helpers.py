@@ -1,0 +1,114 @@
+"""Driving the meeting app as a person does, under Pilot: a frozen clock, keys, waiting in
+the app's loop, and the screen, the dialogs and the notifications as text."""
+
+import html
+import re
+import time
+from pathlib import Path
+
+from rich.cells import cell_len
+from textual.widgets import Static
+
+from core.meeting import MeetingClock
+from core.store import Store
+from tests.helpers import load
+from tui.app import CadenceApp
+
+
+class FrozenTime:
+    """The meeting clock's time source, moved only by the test."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_app(db: Path, **kwargs) -> CadenceApp:
+    return CadenceApp(Store(db), clock=MeetingClock(now=kwargs.pop("now", FrozenTime())),
+                      **kwargs)
+
+
+def run(app: CadenceApp, size=(120, 36)):
+    """run_test with notifications on: what the app tells the facilitator is checked too."""
+    return app.run_test(size=size, notifications=True)
+
+
+def kpi_id(db: Path, name: str) -> str:
+    return next(h.kpi.id for h in load(db).kpis if h.kpi.name == name)
+
+
+def screen_text(app) -> str:
+    """Every character the screen shows, as plain text, line by line (a modal screen's
+    background too), read from the app's SVG screenshot: Textual's one public export of the
+    screen. Each `<text>` holds one run of characters: its line is named by its clip path, its
+    column is `x` over the width of one cell (`textLength` is one cell per character)."""
+    lines: dict[int, str] = {}
+    for x, length, line, escaped in SVG_TEXT.findall(app.export_screenshot()):
+        run = html.unescape(escaped.replace("&#160;", " "))     # Rich writes a space so
+        if run == "\n":                                         # Rich's own end of a line
+            continue
+        column = round(float(x) / (float(length) / len(run)))
+        shown = lines.get(int(line), "")
+        lines[int(line)] = shown + " " * (column - cell_len(shown)) + run
+    return "\n".join(lines.get(y, "") for y in range(max(lines, default=-1) + 1))
+
+
+SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)" [^>]*?textLength="([\d.]+)" '
+                      r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>', re.DOTALL)
+
+
+def key_bar_text(app) -> str:
+    """The keys the bottom bar shows, as plain text."""
+    from tui.widgets.key_bar import KeyBar
+    return str(app.screen.query_one(KeyBar).render()).strip()
+
+
+def kpi_row(app, name: str) -> int:
+    """The row index of a KPI in the current stage's table."""
+    table = app.screen.view.table
+    for index in range(table.row_count):
+        if name in str(table.get_row_at(index)[1]):
+            return index
+    raise AssertionError(f"{name} is not in the table")
+
+
+async def select_row(pilot, index: int) -> None:
+    table = pilot.app.screen.view.table
+    table.move_cursor(row=index)
+    await pilot.pause()
+
+
+async def until(pilot, condition, timeout=1.0) -> float:
+    """Wait (in the app's loop) until condition() holds; returns how long it took."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+def notified(app) -> str:
+    """Every notification the app has shown, newest last (toasts wrap and overlap the screen,
+    so their text is checked here rather than on it)."""
+    return "\n".join(app.told)
+
+
+def dialog_text(app) -> str:
+    """The text of the dialog on top, unwrapped (toasts may cover it on screen)."""
+    return " ".join(str(w.render()) for w in app.screen.query(Static))
+
+
+def widget_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def table_text(app) -> str:
+    table = app.screen.view.table
+    return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))

@@ -1,0 +1,56 @@
+"""Store text is data, never control, on every screen of the app and of `follow` under Pilot:
+a demo store whose every text field holds every attack (tests/hostile.py), and a presence
+file as hostile as the store."""
+
+from core import presence
+from core.model import Stage
+from tests.app.helpers import make_app, run, screen_text
+from tests.hostile import MARKUP, assert_inert, hostile, make_meeting_hostile
+
+
+async def visit(pilot, keys: str, checks: list[str]) -> None:
+    await pilot.press(*keys.split())
+    await pilot.pause()
+    checks.append(screen_text(pilot.app))
+
+
+async def test_every_screen_of_the_app_shows_store_text_inert(hostile_db):
+    app = make_app(hostile_db)
+    checks: list[str] = []
+    async with run(app, size=(160, 50)) as pilot:
+        await pilot.pause()
+        make_meeting_hostile(hostile_db, app.session.meeting)
+        await pilot.pause(1.2)                       # the tick picks the change up
+        for keys in ("1", "enter", "escape", "E", "escape", "d", "escape", "2", "i", "escape",
+                     "enter", "escape", "3", "enter", "escape", "c", "escape", "r", "escape",
+                     "4", "5", "enter", "escape", "v", "escape", "a", "escape", "g", "escape",
+                     "w", "escape", "question_mark", "escape", "slash", "escape"):
+            await visit(pilot, keys, checks)
+        app.notify(hostile("toast"))
+        await visit(pilot, "1", checks)
+        notes = list(app.told)
+    for index, screen in enumerate(checks):
+        assert_inert(screen, f"screen {index}")
+    assert any(MARKUP in screen for screen in checks), "markup must show literally"
+    for message in notes:
+        assert_inert(message, "a notification", newlines=False)
+
+
+async def test_a_follower_shows_the_presence_file_inert(hostile_db):
+    """A presence file is another process's word: its title, facilitator, host, stage names
+    and filter are as hostile as the store."""
+    stages = tuple(Stage(hostile(f"stage {n}"), 5) for n in range(5))
+    presence.publish(hostile_db, presence.Presence(
+        meeting="m1", title=hostile("live title"), facilitator=hostile("who"), stage=5,
+        filter="", stages=stages, current=4))
+    app = make_app(hostile_db, mode="follow", live=presence.read(hostile_db))
+    async with run(app, size=(160, 50)) as pilot:
+        await pilot.pause(0.6)
+        screen = screen_text(app)
+        notes = list(app.told)
+    assert_inert(screen, "follow")
+    assert "stage 0" in screen                       # the wrap-up's times name the stages
+    for message in notes:
+        assert_inert(message, "a follower's notification", newlines=False)
+
+

@@ -121,7 +121,7 @@ class Controller:
         problem = self.read.problem
         if problem and problem != self._problem_told:
             self.ui.notify(f"{problem}. Showing the last good state; changes wait until the "
-                         "file is readable.", severity="error", timeout=10)
+                           "file is readable.", severity="error", timeout=10)
         self._problem_told = problem
 
     def publish(self, view: View) -> None:
@@ -334,7 +334,7 @@ class Facilitating(Controller):
             return True
         self._unsaved_end = problem
         self.ui.notify(f"The meeting's end was not saved: {problem}. Nothing saved before is "
-                     "lost; q then y quits all the same.", severity="error")
+                       "lost; q then y quits all the same.", severity="error")
         return False
 
 

@@ -61,6 +61,10 @@ class Ui(Protocol):
 
     def publish(self) -> None: ...
 
+    def focus_list(self) -> None: ...
+
+    def refresh_bindings(self) -> None: ...
+
 
 class Controller:
     """What both roles share: the store's read model, the clock, the agenda, the keys."""
@@ -149,6 +153,10 @@ class Controller:
 
     async def quit(self) -> None:
         self.ui.app.exit()
+
+    def toggle_pause(self) -> None:
+        self.ui.notify("Clock paused." if self.clock.toggle_pause() else "Clock running.")
+        self.ui.refill()
 
     async def preview(self) -> None:
         """The minutes as they stand (`w`); a follower reads them, and exports nothing."""
@@ -409,3 +417,6 @@ class Following(Controller):
             self.ui.notify("Following the facilitator again.")
         else:
             self.ui.notify("Free look: browse on your own; f follows again.")
+        self.ui.focus_list()
+        self.ui.refresh_bindings()
+        self.ui.refill()

@@ -15,6 +15,7 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.stage_deck import StageDeck
 from tui.widgets.stage_header import StageHeader
 
+
 class MeetingScreen(Screen):
     BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
     # Below 110 columns the stages drop their less needed columns (cadence.tcss: .narrow).
@@ -103,14 +104,10 @@ class MeetingScreen(Screen):
             self.app.set_focus(None)                     # the cursor is the facilitator's
 
     def action_pause(self) -> None:
-        self.notify("Clock paused." if self.controller.clock.toggle_pause() else "Clock running.")
-        self.refill()
+        self.controller.toggle_pause()
 
     async def action_free_look(self) -> None:
         await self.controller.toggle_free_look()
-        self.focus_list()
-        self.refresh_bindings()
-        self.refill()
 
     async def action_filter(self) -> None:
         from tui.widgets.filter_box import FilterBox      # on first use: not before frame one
@@ -131,9 +128,6 @@ class MeetingScreen(Screen):
     def on_filter_box_filtered(self, message) -> None:
         self.filter = message.value
         self.refill()
-
-    def on_filter_box_kept(self, _) -> None:
-        self.focus_list()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -1,6 +1,6 @@
 """The filter line: typing narrows the current list. While it has the focus it takes every
 printable key, so the meeting's keys are off; the key bar shows how to leave it instead. It
-tells the screen what it holds (`Filtered`) and when the person is done typing (`Kept`)."""
+tells the screen what it holds (`Filtered`)."""
 
 from textual.binding import Binding
 from textual.message import Message
@@ -16,9 +16,6 @@ class FilterBox(Input):
             super().__init__()
             self.value = value
 
-    class Kept(Message):
-        """Enter: the list takes the focus back, the filter stays."""
-
     def __init__(self):
         super().__init__(placeholder="filter: type words, enter keeps, escape clears",
                          id="filter")
@@ -28,7 +25,8 @@ class FilterBox(Input):
         self.post_message(self.Filtered(event.value))
 
     def action_keep(self) -> None:
-        self.post_message(self.Kept())
+        """Enter: the list takes the focus back, the filter stays."""
+        self.screen.focus_list()
 
     @classmethod
     async def open(cls, screen) -> None:

@@ -74,7 +74,8 @@ class HealthStage(KpiStage):
     def show_selection(self) -> None:
         """The selected KPI's essentials on one line, whatever the width cuts from the table."""
         health = self._board.by_id.get(self.selected) if self._board and self.selected else None
-        self.query_one("#selected-line", Static).update(selected_line(health))
+        # Two rows, always (cadence.tcss): a cursor move redoes no layout.
+        self.query_one("#selected-line", Static).update(selected_line(health), layout=False)
 
     def action_new_kpi(self) -> None:
         from tui.forms.manage_forms import kpi_form

@@ -38,4 +38,4 @@ class KeyBar(Static):
         if shown != self._shown:
             self._shown = shown
             self.update(Content(" ").join(Content.assemble((key, KEY_STYLE), f" {label} ")
-                                          for key, label in shown))
+                                          for key, label in shown), layout=False)   # one row

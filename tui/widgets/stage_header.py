@@ -43,4 +43,5 @@ class StageHeader(Static):
         middle = text.assemble((f" {note} ·" if note else "", "italic"), (" " + title, "bold"))
         middle.truncate(max(0, room), overflow="ellipsis")
         gap = max(1, self.size.width - left.cell_len - middle.cell_len - right.cell_len)
-        self.update(Text.assemble(left, middle, " " * gap, right))
+        # One row, always: no layout to redo for a clock that moves every second.
+        self.update(Text.assemble(left, middle, " " * gap, right), layout=False)

@@ -22,7 +22,7 @@ from core.meeting import MeetingClock
 from core.read_model import ReadModel
 from core.session import Session
 from core.store import Store
-from tui import keys
+from tui import keys, text
 from tui.controller import Controller, Facilitating, Following, View
 from tui.screens.meeting import MeetingScreen
 
@@ -30,6 +30,10 @@ from tui.screens.meeting import MeetingScreen
 class CadenceApp(App):
     CSS_PATH = "cadence.tcss"
     TITLE = "Cadence"
+    # A toast says what was done, and goes before it hides the list for long; an error stays
+    # long enough to be read in full (toasts are one line high and narrow: cadence.tcss).
+    NOTIFICATION_TIMEOUT = 3
+    ERROR_TIMEOUT = 8
 
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
@@ -39,6 +43,7 @@ class CadenceApp(App):
         wait for one), or take_over (go on with `live`, whose facilitator is gone). `board`:
         the store's read model as the command loaded it (so the app does not load it again)."""
         super().__init__()
+        text.use_colour(not self.no_color)      # Textual has read NO_COLOR
         self.read = ReadModel(store, board)
         self.session = Session(self.read)
         self.meeting = (title, tuple(attendees), facilitator)   # how a new one starts
@@ -68,6 +73,8 @@ class CadenceApp(App):
         errors, so their text is shown as data — never markup, never a control sequence."""
         message = display.line(message)
         self.told.append(message)
+        if timeout is None and severity == "error":
+            timeout = self.ERROR_TIMEOUT
         super().notify(message, title=display.line(title), severity=severity, timeout=timeout,
                        markup=False)
 

@@ -9,9 +9,37 @@ from core import display, fmt
 from core.words import CONFIDENCE_LABEL
 from core.words import BAND_LABEL
 
-BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "none": "dim",
-              "ok": "", "behind": "yellow"}
-CONFIDENCE_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
+# Every style that means something, by what it means: how it looks in colour, and without
+# (NO_COLOR). Without colour Textual draws each colour as the grey of its luminance, and red on
+# the dark background becomes grey on grey; so there what must stand out is bold, and what is
+# worst reversed, beside its symbol or word (core/words.py) — never told by colour alone.
+LOOKS: dict[str, tuple[str, str]] = {
+    # A band, and a score in its band.
+    "green": ("green", ""), "amber": ("yellow", "bold"), "red": ("bold red", "bold reverse"),
+    "none": ("dim", "dim"),
+    # A trend's sparkline in its band's colour: its shape says enough without.
+    "spark.green": ("green", ""), "spark.amber": ("yellow", ""), "spark.red": ("bold red", ""),
+    "spark.none": ("dim", "dim"),
+    "on_track": ("green", ""), "at_risk": ("yellow", "bold"), "off_track": ("red", "bold reverse"),
+    "flag": ("yellow", "bold"),             # a KPI's flags
+    "behind": ("bold yellow", "bold"),      # a key result behind its cycle's pace
+    "warning": ("yellow", "bold"),          # an OKR warning, an ended cycle, a thing to settle
+    "settled": ("green", ""),
+    "error": ("bold red", "bold"),          # a refused value, beside its ✖
+    "paused": ("bold yellow", "bold"),      # the meeting's clock
+    "over": ("bold yellow", "bold"),        # a stage past its timebox
+    "far_over": ("bold white on red", "bold reverse"),   # and half as long again
+}
+STYLE: dict[str, str] = {}                  # the looks in use
+
+
+def use_colour(on: bool) -> None:
+    """The looks of the app's process: in colour, or without (the app starts with NO_COLOR
+    set; Textual then draws in monochrome)."""
+    STYLE.update({meaning: looks[0 if on else 1] for meaning, looks in LOOKS.items()})
+
+
+use_colour(True)
 
 Part = Text | str | tuple[str, str]
 
@@ -41,19 +69,25 @@ def _safe(part: Part) -> Text | tuple[str, str]:
 
 
 def band(name: str) -> Text:
-    return Text(BAND_LABEL[name], style=BAND_STYLE[name])
+    return Text(BAND_LABEL[name], style=STYLE[name])
 
 
 def spark(values: list[float], band_name: str) -> Text:
-    return Text(fmt.sparkline(values), style=BAND_STYLE[band_name])
+    return Text(fmt.sparkline(values), style=STYLE[f"spark.{band_name}"])
+
+
+def timebox_style(state: str) -> str:
+    """A stage's time against its timebox (core.meeting.TimeboxState): within it, past it,
+    past it by half again."""
+    return {"ok": "", "amber": STYLE["over"], "red": STYLE["far_over"]}[state]
 
 
 def confidence(name: str) -> Text:
-    return plain(CONFIDENCE_LABEL.get(name, name), style=CONFIDENCE_STYLE.get(name, ""))
+    return plain(CONFIDENCE_LABEL.get(name, name), style=STYLE.get(name, ""))
 
 
 def score(value: float | None, band_name: str) -> Text:
-    return Text(fmt.score(value), style=BAND_STYLE[band_name])
+    return Text(fmt.score(value), style=STYLE[band_name])
 
 
 def bar(share: float, width: int = 10) -> Text:

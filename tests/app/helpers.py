@@ -112,3 +112,41 @@ def widget_text(app, selector: str) -> str:
 def table_text(app) -> str:
     table = app.screen.view.table
     return "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
+
+
+SVG_STYLE = re.compile(r"\.([\w-]+-r\d+) \{ fill: (#[0-9a-f]{6})")
+SVG_RUN = re.compile(r'<text class="([\w-]+)" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+                     r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>', re.DOTALL)
+SVG_BACKGROUND = re.compile(r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" '
+                            r'width="([\d.]+)" height="[\d.]+" shape-rendering="crispEdges"/>')
+LINE_HEIGHT, FIRST_LINE = 24.4, 1.5           # Rich's SVG: a line's box, from its top
+
+
+def colours_of(app, word: str) -> list[tuple[str, str]]:
+    """The foreground and background colours of every run of characters on screen that
+    holds `word`, as drawn (Textual's NO_COLOR filter included), read from the app's SVG
+    screenshot: a run's colour is its class's fill, its background the rectangle under it."""
+    svg = app.export_screenshot()
+    fills = dict(SVG_STYLE.findall(svg))
+    backgrounds = [(fill, float(x), float(width), round((float(y) - FIRST_LINE) / LINE_HEIGHT))
+                   for fill, x, y, width in SVG_BACKGROUND.findall(svg)]
+    found = []
+    for css, x, length, line, escaped in SVG_RUN.findall(svg):
+        if word not in html.unescape(escaped.replace("&#160;", " ")):
+            continue
+        middle = float(x) + float(length) / 2
+        under = next((fill for fill, left, width, row in reversed(backgrounds)
+                      if row == int(line) and left <= middle < left + width), None)
+        found.append((fills.get(css, "#000000"), under or "#000000"))
+    return found
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2's contrast ratio of two colours (1 to 21)."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -33,6 +33,9 @@ Save = Callable[[dict[str, str]], object]
 
 
 class FormScreen(ModalScreen[object]):
+    # The form focuses its field itself, once it is laid out (show_from_the_top): Textual's
+    # own first focus centres the field in a form not yet laid out, past its first label.
+    AUTO_FOCUS = ""
     # tab / shift+tab are priority bindings (tui/forms/typeahead.py): handled as they arrive,
     # so "81<tab>at risk" typed fast still lands in two fields.
     BINDINGS = [Binding("escape", "cancel", "Cancel"),
@@ -76,7 +79,16 @@ class FormScreen(ModalScreen[object]):
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#f-{self.fields[0].name}").focus()
+            self.query_one(f"#f-{self.fields[0].name}").focus(scroll_visible=False)
+        self.call_after_refresh(self.show_from_the_top)
+
+    def show_from_the_top(self) -> None:
+        """The form from its top (its intro, its first field), the focused field in view, once
+        it is laid out: scrolled to as it opens, before its layout, a tall form at 24 rows
+        opened past its intro and first label."""
+        self.query_one(".form").scroll_home(animate=False, immediate=True)
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False, immediate=True)
 
     def on_key(self, event: events.Key) -> None:
         typeahead.stray(self, event)     # "42<tab>note<enter>" must not switch to stage 2
@@ -108,7 +120,7 @@ class FormScreen(ModalScreen[object]):
         candidates = [f"kr_{field}"] if entity.startswith("key result") else []
         target = next((c for c in [*candidates, field] if c in names), None)
         where = self.query_one(f"#e-{target}" if target else "#form-error", Static)
-        where.update(text.plain(f"✖ {exc}", "bold red"))
+        where.update(text.plain(f"✖ {exc}", text.STYLE["error"]))
         where.add_class("shown")
         if target:
             widget = self.query_one(f"#f-{target}")

@@ -14,7 +14,10 @@ from core.session import Session
 from tui import text
 from tui.forms import manage_forms
 from tui.forms.meeting_forms import retire_form
-from tui.widgets.review_table import ReviewTable
+from tui.widgets.review_table import Column, ReviewTable
+
+COLUMNS = (Column("objective", 30, text=True), Column("final score", 11),
+           Column("status", 7), Column("closing note", 20, priority=1, least=10))
 
 
 class CycleCloseScreen(ModalScreen[None]):
@@ -29,10 +32,9 @@ class CycleCloseScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(text.plain(f"Close the cycle {self.cycle}"), classes="form-title")
-            yield ReviewTable(["objective", "final score", "status", "closing note"],
-                              widths={0: 40})
+            yield ReviewTable(COLUMNS)
             yield Static(Text("r retires the selected objective · a retires all still active · "
-                              "escape closes", style="dim"))
+                              "escape closes", style="dim"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.refill()

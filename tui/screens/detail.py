@@ -106,7 +106,7 @@ class DetailScreen(ModalScreen[None]):
             else:
                 yield Label(text.plain(item.kind.capitalize()), classes="form-title")
                 yield Static(action_facts(item, self.board))
-            yield Static(Text("escape closes", style="dim"))
+            yield Static(Text("escape closes", style="dim"), classes="form-hint")
 
     def on_mount(self) -> None:
         # A query, not query_one: a follower's detail can be popped before it has mounted.

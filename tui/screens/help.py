@@ -63,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(text.plain("Stages: " + ", ".join(
                 f"{n} {stage.name}" for n, stage in enumerate(self.stages, start=1))))
             yield Static(key_table(self.stages))
-            yield Static(Text("escape closes · up/down scroll", style="dim"))
+            yield Static(Text("escape closes · up/down scroll", style="dim"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -18,8 +18,10 @@ from tui.widgets.stage_header import StageHeader
 
 class MeetingScreen(Screen):
     BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
-    # Below 110 columns the stages drop their less needed columns (cadence.tcss: .narrow).
+    # Below 110 columns the Flagged stage stacks its list and detail; from 40 rows KPI health
+    # shows the selected KPI's flags and chart below its list (cadence.tcss: .narrow, .tall).
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (110, "wide")]
+    VERTICAL_BREAKPOINTS = [(0, "short"), (40, "tall")]
 
     def __init__(self, controller: Controller, start: View | None = None):
         """`start`: where to begin (a taken-over meeting goes on where it was)."""

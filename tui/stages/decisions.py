@@ -8,7 +8,7 @@ from core.board import Board
 from core.model import Action
 from tui import text
 from tui.stages.base import Context, StageView, matches
-from tui.widgets.review_table import ReviewTable
+from tui.widgets.review_table import Column, ReviewTable
 
 KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold magenta"}
 
@@ -19,18 +19,47 @@ def action_cells(board: Board, a: Action) -> list[Text]:
             text.plain(board.name_of(a.link), "dim"), text.plain(a.status)]
 
 
+def action_line(board: Board, a: Action | None, lead: Text | None = None) -> Text:
+    """The selected action whole, on two lines: what it says, then who, when and about what.
+    `lead`: what goes first (the wrap-up's verdict)."""
+    if a is None:
+        return Text("")
+    what = text.assemble(*([lead, " · "] if lead else []), (a.kind, KIND_STYLE[a.kind]), ": ",
+                         (a.text, "bold"))
+    about = board.name_of(a.link)
+    facts = [a.owner, f"due {a.due.isoformat()}" if a.due else "no due date",
+             *([f"about {about}"] if about else []), a.status]
+    return Text("\n").join([what, text.plain(" · ".join(facts))])
+
+
 def action_matches(board: Board, a: Action, query: str) -> bool:
     return matches(query, a.kind, a.text, a.owner, a.status, board.name_of(a.link))
 
 
+# At 80 columns: kind, text, owner and due whole; what it is about and its status are in the
+# line under the list.
+COLUMNS = (Column("kind", 12, priority=3), Column("text", 24, text=True),
+           Column("owner", 14, priority=1, least=10), Column("due", 10, priority=2),
+           Column("about", 20, priority=4), Column("status", 7, priority=5))
+
+
 class DecisionsStage(StageView):
     stage_id = "decisions"
+    _board: Board | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="decisions-summary", classes="summary")
-        yield ReviewTable(["kind", "text", "owner", "due", "about", "status"], widths={1: 36})
+        yield ReviewTable(COLUMNS)
+        yield Static(id="selected-line", classes="selected-line")
+
+    def show_selection(self) -> None:
+        board = self._board
+        item = board.by_id.get(self.selected or "") if board else None
+        line = action_line(board, item) if board and isinstance(item, Action) else Text("")
+        self.query_one("#selected-line", Static).update(line, layout=False)
 
     def populate(self, ctx: Context) -> None:
+        self._board = ctx.board
         mine = [a for a in ctx.board.actions if a.meeting == ctx.meeting]
         shown = [a for a in mine if action_matches(ctx.board, a, ctx.filter)]
         self.table.fill([(a.id, action_cells(ctx.board, a)) for a in reversed(shown)])
@@ -38,3 +67,4 @@ class DecisionsStage(StageView):
                    if mine else "Nothing decided yet. Press d (from any stage) to record a "
                    "decision or action with its owner.")
         self.query_one("#decisions-summary", Static).update(Text(summary, style="dim"))
+        self.show_selection()

@@ -5,25 +5,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from core import fmt
 from core.board import Board
 from core.health import Health
 from tui import text
 from tui.stages.base import Context
-from tui.stages.health import kpi_matches
+from tui.stages.health import BAND_COLUMN, FLAGS_COLUMN, flag_names, kpi_matches
 from tui.stages.kpis import KpiStage
-from tui.widgets.kpi_chart import KpiChart
-from tui.widgets.review_table import ReviewTable
+from tui.widgets.kpi_panel import KpiPanel, heading
+from tui.widgets.review_table import Column, ReviewTable
 
-
-def reasons(h: Health) -> Text:
-    k = h.kpi
-    lines = [text.join(text.plain(k.name, "bold"), text.band(h.band),
-                       text.plain(f"latest {fmt.value(h.latest, k.unit)}, target "
-                                  f"{fmt.value(k.target, k.unit)}"),
-                       text.plain(f"owner {k.owner}", "dim"))]
-    lines += [text.join(text.plain(f.name, "bold yellow"), text.plain(f.reason)) for f in h.flags]
-    return Text("\n").join(lines)
+# Beside the selected KPI's reasons and chart (below them when narrow): a name cut with … is
+# whole in the heading above its reasons.
+COLUMNS = (BAND_COLUMN, Column("KPI", 20, text=True), FLAGS_COLUMN)
 
 
 def interventions(board: Board, kpi_id: str) -> Text:
@@ -41,17 +34,17 @@ class FlaggedStage(KpiStage):
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
-        yield ReviewTable(["band", "KPI", "flags"], widths={1: 24}, id="flagged-table")
+        yield ReviewTable(COLUMNS, id="flagged-table")
         with Vertical(id="flag-detail"):
             yield Static(id="reasons")
-            yield KpiChart(id="chart")
+            yield KpiPanel(id="flag-panel")
             yield Static(id="interventions")
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board
         shown = [h for h in ctx.board.flagged if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, [text.band(h.band), text.plain(h.kpi.name),
-                                     text.plain(" ".join(h.flag_names), "yellow")])
+                                     flag_names(h)])
                          for h in shown])
         if not shown:
             self.query_one("#reasons", Static).update(
@@ -62,9 +55,9 @@ class FlaggedStage(KpiStage):
     def show_selection(self) -> None:
         board = self._board
         health = board.by_id.get(self.selected) if board and self.selected else None
-        self.query_one(KpiChart).show(health)
+        self.query_one(KpiPanel).show(health)
         if health is None:
             self.query_one("#interventions", Static).update("")
             return
-        self.query_one("#reasons", Static).update(reasons(health))
+        self.query_one("#reasons", Static).update(heading(health))
         self.query_one("#interventions", Static).update(interventions(board, health.kpi.id))

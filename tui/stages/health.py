@@ -15,16 +15,30 @@ from core.words import BAND_LABEL
 from tui import text
 from tui.stages.base import Context, matches
 from tui.stages.kpis import KpiStage
-from tui.widgets.review_table import ReviewTable
+from tui.widgets.kpi_panel import KpiPanel
+from tui.widgets.review_table import Column, ReviewTable
 
 
 def counts_line(ctx: Context) -> Text:
     counts = ctx.board.counts()
-    parts = [Text(f"{BAND_LABEL[b]} {counts[b]}", style=text.BAND_STYLE[b])
+    parts = [Text(f"{BAND_LABEL[b]} {counts[b]}", style=text.STYLE[b])
              for b in ("green", "amber", "red", "none")]
     missing = len(ctx.board.to_fill())
     hint = f"M fills the scorecard ({missing} missing)" if missing else "N adds a KPI"
     return text.join(*parts, Text(hint, style="dim"), sep="   ")
+
+
+# The columns the KPI lists share. At 80 columns what is off matters more than its shape:
+# flags before the trend, owner and area (the line under the list has them).
+BAND_COLUMN = Column("band", 9)
+FLAGS_COLUMN = Column("flags", 30, priority=3, least=14)
+COLUMNS = (BAND_COLUMN, Column("KPI", 25, text=True), Column("latest", 9, priority=1),
+           Column("target", 10, priority=2), FLAGS_COLUMN, Column("trend", 12, priority=5),
+           Column("owner", 14, priority=4), Column("area", 16, priority=6))
+
+
+def flag_names(h: Health) -> Text:
+    return text.plain(" ".join(h.flag_names), text.STYLE["flag"])
 
 
 def kpi_cells(h: Health) -> list[Text]:
@@ -32,21 +46,26 @@ def kpi_cells(h: Health) -> list[Text]:
     name = (words.NORTH_STAR if k.north_star else "") + k.name
     target = words.DIRECTION_SYMBOL[k.direction] + fmt.value(k.target, k.unit)
     return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
-            text.plain(fmt.value(h.latest, k.unit)), text.plain(target),
-            text.plain(" ".join(h.flag_names), "yellow"), text.spark(h.series.values(12), h.band),
-            text.plain(k.owner), text.plain(k.area, "dim")]
+            text.plain(fmt.value(h.latest, k.unit)), text.plain(target), flag_names(h),
+            text.spark(h.series.values(12), h.band), text.plain(k.owner),
+            text.plain(k.area, "dim")]
 
 
 def selected_line(h: Health | None) -> Text:
+    """The selected KPI whole, on two lines: what it is, then every flag (the first one's
+    reason; `enter` has them all)."""
     if h is None:
         return Text("")
     k = h.kpi
     head = text.assemble((k.name, "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
-                         f"{fmt.value(k.target, k.unit)} · {k.owner}")
+                         f"{fmt.value(k.target, k.unit)} · {k.owner}",
+                         f" · {k.area}" if k.area else "")
     if not h.flags:
         return head
-    return text.assemble(head, " · ", (h.flags[0].name, "yellow"), f": {h.flags[0].reason}",
-                         f" (+{len(h.flags) - 1} more, enter)" if len(h.flags) > 1 else "")
+    first = h.flags[0]
+    more = " (enter: every reason)" if len(h.flags) > 1 else ""
+    return Text("\n").join([head, text.assemble(flag_names(h), f" · {first.name}: "
+                                                f"{first.reason}{more}")])
 
 
 def kpi_matches(h: Health, query: str) -> bool:
@@ -59,10 +78,9 @@ class HealthStage(KpiStage):
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts", classes="summary")
-        # Flags before the trend: at 80 columns what is off matters more than its shape.
-        yield ReviewTable(["band", "KPI", "latest", "target", "flags", "trend", "owner", "area"],
-                          widths={1: 28, 4: 16})
+        yield ReviewTable(COLUMNS)
         yield Static(id="selected-line", classes="selected-line")
+        yield KpiPanel(id="health-panel")          # on a tall terminal only (cadence.tcss)
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board
@@ -72,10 +90,12 @@ class HealthStage(KpiStage):
         self.show_selection()
 
     def show_selection(self) -> None:
-        """The selected KPI's essentials on one line, whatever the width cuts from the table."""
+        """The selected KPI whole under the list, whatever the width cuts from the table; on
+        a tall terminal its reasons and chart below."""
         health = self._board.by_id.get(self.selected) if self._board and self.selected else None
         # Two rows, always (cadence.tcss): a cursor move redoes no layout.
         self.query_one("#selected-line", Static).update(selected_line(health), layout=False)
+        self.query_one(KpiPanel).show(health)     # drawn only while it is shown
 
     def action_new_kpi(self) -> None:
         from tui.forms.manage_forms import kpi_form

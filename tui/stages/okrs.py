@@ -5,31 +5,52 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from core import fmt, okr, words
+from core.board import Board
 from core.commands import okrs
 from core.events import EventKind
 from core.words import WARNING_LABEL
 from tui import text
 from tui.stages.base import Context, StageView, matches
-from tui.widgets.review_table import ReviewTable
+from tui.widgets.review_table import Column, ReviewTable
+
+
+# At 80 columns: the title, progress, confidence and pace; start → now → target, check-ins and
+# an objective's owner and warnings drop, and the line under the list has them whole. Rows stay
+# one line (two-line rows would show half as many key results in 24 rows, and the walk through
+# them is the stage's point).
+COLUMNS = (Column("#", 3), Column("objective / key result", 30, text=True),
+           Column("progress", 15, priority=1), Column("confidence", 10, priority=2),
+           Column("pace", 8, priority=3), Column("start → now → target", 24, priority=4),
+           Column("check-ins", 13, priority=5, least=9))
 
 
 def objective_cells(view: okr.ObjectiveView) -> list[Text]:
     o = view.objective
-    warnings = "  ".join(WARNING_LABEL[w.code] for w in view.warnings)
     return [text.plain(f"#{o.priority}", "bold"), text.plain(o.title, "bold"),
             text.join("score", text.score(view.score, okr.score_band(view.score)), sep=" "),
-            Text(""), Text(""),
-            text.plain(f"{o.owner} · {view.elapsed:.0%} of {o.cycle} gone", "dim"),
-            text.plain(warnings, "yellow")]
+            Text(""), text.plain(f"{view.elapsed:.0%} gone", "dim"),
+            text.plain(f"{o.owner} · {o.cycle}", "dim"), warnings(view)]
+
+
+def warnings(view: okr.ObjectiveView) -> Text:
+    return text.plain("  ".join(WARNING_LABEL[w.code] for w in view.warnings),
+                      text.STYLE["warning"])
+
+
+def path(kr: okr.KrView) -> str:
+    k = kr.kr
+    return " → ".join(fmt.value(v, k.unit) for v in (k.start, kr.current, k.target))
+
+
+def pace(kr: okr.KrView) -> Text:
+    return text.plain(words.pace(kr.behind), text.STYLE["behind"] if kr.behind else "dim")
 
 
 def kr_cells(kr: okr.KrView) -> list[Text]:
     k = kr.kr
-    path = " → ".join(fmt.value(v, k.unit) for v in (k.start, kr.current, k.target))
     title = "  " + k.title + (" ⇢ KPI" if k.kpi else "")
     return [Text(""), text.plain(title), text.bar(kr.progress), text.confidence(k.confidence),
-            text.plain(words.pace(kr.behind), "bold yellow" if kr.behind else "dim"),
-            text.plain(path), text.spark(list(kr.history), "none")]
+            pace(kr), text.plain(path(kr)), text.spark(list(kr.history), "none")]
 
 
 def retired_cells(view: okr.ObjectiveView) -> list[Text]:
@@ -41,16 +62,38 @@ def retired_cells(view: okr.ObjectiveView) -> list[Text]:
             Text("")]
 
 
+def selected_line(board: Board | None, kr: okr.KrView | None) -> Text:
+    """The selected key result whole, then its objective, on two lines."""
+    if board is None or kr is None:
+        return Text("")
+    k = kr.kr
+    view = board.by_id[k.objective]
+    o = view.objective
+    head = text.join(text.assemble((k.title, "bold"), f": {path(kr)}"),
+                     text.plain(f"{kr.progress:.0%}"), text.confidence(k.confidence), pace(kr),
+                     *([text.join("check-ins", text.spark(list(kr.history), "none"), sep=" ")]
+                       if kr.history else []),
+                     *([text.plain(f"KPI {board.name_of(k.kpi)}")] if k.kpi else []), sep=" · ")
+    objective = text.join(text.plain(f"#{o.priority} {o.title}", "bold"),
+                          text.join("score", text.score(view.score, okr.score_band(view.score)),
+                                    sep=" "),
+                          text.plain(f"{o.owner} · {o.cycle}, {view.elapsed:.0%} gone"),
+                          *([warnings(view)] if view.warnings else []), sep=" · ")
+    return Text("\n").join([head, objective])
+
+
 class OkrStage(StageView):
     stage_id = "okrs"
     show_retired = False
+    _board: Board | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="okr-summary", classes="summary")
-        yield ReviewTable(["#", "objective / key result", "progress", "confidence", "pace",
-                           "start → now → target", "check-ins"], widths={1: 34})
+        yield ReviewTable(COLUMNS)
+        yield Static(id="selected-line", classes="selected-line")
 
     def populate(self, ctx: Context) -> None:
+        self._board = ctx.board
         groups, rows, order = [], [], []
         for view in ctx.board.active:
             krs = [k for k in view.krs if matches(ctx.filter, view.objective.title,
@@ -69,6 +112,13 @@ class OkrStage(StageView):
                     order.append(view.objective.id)
         self.table.fill(rows, groups, order)
         self.query_one("#okr-summary", Static).update(summary(ctx, self.show_retired))
+        self.show_selection()
+
+    def show_selection(self) -> None:
+        item = self._board.by_id.get(self.selected or "") if self._board else None
+        kr = item if isinstance(item, okr.KrView) else None
+        self.query_one("#selected-line", Static).update(selected_line(self._board, kr),
+                                                        layout=False)
 
     def decision_link(self) -> str | None:
         return self.selected
@@ -138,5 +188,6 @@ def summary(ctx: Context, showing_retired: bool) -> Text:
     ended = ctx.board.ended_cycles()
     if ended:
         line.append("\n")
-        line.append_text(text.plain(f"{', '.join(ended)} has ended: C closes it.", "yellow"))
+        line.append_text(text.plain(f"{', '.join(ended)} has ended: C closes it.",
+                                    text.STYLE["warning"]))
     return line

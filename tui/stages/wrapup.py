@@ -8,12 +8,18 @@ from textual.widgets import Static
 
 from core import words
 from core.meeting import MeetingClock, clock_text, timebox_state
+from core.board import Board
 from core.model import Action, Meeting
 from tui import text
 from tui.stages.base import Context, StageView
-from tui.stages.decisions import action_cells, action_matches
-from tui.widgets.review_table import ReviewTable
+from tui.stages.decisions import action_cells, action_line, action_matches
+from tui.widgets.review_table import Column, ReviewTable
 
+# At 80 columns: the verdict, text, owner and due whole; kind and what it is about are in the
+# line under the list.
+COLUMNS = (Column("verdict", 10), Column("kind", 12, priority=4), Column("text", 24, text=True),
+           Column("owner", 14, priority=1, least=10), Column("due", 10, priority=2),
+           Column("about", 20, priority=3))
 
 
 def stage_times(clock: MeetingClock) -> Table:
@@ -23,7 +29,7 @@ def stage_times(clock: MeetingClock) -> Table:
     for index, stage in enumerate(clock.snapshot()):
         state = timebox_state(stage.spent_s, stage.timebox_min)
         note = words.stage_note(stage.skipped, state)
-        style = {"ok": "", "amber": "yellow", "red": "bold red"}[state]
+        style = text.timebox_style(state)
         table.add_row(text.plain(f"{index + 1}. {stage.name}"),
                       Text(clock_text(stage.spent_s), style),
                       Text(f"{stage.timebox_min} min"), Text(note, style))
@@ -32,25 +38,28 @@ def stage_times(clock: MeetingClock) -> Table:
 
 class WrapUpStage(StageView):
     stage_id = "wrapup"
+    _board: Board | None = None
+    _verdicts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="carried-summary", classes="summary")
-        yield ReviewTable(["verdict", "kind", "text", "owner", "due", "about"], widths={2: 36})
+        yield ReviewTable(COLUMNS)
+        yield Static(id="selected-line", classes="selected-line")
         with VerticalScroll(id="wrapup-detail"):
             yield Static(id="attendees")
             yield Static(id="times")
 
     def populate(self, ctx: Context) -> None:
-        settled = ctx.board.verdicts(ctx.meeting)
+        self._board = ctx.board
+        settled = self._verdicts = ctx.board.verdicts(ctx.meeting)
         carried = [a for a in ctx.board.carried_over(ctx.meeting)
                    if action_matches(ctx.board, a, ctx.filter)]
         rows = []
         for a in carried:
             verdict = settled.get(a.id)
-            shown = text.plain(words.VERDICT_LABEL[verdict] if verdict else "to settle",
-                               "green" if verdict else "yellow")
-            rows.append((a.id, [shown, *action_cells(ctx.board, a)[:-1]]))
+            rows.append((a.id, [verdict_cell(verdict), *action_cells(ctx.board, a)[:-1]]))
         self.table.fill(rows)
+        self.show_selection()
         open_count = sum(1 for a in carried if a.id not in settled)
         self.query_one("#carried-summary", Static).update(Text(
             f"Carried over from earlier meetings: {open_count} to settle (v: done / still open "
@@ -60,6 +69,13 @@ class WrapUpStage(StageView):
         if isinstance(meeting, Meeting):
             self.query_one("#attendees", Static).update(people_line(meeting))
         self.clock_moved(ctx.clock)
+
+    def show_selection(self) -> None:
+        board = self._board
+        item = board.by_id.get(self.selected or "") if board else None
+        line = (action_line(board, item, verdict_cell(self._verdicts.get(item.id)))
+                if board and isinstance(item, Action) else Text(""))
+        self.query_one("#selected-line", Static).update(line, layout=False)
 
     def clock_moved(self, clock: MeetingClock) -> None:
         self.query_one("#times", Static).update(stage_times(clock))
@@ -89,6 +105,11 @@ class WrapUpStage(StageView):
 
     def action_preview(self) -> None:
         self.app.run_worker(self.controller.preview(), exclusive=True)
+
+
+def verdict_cell(verdict: str | None) -> Text:
+    return text.plain(words.VERDICT_LABEL[verdict] if verdict else "to settle",
+                      text.STYLE["settled" if verdict else "warning"])
 
 
 def people_line(meeting: Meeting) -> Text:

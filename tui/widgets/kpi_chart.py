@@ -26,11 +26,18 @@ def scale(numbers: list[float]) -> int:
     return int(math.log10(largest)) - 2 if largest >= LARGEST_DRAWN else 0
 
 
+# Each line of the chart: its colour, and without colour (NO_COLOR: every colour a grey) the
+# marker it is drawn with instead, by which the caption names it.
+LINES = {"target": ("green", "="), "threshold": ("red", "x"), "process limits": ("gray", "·")}
+
+
 @lru_cache(maxsize=64)
 def _render(title: str, labels: tuple[str, ...], values: tuple[float, ...],
-            lines: tuple[tuple[float, str], ...], width: int, height: int, marker: str) -> Text:
+            lines: tuple[tuple[float, str, str], ...], width: int, height: int,
+            marker: str) -> Text:
     """The chart as Text, kept: a stage switch back to the flagged KPIs draws it again, and
-    parsing plotext's ANSI output costs more than the frame it would delay."""
+    parsing plotext's ANSI output costs more than the frame it would delay. A line is drawn
+    in its colour, or (given a marker) as a row of that marker."""
     import plotext as plt
 
     plt.clear_figure()
@@ -38,12 +45,26 @@ def _render(title: str, labels: tuple[str, ...], values: tuple[float, ...],
     plt.theme("clear")
     plt.title(title)
     xs = list(range(len(values)))
-    for value, color in lines:
-        plt.hline(value, color)
+    for value, color, line_marker in lines:
+        if line_marker:
+            plt.plot(xs, [value] * len(xs), marker=line_marker)
+        else:
+            plt.hline(value, color)
     plt.plot(xs, list(values), marker=marker)
     step = max(1, len(xs) // 4)
     plt.xticks(xs[::step], list(labels[::step]))
     return Text.from_ansi(plt.build())
+
+
+def caption(lines: list[tuple[str, float]], colour: bool, power: int) -> str:
+    """What the lines are: `target 95 (green)`, or without colour `target 95 (=)`."""
+    said = []
+    for name, value in lines:
+        look = LINES[name][0 if colour else 1]
+        part = f"{name} ({look})" if name == "process limits" else f"{name} {value:g} ({look})"
+        if part not in said:                   # the process limits: two lines, one name
+            said.append(part)
+    return ", ".join(said) + (f"; in units of 1e{power}" if power else "")
 
 
 class KpiChart(Widget):
@@ -53,6 +74,16 @@ class KpiChart(Widget):
         super().__init__(**kwargs)
         self.health: Health | None = None
         self.marker = marker
+        self._waits = True                # for the first frame: see on_mount
+
+    def on_mount(self) -> None:
+        """plotext takes ~20 ms to import and a chart as long to build: one shown as the app
+        starts (the health stage on a tall terminal) is drawn just after the first frame."""
+        self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        self._waits = False
+        self.refresh()
 
     def show(self, health: Health | None) -> None:
         self.health = health
@@ -60,25 +91,25 @@ class KpiChart(Widget):
 
     def render(self) -> Text:
         h = self.health
-        if h is None:
+        if h is None or self._waits:
             return Text("")
         if len(h.series) < 2:
             return Text("Not enough values for a chart yet.", style="dim")
         k = h.kpi
         recent = h.series.recent(26)
-        lines = [(k.target, "green"), (k.threshold, "red")]
+        lines = [("target", k.target), ("threshold", k.threshold)]
         if h.limits is not None:
-            lines += [(h.limits.upper, "gray"), (h.limits.lower, "gray")]
+            lines += [("process limits", h.limits.upper), ("process limits", h.limits.lower)]
         values = [m.value for m in recent]
-        power = scale(values + [value for value, _ in lines])
-        title = f"target {k.target:g} (green), threshold {k.threshold:g} (red)" + \
-            (", process limits (gray)" if h.limits else "") + \
-            (f"; in units of 1e{power}" if power else "")
+        power = scale(values + [value for _, value in lines])
+        colour = not self.app.no_color
         unit = 10.0 ** power
+        drawn = tuple((value / unit, LINES[name][0], "" if colour else LINES[name][1])
+                      for name, value in lines)
         try:
-            built = _render(title, tuple(period_label(m.period, k.cadence) for m in recent),
-                            tuple(v / unit for v in values),
-                            tuple((value / unit, colour) for value, colour in lines),
+            built = _render(caption(lines, colour, power),
+                            tuple(period_label(m.period, k.cadence) for m in recent),
+                            tuple(v / unit for v in values), drawn,
                             max(20, self.size.width), max(6, self.size.height), self.marker)
         except (ArithmeticError, ValueError):    # plotext's own arithmetic on odd values
             return Text("These values cannot be drawn as a chart.", style="dim")

@@ -9,9 +9,6 @@ from core.meeting import MeetingClock, clock_text
 from core.words import TIMEBOX_LABEL
 from tui import text
 
-STATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
-
-
 def over(state: str) -> str:
     word = TIMEBOX_LABEL[state]
     return f" {word}" if word else ""
@@ -25,10 +22,10 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
     name = clock.stages[stage - 1].name
     left = text.plain(f" {stage}/{len(clock.stages)} {name} ", "bold reverse")
     right = Text.assemble(
-        ("⏸ paused  ", "bold yellow") if clock.paused else "",
+        ("⏸ paused  ", text.STYLE["paused"]) if clock.paused else "",
         ("meeting ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
         (f"{clock_text(clock.stage_s(stage - 1))}/{timebox:02d}:00{over(state)}",
-         STATE_STYLE[state]), " ")
+         text.timebox_style(state)), " ")
     return left, right
 
 

@@ -1,0 +1,46 @@
+"""The selected KPI beside or below a list of KPIs: why it is flagged, and its chart. The
+Flagged stage shows it beside its list; KPI health below its list when the terminal is tall
+(cadence.tcss)."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.widgets import Static
+
+from core import fmt
+from core.health import Health
+from tui import text
+from tui.widgets.kpi_chart import KpiChart
+
+
+def heading(h: Health) -> Text:
+    k = h.kpi
+    return text.join(text.plain(k.name, "bold"), text.band(h.band),
+                     text.plain(f"latest {fmt.value(h.latest, k.unit)}, target "
+                                f"{fmt.value(k.target, k.unit)}"),
+                     text.plain(f"owner {k.owner}", "dim"))
+
+
+def reasons(h: Health) -> Text:
+    """Each flag with its reason, a line each."""
+    if not h.flags:
+        return Text("No flag: nothing to discuss here.", style="dim")
+    return Text("\n").join(text.join(text.plain(f.name, f"bold {text.STYLE['flag']}"),
+                                      text.plain(f.reason)) for f in h.flags)
+
+
+class KpiPanel(Container):
+    """The selected KPI's flags with their reasons, and its chart. Its parts keep their
+    height (cadence.tcss), so a cursor move redraws them without a layout pass."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="panel-reasons")
+        yield KpiChart(id="panel-chart")
+
+    def show(self, health: Health | None) -> None:
+        box = self.query_one("#panel-reasons", Static)
+        # The layout is redone only where the reasons' height follows them (Flagged's).
+        height = box.styles.height
+        box.update(reasons(health) if health else Text(""),
+                   layout=height is None or height.is_auto)
+        self.query_one(KpiChart).show(health)

@@ -6,7 +6,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from core.board import Board
-from core.health import Health
 from tui import text
 from tui.stages.base import Context
 from tui.stages.health import BAND_COLUMN, FLAGS_COLUMN, flag_names, kpi_matches

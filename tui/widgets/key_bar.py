@@ -12,7 +12,6 @@ label is ever cut in half. The help screen has every key.
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from textual import events
 from textual.content import Content
 from textual.widgets import Static

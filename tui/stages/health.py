@@ -43,29 +43,41 @@ def flag_names(h: Health) -> Text:
 
 def kpi_cells(h: Health) -> list[Text]:
     k = h.kpi
-    name = (words.NORTH_STAR if k.north_star else "") + k.name
-    target = words.DIRECTION_SYMBOL[k.direction] + fmt.value(k.target, k.unit)
-    return [text.band(h.band), text.plain(name, "bold" if k.north_star else ""),
-            text.plain(fmt.value(h.latest, k.unit)), text.plain(target), flag_names(h),
-            text.spark(h.series.values(12), h.band), text.plain(k.owner),
-            text.plain(k.area, "dim")]
+    return [text.band(h.band), text.plain(name(h), "bold" if k.north_star else ""),
+            text.plain(fmt.value(h.latest, k.unit)), text.plain(target(h)), flag_names(h),
+            trend(h), text.plain(k.owner), text.plain(k.area, "dim")]
+
+
+def name(h: Health) -> str:
+    return (words.NORTH_STAR if h.kpi.north_star else "") + h.kpi.name
+
+
+def target(h: Health) -> str:
+    return words.DIRECTION_SYMBOL[h.kpi.direction] + fmt.value(h.kpi.target, h.kpi.unit)
+
+
+def trend(h: Health) -> Text:
+    return text.spark(h.series.values(12), h.band)
 
 
 def selected_line(h: Health | None) -> Text:
-    """The selected KPI whole, on two lines: what it is, then every flag (the first one's
-    reason; `enter` has them all)."""
+    """The selected KPI whole, on two lines: what it is and who owns it; then its flags, its
+    trend, its area and the first flag's reason (`enter` has every reason)."""
     if h is None:
         return Text("")
     k = h.kpi
-    head = text.assemble((k.name, "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
-                         f"{fmt.value(k.target, k.unit)} · {k.owner}",
-                         f" · {k.area}" if k.area else "")
-    if not h.flags:
-        return head
-    first = h.flags[0]
-    more = " (enter: every reason)" if len(h.flags) > 1 else ""
-    return Text("\n").join([head, text.assemble(flag_names(h), f" · {first.name}: "
-                                                f"{first.reason}{more}")])
+    head = text.assemble((name(h), "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
+                         f"{fmt.value(k.target, k.unit)} · {k.owner}")
+    more: list[Text] = [flag_names(h)] if h.flags else []
+    if len(h.series) > 1:
+        more.append(trend(h))
+    if k.area:
+        more.append(text.plain(k.area))
+    if h.flags:
+        first = h.flags[0]
+        more.append(text.assemble(f"{first.name}: {first.reason}",
+                                  " (enter: every reason)" if len(h.flags) > 1 else ""))
+    return Text("\n").join([head, text.join(*more, sep=" · ")])
 
 
 def kpi_matches(h: Health, query: str) -> bool:

@@ -116,6 +116,13 @@ class ReviewTable(QuickDataTable):
         key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
         return None if key in self._groups else key
 
+    def row_cells(self, key: str) -> list[Text]:
+        """Every cell of a row as it was filled, a dropped column's too (the line under the
+        list shows them)."""
+        rows, groups, _ = self._shown
+        cells = dict([*groups, *rows])[key]
+        return list(cells() if callable(cells) else cells)
+
     def select(self, key: str | None) -> None:
         """Put the cursor on the row with this key, if the table has one."""
         if key is None:

@@ -8,6 +8,7 @@ from core.board import Board
 from core.model import Action
 from tui import text
 from tui.stages.base import Context, StageView, matches
+from tui.widgets.selected_line import SelectedLine
 from tui.widgets.review_table import Column, ReviewTable
 
 KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold magenta"}
@@ -19,17 +20,14 @@ def action_cells(board: Board, a: Action) -> list[Text]:
             text.plain(board.name_of(a.link), "dim"), text.plain(a.status)]
 
 
-def action_line(board: Board, a: Action | None, lead: Text | None = None) -> Text:
-    """The selected action whole, on two lines: what it says, then who, when and about what.
-    `lead`: what goes first (the wrap-up's verdict)."""
-    if a is None:
-        return Text("")
-    what = text.assemble(*([lead, " · "] if lead else []), (a.kind, KIND_STYLE[a.kind]), ": ",
-                         (a.text, "bold"))
+def action_line(board: Board, a: Action, lead: Text | None = None) -> Text:
+    """The selected action whole: what it says, then who, when and about what (wrapped onto
+    the line's second row). `lead`: what goes first (the wrap-up's verdict)."""
     about = board.name_of(a.link)
     facts = [a.owner, f"due {a.due.isoformat()}" if a.due else "no due date",
              *([f"about {about}"] if about else []), a.status]
-    return Text("\n").join([what, text.plain(" · ".join(facts))])
+    return text.assemble(*([lead, " · "] if lead else []), (a.kind, KIND_STYLE[a.kind]), ": ",
+                         (a.text, "bold"), *(f" · {fact}" for fact in facts))
 
 
 def action_matches(board: Board, a: Action, query: str) -> bool:
@@ -50,13 +48,13 @@ class DecisionsStage(StageView):
     def compose(self) -> ComposeResult:
         yield Static(id="decisions-summary", classes="summary")
         yield ReviewTable(COLUMNS)
-        yield Static(id="selected-line", classes="selected-line")
+        yield SelectedLine()
 
     def show_selection(self) -> None:
         board = self._board
         item = board.by_id.get(self.selected or "") if board else None
         line = action_line(board, item) if board and isinstance(item, Action) else Text("")
-        self.query_one("#selected-line", Static).update(line, layout=False)
+        self.query_one(SelectedLine).show(line)
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board

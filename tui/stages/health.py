@@ -16,6 +16,7 @@ from tui import text
 from tui.stages.base import Context, matches
 from tui.stages.kpis import KpiStage
 from tui.widgets.kpi_panel import KpiPanel
+from tui.widgets.selected_line import SelectedLine
 from tui.widgets.review_table import Column, ReviewTable
 
 
@@ -91,7 +92,7 @@ class HealthStage(KpiStage):
     def compose(self) -> ComposeResult:
         yield Static(id="counts", classes="summary")
         yield ReviewTable(COLUMNS)
-        yield Static(id="selected-line", classes="selected-line")
+        yield SelectedLine()
         yield KpiPanel(id="health-panel")          # on a tall terminal only (cadence.tcss)
 
     def populate(self, ctx: Context) -> None:
@@ -106,7 +107,7 @@ class HealthStage(KpiStage):
         a tall terminal its reasons and chart below."""
         health = self._board.by_id.get(self.selected) if self._board and self.selected else None
         # Two rows, always (cadence.tcss): a cursor move redoes no layout.
-        self.query_one("#selected-line", Static).update(selected_line(health), layout=False)
+        self.query_one(SelectedLine).show(selected_line(health))
         self.query_one(KpiPanel).show(health)     # drawn only while it is shown
 
     def action_new_kpi(self) -> None:

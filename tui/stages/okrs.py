@@ -11,6 +11,7 @@ from core.events import EventKind
 from core.words import WARNING_LABEL
 from tui import text
 from tui.stages.base import Context, StageView, matches
+from tui.widgets.selected_line import SelectedLine
 from tui.widgets.review_table import Column, ReviewTable
 
 
@@ -69,10 +70,11 @@ def selected_line(board: Board | None, kr: okr.KrView | None) -> Text:
     k = kr.kr
     view = board.by_id[k.objective]
     o = view.objective
+    # What the list drops first comes first: it is read here or nowhere.
     head = text.join(text.assemble((k.title, "bold"), f": {path(kr)}"),
-                     text.plain(f"{kr.progress:.0%}"), text.confidence(k.confidence), pace(kr),
                      *([text.join("check-ins", text.spark(list(kr.history), "none"), sep=" ")]
                        if kr.history else []),
+                     text.plain(f"{kr.progress:.0%}"), text.confidence(k.confidence), pace(kr),
                      *([text.plain(f"KPI {board.name_of(k.kpi)}")] if k.kpi else []), sep=" · ")
     objective = text.join(text.plain(f"#{o.priority} {o.title}", "bold"),
                           text.join("score", text.score(view.score, okr.score_band(view.score)),
@@ -90,7 +92,7 @@ class OkrStage(StageView):
     def compose(self) -> ComposeResult:
         yield Static(id="okr-summary", classes="summary")
         yield ReviewTable(COLUMNS)
-        yield Static(id="selected-line", classes="selected-line")
+        yield SelectedLine()
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board
@@ -117,8 +119,7 @@ class OkrStage(StageView):
     def show_selection(self) -> None:
         item = self._board.by_id.get(self.selected or "") if self._board else None
         kr = item if isinstance(item, okr.KrView) else None
-        self.query_one("#selected-line", Static).update(selected_line(self._board, kr),
-                                                        layout=False)
+        self.query_one(SelectedLine).show(selected_line(self._board, kr))
 
     def decision_link(self) -> str | None:
         return self.selected

@@ -13,6 +13,7 @@ from core.model import Action, Meeting
 from tui import text
 from tui.stages.base import Context, StageView
 from tui.stages.decisions import action_cells, action_line, action_matches
+from tui.widgets.selected_line import SelectedLine
 from tui.widgets.review_table import Column, ReviewTable
 
 # At 80 columns: the verdict, text, owner and due whole; kind and what it is about are in the
@@ -44,7 +45,7 @@ class WrapUpStage(StageView):
     def compose(self) -> ComposeResult:
         yield Static(id="carried-summary", classes="summary")
         yield ReviewTable(COLUMNS)
-        yield Static(id="selected-line", classes="selected-line")
+        yield SelectedLine()
         with VerticalScroll(id="wrapup-detail"):
             yield Static(id="attendees")
             yield Static(id="times")
@@ -75,7 +76,7 @@ class WrapUpStage(StageView):
         item = board.by_id.get(self.selected or "") if board else None
         line = (action_line(board, item, verdict_cell(self._verdicts.get(item.id)))
                 if board and isinstance(item, Action) else Text(""))
-        self.query_one("#selected-line", Static).update(line, layout=False)
+        self.query_one(SelectedLine).show(line)
 
     def clock_moved(self, clock: MeetingClock) -> None:
         self.query_one("#times", Static).update(stage_times(clock))

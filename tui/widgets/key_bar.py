@@ -25,14 +25,17 @@ LEFT_OUT = ("…", "")                          # where keys were left out
 Shown = tuple[str, str]                       # a key as written, and its label
 
 
+GAP = Content("  ")
+
+
 def item(key: str, label: str) -> Content:
-    """`k Label`, a space after; the `…` mark alone."""
-    return Content.assemble((key, KEY_STYLE), f" {label} " if label else "")
+    """`k Label`; the `…` mark alone."""
+    return Content.assemble((key, KEY_STYLE), f" {label}" if label else "")
 
 
 def width(shown: Sequence[Shown]) -> int:
-    """Cells the keys take on the bar, a space between each two."""
-    return sum(item(key, label).cell_length for key, label in shown) + len(shown) - 1
+    """Cells the keys take on the bar, with the gaps between them."""
+    return sum(item(key, label).cell_length for key, label in shown) + 2 * (len(shown) - 1)
 
 
 def fitting(shown: Sequence[tuple[str, str, str]], room: int) -> tuple[Shown, ...]:
@@ -79,5 +82,5 @@ class KeyBar(Static):
         shown = fitting(every, self.size.width or self.app.size.width)
         if shown != self._shown:
             self._shown = shown
-            self.update(Content(" ").join(item(key, label) for key, label in shown),
+            self.update(GAP.join(item(key, label) for key, label in shown),
                         layout=False)                                       # one row

@@ -60,7 +60,7 @@ async def test_a_refused_kpi_says_why_next_to_the_field(demo_db):
         await pilot.press("backspace", "backspace")
         await type_text(pilot, "15")                          # lower is better: 15 < 20
         await pilot.press("enter")
-        assert "threshold: 15 must be >= target 20" in str(
+        assert "Threshold: 15 must be >= target 20" in str(
             app.screen.query_one("#e-threshold").render())
         await pilot.press("escape")
         assert demo_db.read_bytes() == before

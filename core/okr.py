@@ -100,6 +100,11 @@ def warnings(objective: Objective, krs: list[KeyResult]) -> list[OkrWarning]:
     return found
 
 
+def is_draft(view: ObjectiveView) -> bool:
+    """Nobody has checked it in yet: it can still be deleted (afterwards it is retired)."""
+    return not any(kr.checkins for kr in view.krs)
+
+
 def ranked(objectives: list[Objective]) -> list[Objective]:
     """Active objectives by priority (1 = top), then retired ones, newest retirement first."""
     active = sorted((o for o in objectives if o.status == "active"),

@@ -36,13 +36,14 @@ class ReviewTable(QuickDataTable):
         key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
         return None if key in self._groups else key
 
-    def select(self, key: str | None) -> None:
-        """Put the cursor on the row with this key, if the table has one."""
+    def select(self, key: str | None) -> bool:
+        """Put the cursor on the row with this key, if the table has one (then True)."""
         if key is None:
-            return
+            return False
         keys = [self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count)]
         if key in keys and keys.index(key) != self.cursor_row:
             self.move_cursor(row=keys.index(key), animate=False)
+        return key in keys
 
     def fill(self, rows: Sequence[Row], groups: Sequence[Row] = (), order: Sequence[str] = ()):
         """Replace the rows; `groups` are header rows the cursor passes over. A row's cells

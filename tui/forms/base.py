@@ -95,8 +95,8 @@ class FormScreen(ModalScreen[object], typeahead.KeyForm):
                 else:
                     yield FormInput(field)
                 if field.preview is not None:
-                    yield Static(self._preview(field, field.value), id=f"p-{field.name}",
-                                 classes="field-preview")
+                    yield self._show_preview(Static(id=f"p-{field.name}",
+                                                    classes="field-preview"), field, field.value)
                 yield Static("", id=f"e-{field.name}", classes="field-error")
             yield Static("", id="form-error")
             yield Static(Text("enter saves · tab next field · escape cancels", style="dim"),
@@ -130,13 +130,18 @@ class FormScreen(ModalScreen[object], typeahead.KeyForm):
     def on_input_changed(self, event: Input.Changed) -> None:
         field = self._field(event.input.id)
         if field is not None and field.preview is not None:
-            self.query_one(f"#p-{field.name}", Static).update(self._preview(field, event.value))
+            self._show_preview(self.query_one(f"#p-{field.name}", Static), field, event.value)
 
     @staticmethod
-    def _preview(field: Field, value: str) -> Text:
+    def _show_preview(line: Static, field: Field, value: str) -> Static:
+        """The line under a field saying what its value comes to; no line while it is empty
+        (a form at 80x24 has no row to spare)."""
         found = field.preview(value) if field.preview else Preview("")
         style = "bold red" if found.refused else "yellow" if found.confirm else "dim"
-        return text.plain(" · ".join(t for t in (found.text, found.confirm) if t), style)
+        shown = " · ".join(t for t in (found.text, found.confirm) if t)
+        line.update(text.plain(shown, style))
+        line.set_class(bool(shown), "shown")
+        return line
 
     def _unconfirmed(self, values: dict[str, str]) -> Field | None:
         """A field whose value needs a second enter (a due date in the past) not given yet."""

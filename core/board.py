@@ -2,7 +2,7 @@
 per version of the store. Screens and commands never compute a band, flag or score themselves.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 import msgspec
 
 from core import health, okr, series
+from core.errors import ValidationError
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
@@ -67,6 +68,51 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         key, ident = name_key(ref), ref.strip().lower()
         return next((h for h in self.kpis
                      if h.kpi.id == ident or name_key(h.kpi.name) == key), None)
+
+    @cached_property
+    def people(self) -> tuple[str, ...]:
+        """Everyone the store names — owners of KPIs, objectives and actions, attendees and
+        facilitators — once each as people read a name (core.names.name_key), spelled as most
+        often written: what owner fields complete from, so that "lena" offers "Lena Fischer"
+        rather than starting a second person."""
+        named = [h.kpi.owner for h in self.kpis] + [v.objective.owner for v in self.objectives]
+        named += [a.owner for a in self.actions]
+        for meeting in self.meetings:
+            named += [*meeting.attendees, meeting.facilitator]
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for name in (n.strip() for n in named):
+            if name:
+                spellings[name_key(name)][name] += 1
+        return tuple(sorted((c.most_common(1)[0][0] for c in spellings.values()),
+                            key=str.casefold))
+
+    def link_names(self) -> tuple[str, ...]:
+        """What a decision can be about, by name: the KPIs, the active objectives and their
+        key results."""
+        names = [h.kpi.name for h in self.kpis]
+        for view in self.active:
+            names += [view.objective.title, *(k.kr.title for k in view.krs)]
+        return tuple(dict.fromkeys(names))
+
+    def find_link(self, name: str, field: str = "link") -> str | None:
+        """The id of what a decision is about, by name as people read it: a KPI first, then
+        an active objective, then a key result of one; None for no name. A name two of them
+        share (two objectives' key results both titled "NPS") is refused as ambiguous."""
+        if not name.strip():
+            return None
+        if (kpi := self.find_kpi(name)) is not None:
+            return kpi.kpi.id
+        wanted = name_key(name)
+        found = [v.objective.id for v in self.active if name_key(v.objective.title) == wanted]
+        found = found or [k.kr.id for v in self.active for k in v.krs
+                          if name_key(k.kr.title) == wanted]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(field, f"{len(found)} key results are titled "
+                                  f"{name.strip()!r}: name their objective instead")
+        raise ValidationError(field, f"no KPI, active objective or key result named "
+                              f"{name.strip()!r}")
 
     def open_interventions(self, kpi_id: str) -> list[Action]:
         return [a for a in self.actions

@@ -31,9 +31,10 @@ class Row(msgspec.Struct, frozen=True):
             raise self.error(field, "must not be empty")
         return value
 
-    def number(self, field: str, required: bool = True) -> float | None:
+    def number(self, field: str, required: bool = True, unit: str = "") -> float | None:
+        """A number, written with `unit` or without (core.inputs.parse_number)."""
         with self.checked():
-            return parse_number(self.values.get(field, ""), field, required)
+            return parse_number(self.values.get(field, ""), field, required, unit)
 
     def integer(self, field: str) -> int | None:
         with self.checked():

@@ -82,16 +82,18 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
     """The row's KPI. A row naming an existing KPI updates it; it renames it only when the
     names differ in case alone (a look-alike spelling, say from another tool's Unicode form,
     is not a new name)."""
+    unit = row.text("unit", False)           # values may be written with it: 89.1%
     fields: dict[str, Any] = dict(
-        name=row.text("name"), owner=row.text("owner"), unit=row.text("unit", False),
-        direction=row.choice("direction", DIRECTIONS), target=row.number("target"),
-        threshold=row.number("threshold"), cadence=row.choice("cadence", CADENCES))
+        name=row.text("name"), owner=row.text("owner"), unit=unit,
+        direction=row.choice("direction", DIRECTIONS), target=row.number("target", unit=unit),
+        threshold=row.number("threshold", unit=unit), cadence=row.choice("cadence", CADENCES))
     optional: dict[str, Callable[[], object]] = dict(
-        area=lambda: row.text("area", False), baseline=lambda: row.number("baseline", False),
+        area=lambda: row.text("area", False),
+        baseline=lambda: row.number("baseline", False, unit),
         description=lambda: row.text("description", False),
         north_star=lambda: row.flag("north_star"), sustain=lambda: row.integer("sustain") or 2)
     fields.update((name, read()) for name, read in optional.items() if row.has(name))
-    require_plain_fields(fields, kpis.NAMES)
+    kpis.check_names(fields)
     if existing is not None:
         if fields["name"].casefold() != existing.name.casefold():
             fields["name"] = existing.name
@@ -152,7 +154,7 @@ def _entries_by_kpi(table: csvrows.Table, kpis: queries.KpiNames, today: date,
             period = known.get(day) or known.setdefault(day, _period(day, kpi, today))
             if period in entries:
                 raise _repeated(table, index, targets, period, kpi_at, date_at)
-            value = parse_number(cells[value_at], "value")
+            value = parse_number(cells[value_at], "value", unit=kpi.unit)
             entries[period] = value if bare else series.entry(
                 value, cells[note_at].strip() if note_at is not None else "", meeting)
         except ValidationError as exc:
@@ -208,7 +210,7 @@ def import_okrs(store: Store, path: str | Path, today: date,
     report = Report()
     groups: dict[str, list[csvrows.Row]] = {}
     for row in rows:
-        groups.setdefault(row.text("objective").casefold(), []).append(row)
+        groups.setdefault(name_key(row.text("objective")), []).append(row)
     with store.transaction(EventKind.IMPORT, meeting=meeting) as tx:
         names = queries.kpi_names(tx)
         for group in groups.values():
@@ -246,35 +248,47 @@ def _import_objective(tx: Transaction, group: list[csvrows.Row], names: queries.
     linked = tuple(dict.fromkeys(s["kpi"] for s in specs if s["kpi"]))
     existing = queries.active_titled(tx, title)
     if existing is None:
+        _refuse_too_many(group, len(specs))
         with group[0].checked():
             objective = okrs.create(tx, title, owner, cycle, specs, linked)
         report.created += len(specs)
     else:
         objective = documents.save(tx, existing.evolve(
             kpis=tuple(dict.fromkeys(existing.kpis + linked)), owner=owner or existing.owner))
-        _update_key_results(tx, objective, specs, report)
+        _update_key_results(tx, objective, group, specs, report)
     _record_imported_currents(tx, objective, specs, today, meeting)
     return objective
 
 
 def _refuse_repeated_titles(group: list[csvrows.Row], specs: list[Spec]) -> None:
+    """The file's own repeats, named by row (core.commands.okrs.refuse_repeated_kr is the
+    rule; this says where in the file)."""
     seen: dict[str, int] = {}
     for row, spec in zip(group, specs):
-        if spec["title"].casefold() in seen:
+        if name_key(spec["title"]) in seen:
             raise row.error("key_result", f"{spec['title']!r} is already on row "
-                            f"{seen[spec['title'].casefold()]} for this objective")
-        seen[spec["title"].casefold()] = row.line
+                            f"{seen[name_key(spec['title'])]} for this objective")
+        seen[name_key(spec["title"])] = row.line
+
+
+def _refuse_too_many(rows: list[csvrows.Row], count: int) -> None:
+    """More key results than an objective may have (core.okr.refuse_too_many), named at the
+    row of the first one too many (`rows`: the rows that add key results, in order)."""
+    if count > okr.MAX_KRS:
+        with rows[len(rows) - (count - okr.MAX_KRS)].checked():
+            okr.refuse_too_many(count)
 
 
 def _kr_from_row(row: csvrows.Row, names: queries.KpiNames) -> Spec:
     with row.checked():
         kpi = names.find(row.text("kpi", False)) if row.text("kpi", False) else None
-    current = row.number("current", False)
+    unit = row.text("unit", False)           # values may be written with it: 89.1%
+    current = row.number("current", False, unit)
     if kpi is not None and current is not None:
         raise row.error("current", f"the key result takes its value from KPI {kpi.name!r}; "
                         "leave current empty")
-    spec: Spec = dict(title=row.text("key_result"), start=row.number("start"),
-                target=row.number("target"), unit=row.text("unit", False), current=current,
+    spec: Spec = dict(title=row.text("key_result"), start=row.number("start", unit=unit),
+                target=row.number("target", unit=unit), unit=unit, current=current,
                 kpi=kpi.id if kpi else None,
                 confidence=row.choice("confidence", CONFIDENCES, False) or "on_track")
     with row.checked():
@@ -284,16 +298,17 @@ def _kr_from_row(row: csvrows.Row, names: queries.KpiNames) -> Spec:
     return spec
 
 
-def _update_key_results(tx: Transaction, objective: Objective, specs: list[Spec],
-                        report: Report) -> None:
-    """Re-importing an objective updates its key results by title and adds new ones. (Not
-    okrs.add_key_result: a file may give an objective more key results than the app lets
-    one add; the import warns of it instead.)"""
+def _update_key_results(tx: Transaction, objective: Objective, group: list[csvrows.Row],
+                        specs: list[Spec], report: Report) -> None:
+    """Re-importing an objective updates its key results by title and adds new ones, as many
+    as an objective may have (core.okr.refuse_too_many, as in the app)."""
     krs = queries.key_results_of(tx, objective.id)
-    mine = {kr.title.casefold(): kr for kr in krs}
+    mine = {name_key(kr.title): kr for kr in krs}
+    adding = [row for row, spec in zip(group, specs) if name_key(spec["title"]) not in mine]
+    _refuse_too_many(adding, len(krs) + len(adding))
     position = max((kr.position for kr in krs), default=-1) + 1
     for spec in specs:
-        found = mine.get(spec["title"].casefold())
+        found = mine.get(name_key(spec["title"]))
         if found is None:
             documents.insert(tx, KeyResult(id="", objective=objective.id, position=position,
                                            **spec))
@@ -311,10 +326,10 @@ def _record_imported_currents(tx: Transaction, objective: Objective, specs: list
     """A `current` given in the file is a check-in: it starts the key result's history. (Not
     okrs.check_in, which checks in a key result as a meeting does: the file has set the key
     result's current already, and the check-in records it as it was given.)"""
-    krs = {kr.title.casefold(): kr.id for kr in queries.key_results_of(tx, objective.id)}
+    krs = {name_key(kr.title): kr.id for kr in queries.key_results_of(tx, objective.id)}
     last = queries.last_checked_values(tx)
     for spec in specs:
-        kr_id = krs[spec["title"].casefold()]
+        kr_id = krs[name_key(spec["title"])]
         if spec["current"] is None or last.get(kr_id) == spec["current"]:
             continue
         documents.insert(tx, CheckIn(id="", kr=kr_id, day=today, confidence=spec["confidence"],

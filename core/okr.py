@@ -5,6 +5,7 @@ from datetime import date
 
 import msgspec
 
+from core.errors import ValidationError
 from core.model import CheckIn, KeyResult, Objective
 from core.periods import parse_cycle
 from core.stats import fraction, mean
@@ -27,6 +28,15 @@ def score_band(value: float | None) -> str:
     if value is None:
         return "none"
     return "green" if value >= 0.7 else "amber" if value >= 0.4 else "red"
+
+
+def refuse_too_many(count: int, field: str = "key_result") -> None:
+    """At most MAX_KRS key results, wherever they come from (a form, an import): a sixth is
+    refused. Fewer than MIN_KRS is only warned of (`warnings`): an objective is written one
+    key result at a time."""
+    if count > MAX_KRS:
+        raise ValidationError(field, f"an objective has at most {MAX_KRS} key results "
+                              f"(this one would have {count}); keep it focused")
 
 
 def is_behind(progress_: float, elapsed: float) -> bool:
@@ -88,6 +98,11 @@ def warnings(objective: Objective, krs: list[KeyResult]) -> list[OkrWarning]:
         found.append(OkrWarning("no_kpi", "points to no KPI: which health metric should it "
                                 "move?"))
     return found
+
+
+def is_draft(view: ObjectiveView) -> bool:
+    """Nobody has checked it in yet: it can still be deleted (afterwards it is retired)."""
+    return not any(kr.checkins for kr in view.krs)
 
 
 def ranked(objectives: list[Objective]) -> list[Objective]:

@@ -122,10 +122,11 @@ def active_ranking(src: Source) -> list[Objective]:
 
 
 def active_titled(src: Source, title: str) -> Objective | None:
-    """The active objective with this title in any case (an import's rows name it so)."""
-    wanted = title.casefold()
+    """The active objective with this title as people read it (core.names.name_key: any case,
+    spacing, Unicode form): an import's rows name it so."""
+    wanted = name_key(title)
     return next((o for o in src.records(Objective)
-                 if o.status == "active" and o.title.casefold() == wanted), None)
+                 if o.status == "active" and name_key(o.title) == wanted), None)
 
 
 def active_objective(src: Source, ident: str) -> Objective:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from core.errors import CadenceError
+from core.errors import ValidationError
 from core.model import Kpi, require_number
 from core.periods import FIRST_DAY, LAST_DAY, period_label
 
@@ -187,7 +187,7 @@ def put(tx: "Transaction", kpi: Kpi, entries: dict[str, Entry], today: date) -> 
         return {}
     newest = max(entries)
     if newest > today.isoformat():
-        raise CadenceError(f"period: {not_started(kpi, date.fromisoformat(newest), today)}")
+        raise ValidationError("period", str(not_started(kpi, date.fromisoformat(newest), today)))
     doc = tx.get(TABLE, kpi.key) or {}
     replaced = {period: doc[period] for period in entries.keys() & doc.keys()}
     merged = {**doc, **entries}

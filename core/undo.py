@@ -2,9 +2,10 @@
 event too (kind `undo`, naming the event it undid), so it is in the log and the minutes skip
 what it took back."""
 
+from core import series
 from core.errors import CadenceError
 from core.events import undoable
-from core.model import Change, Doc, Event
+from core.model import PREFIXES, Change, CheckIn, Doc, Event, Kpi, make_id
 from core.store import ABSENT, Transaction, changed_fields
 
 
@@ -43,3 +44,18 @@ def reverted(current: Doc | None, change: Change, summary: str) -> Doc | None:
     restored = {k: v for k, v in current.items() if k not in fields}
     restored.update((k, change.before[k]) for k in fields if k in change.before)
     return restored
+
+
+def about(event: Event) -> list[str]:
+    """The ids of what an event changed, in its order, as the meeting lists them: a value's
+    KPI, a check-in's key result (the app puts its cursor back on the row an undo was about)."""
+    found = []
+    for change in event.changes:
+        doc = change.after or change.before or {}
+        if change.table == series.TABLE:
+            found.append(make_id(Kpi.TABLE, change.key))
+        elif change.table == CheckIn.TABLE and isinstance(doc.get("kr"), str):
+            found.append(doc["kr"])
+        elif change.table in PREFIXES:
+            found.append(make_id(change.table, change.key))
+    return list(dict.fromkeys(found))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
 from textual.driver import Driver
@@ -24,6 +25,7 @@ from core.session import Session
 from core.store import Store
 from tui import keys, text
 from tui.controller import Controller, Facilitating, Following, View
+from tui.forms.typeahead import CaughtUp, KeyGate
 from tui.screens.meeting import MeetingScreen
 
 
@@ -54,6 +56,7 @@ class CadenceApp(App):
         # the app told is read here (tests do).
         self.told: deque[str] = deque(maxlen=50)
         self.unsaved: str | None = None         # what could not be saved as the app closed
+        self.key_gate = KeyGate(self)
 
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == Mode.FOLLOW:
@@ -149,10 +152,15 @@ class CadenceApp(App):
             self.session.plan(*self.meeting)
         self.push_screen(MeetingScreen(self.controller))
 
-    async def on_late_key(self, late) -> None:
-        """A key typed after enter closed a form (tui/forms/typeahead.py)."""
-        from tui.forms import typeahead
-        await typeahead.press_late_key(self, late)
+    async def on_event(self, event: events.Event) -> None:
+        """Every key passes the forms' gate first: keys typed while a form opens land in it,
+        in order, and a form takes each key whole (tui/forms/typeahead.py)."""
+        if isinstance(event, events.Key) and await self.key_gate.route(event):
+            return
+        await super().on_event(event)
+
+    async def on_caught_up(self, message: CaughtUp) -> None:
+        await self.key_gate.caught_up(message.form)
 
     def on_unmount(self) -> None:
         problem = self.controller.end_meeting()

@@ -14,8 +14,17 @@ if TYPE_CHECKING:
 
 async def fill_scorecard(meeting: "Facilitating") -> None:
     """One measurement form after another, for every KPI still missing its latest value;
-    escape stops the walk. Its forms are chained: keys typed after one's enter are
-    dropped, never typed into the next as it opens (tui/forms/typeahead.py)."""
+    escape stops the walk. Keys typed after one form's enter go to the next, in order, as
+    those typed after `M` go to the first (tui/forms/typeahead.py: the walk's key holds
+    them); what is left when the walk ends goes to the meeting."""
+    from tui.forms import typeahead
+    try:
+        await _walk_scorecard(meeting)
+    finally:
+        typeahead.release(meeting.ui.app)
+
+
+async def _walk_scorecard(meeting: "Facilitating") -> None:
     from tui.forms.meeting_forms import measurement_form
     todo = meeting.board().to_fill()
     if not todo:
@@ -23,7 +32,8 @@ async def fill_scorecard(meeting: "Facilitating") -> None:
         return
     filled = 0
     for index, health in enumerate(todo):
-        form = measurement_form(meeting.session, health, f"scorecard-{index}", chained=True)
+        form = measurement_form(meeting.session, health, f"scorecard-{index}",
+                                chained=index < len(todo) - 1)
         if await meeting.ask(form) is None:
             break
         filled += 1

@@ -63,7 +63,8 @@ KEYS: tuple[Key, ...] = (
         OKRS, changes=True),
     Key("v", "verdict", "Verdict", "settle the selected carried-over action: done, still open "
         "or dropped", WRAPUP, changes=True),
-    Key("a", "attendees", "Attendees", "edit the attendees", WRAPUP, changes=True),
+    Key("a", "attendees", "Attendees", "edit the attendees and the facilitator", WRAPUP,
+        changes=True),
     Key("g", "rate", "Rate", "record each attendee's 1-10 rating of the meeting", WRAPUP,
         changes=True),
     Key("w", "preview", "Minutes", "preview the minutes as they stand", WRAPUP, moves=True),
@@ -88,8 +89,8 @@ KEYS: tuple[Key, ...] = (
         changes=True),
     Key("E", "edit_kpi", "Edit KPI", "edit the selected KPI", KPI_STAGES, footer=False,
         changes=True),
-    Key("X", "archive_kpi", "Archive KPI", "archive the selected KPI: it leaves the meeting, "
-        "its history stays", frozenset({"health"}), footer=False, changes=True),
+    Key("X", "archive_kpi", "Archive KPI", "archive the selected KPI (asks first): it leaves "
+        "the meeting, its history stays", frozenset({"health"}), footer=False, changes=True),
     Key("M", "scorecard", "Fill scorecard", "fill the scorecard: a value for every KPI whose "
         "latest finished period has none, one form after another", KPI_STAGES, footer=False,
         changes=True),
@@ -100,7 +101,7 @@ KEYS: tuple[Key, ...] = (
     Key("E", "edit_objective", "Edit objective", "edit the selected key result and its "
         "objective", OKRS, footer=False, changes=True),
     Key("X", "delete_draft", "Delete draft", "delete the selected objective while nobody has "
-        "checked it in (retire it after)", OKRS, footer=False, changes=True),
+        "checked it in (asks first; retire it after)", OKRS, footer=False, changes=True),
     Key("C", "close_cycle", "Close cycle", "close the selected objective's cycle: final "
         "scores, retire one by one or all at once", OKRS, footer=False, changes=True),
     Key("H", "show_retired", "Retired", "show or hide retired objectives", OKRS,

@@ -15,8 +15,16 @@ from core.store import Transaction
 NAMES = ("name", "owner", "unit", "area")
 
 
-def add(tx: Transaction, **fields: Any) -> Kpi:
+def check_names(fields: dict[str, Any]) -> None:
+    """What a KPI's names must be wherever they come from (the app's form, an import): plain
+    text, and an owner (a KPI nobody owns is a number nobody answers for)."""
     require_plain_fields(fields, NAMES, "KPI")
+    if "owner" in fields and not str(fields["owner"]).strip():
+        raise ValidationError("owner", "must not be empty", "KPI")
+
+
+def add(tx: Transaction, **fields: Any) -> Kpi:
+    check_names(fields)
     kpi = Kpi(id="", **{**fields, "name": fields["name"].strip()})
     refuse_look_alike(tx, kpi.name, None)
     tx.summary = f"KPI {kpi.name!r} added"
@@ -24,7 +32,7 @@ def add(tx: Transaction, **fields: Any) -> Kpi:
 
 
 def update(tx: Transaction, kpi_id: str, **fields: Any) -> Kpi:
-    require_plain_fields(fields, NAMES, "KPI")
+    check_names(fields)
     kpi = documents.evolve(tx, Kpi, kpi_id, **fields)
     refuse_look_alike(tx, kpi.name, kpi.key)
     tx.summary = f"KPI {kpi.name!r} edited"

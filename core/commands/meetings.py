@@ -33,6 +33,8 @@ def update(tx: Transaction, meeting_id: str | None, **fields: Any) -> Meeting:
     they are."""
     for person in fields.get("attendees") or ():
         require_plain(person, "attendees", "meeting")
+    if isinstance(fields.get("facilitator"), str):
+        require_plain(fields["facilitator"], "facilitator", "meeting")
     meeting = documents.evolve(tx, Meeting, meeting_id,
                                **{k: v for k, v in fields.items() if v is not None})
     tx.summary = f"updated {meeting.title}: {', '.join(sorted(fields))}"

@@ -9,7 +9,7 @@ from core import okr, queries
 from core.commands import documents
 from core.errors import CadenceError, ValidationError
 from core.model import CheckIn, KeyResult, Kpi, Objective
-from core.names import require_plain_fields
+from core.names import name_key, require_plain_fields
 from core.periods import parse_cycle
 from core.store import Transaction
 
@@ -21,10 +21,13 @@ KR_NAMES = ("title", "unit")
 def create(tx: Transaction, title: str, owner: str, cycle: str,
            key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = ()) -> Objective:
     """A new active objective ranked last, with its key results (KeyResult fields each)."""
-    parse_cycle(cycle)
+    cycle = parse_cycle(cycle).label
     require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
-    for fields in key_results:
+    refuse_taken_title(tx, title, None)
+    okr.refuse_too_many(len(key_results))
+    for index, fields in enumerate(key_results):
         require_plain_fields(dict(fields), KR_NAMES, "key result")
+        refuse_repeated_kr(key_results[:index], str(fields.get("title", "")))
     objective = documents.insert(tx, Objective(
         id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
         priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis)))
@@ -77,6 +80,8 @@ def retire(tx: Transaction, notes: Mapping[str, str], today: date) -> list[Objec
 
 def update(tx: Transaction, objective_id: str, **fields: Any) -> Objective:
     require_plain_fields(fields, OBJECTIVE_NAMES, "objective")
+    if "title" in fields:
+        refuse_taken_title(tx, fields["title"], objective_id)
     if "cycle" in fields:
         fields["cycle"] = parse_cycle(fields["cycle"]).label
     if "kpis" in fields:
@@ -104,8 +109,8 @@ def add_key_result(tx: Transaction, objective_id: str, **fields: Any) -> KeyResu
     require_plain_fields(fields, KR_NAMES, "key result")
     queries.objective(tx, objective_id)                     # it must exist
     mine = queries.key_results_of(tx, objective_id)
-    if len(mine) >= okr.MAX_KRS:
-        raise CadenceError(f"an objective has at most {okr.MAX_KRS} key results")
+    okr.refuse_too_many(len(mine) + 1)
+    refuse_repeated_kr([k.to_doc() for k in mine], fields.get("title", ""))
     kr = KeyResult(id="", objective=objective_id, position=len(mine), **fields)
     if kr.kpi:
         linked_kpis(tx, (kr.kpi,))
@@ -116,6 +121,8 @@ def add_key_result(tx: Transaction, objective_id: str, **fields: Any) -> KeyResu
 def update_key_result(tx: Transaction, kr_id: str, **fields: Any) -> KeyResult:
     require_plain_fields(fields, KR_NAMES, "key result")
     kr = documents.evolve(tx, KeyResult, kr_id, **fields)
+    others = [k.to_doc() for k in queries.key_results_of(tx, kr.objective) if k.id != kr.id]
+    refuse_repeated_kr(others, kr.title)
     if kr.kpi:
         linked_kpis(tx, (kr.kpi,))
     tx.summary = f"key result {kr.title!r} edited"
@@ -141,6 +148,25 @@ def check_in(tx: Transaction, kr_id: str, value: float | None, confidence: str, 
     return documents.insert(tx, CheckIn(id="", kr=kr.id, day=today, confidence=confidence,
                                         value=value, previous=current, note=note.strip(),
                                         meeting=tx.meeting))
+
+
+def refuse_taken_title(tx: Transaction, title: str, objective_id: str | None) -> None:
+    """One active objective per title as people read it: an import's rows name an objective
+    by its title (and update it), so a second one of that title would be ambiguous."""
+    wanted = name_key(title)
+    for other in queries.active_ranking(tx):
+        if other.id != objective_id and name_key(other.title) == wanted:
+            raise ValidationError("title", f"{other.title!r} is already an active objective",
+                                  "objective")
+
+
+def refuse_repeated_kr(others: Sequence[Mapping[str, Any]], title: str) -> None:
+    """A key result's title is its name within its objective (an import updates it by title),
+    so two of one objective may not share it."""
+    wanted = name_key(title)
+    if wanted and any(name_key(str(o.get("title", ""))) == wanted for o in others):
+        raise ValidationError("title", f"{title.strip()!r} is already a key result of this "
+                              "objective", "key result")
 
 
 def linked_kpis(tx: Transaction, refs: Iterable[str]) -> tuple[str, ...]:

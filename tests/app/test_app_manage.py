@@ -60,7 +60,7 @@ async def test_a_refused_kpi_says_why_next_to_the_field(demo_db):
         await pilot.press("backspace", "backspace")
         await type_text(pilot, "15")                          # lower is better: 15 < 20
         await pilot.press("enter")
-        assert "threshold: 15 must be >= target 20" in str(
+        assert "Threshold: 15 must be >= target 20" in str(
             app.screen.query_one("#e-threshold").render())
         await pilot.press("escape")
         assert demo_db.read_bytes() == before
@@ -79,7 +79,7 @@ async def test_edit_and_archive_a_kpi(demo_db):
         assert kpi(demo_db, "Uptime").target == 99.95
         await select_row(pilot, kpi_row(app, "Uptime"))
         uptime = kpi(demo_db, "Uptime").id
-        await pilot.press("X")
+        await pilot.press("X", "y")
         assert "Uptime" not in table_text(app)
         assert kpi(demo_db, "Uptime") is None
         history = Store(demo_db).docs("series")[int(uptime[1:])]
@@ -195,7 +195,7 @@ async def test_delete_a_draft_but_not_an_objective_with_history(demo_db):
         await select_row(pilot, [i for i in range(app.screen.view.table.row_count)
                                  if app.screen.view.table.coordinate_to_cell_key(
                                      (i, 0)).row_key.value == draft.krs[0].kr.id][0])
-        await pilot.press("X")
+        await pilot.press("X", "y")
         assert all(v.objective.title != "Draft idea" for v in load(demo_db).objectives)
         assert [v.objective.priority for v in load(demo_db).active] == [1, 2, 3, 4]
 

@@ -152,9 +152,9 @@ async def test_check_in_of_a_kpi_linked_key_result_asks_no_value(demo_db):
     async with run(app, (120, 36)) as pilot:
         await pilot.press("3", "c")
         assert not app.screen.query("#f-value")
-        assert app.focused.id == "f-confidence"
+        assert app.focused.id == "f-note"                     # what is typed: the note
         assert app.screen.query_one("#f-confidence").value == "at_risk"   # its last one
-        await pilot.press("right", "enter")
+        await pilot.press("shift+tab", "right", "enter")
         assert load(demo_db).by_id["kr1"].kr.confidence == "off_track"
 
 
@@ -395,18 +395,18 @@ async def test_a_form_refuses_bad_input_and_writes_nothing(demo_db):
         await pilot.press("m")
         await type_text(pilot, "lots")
         await pilot.press("enter")
-        assert "value: 'lots' is not a number" in screen_text(app)
+        assert "Value: 'lots' is not a number" in screen_text(app)
         assert app.screen.id == "measurement-form"
         await pilot.press("escape", "2", "i")
         await type_text(pilot, "Fix it")
         await pilot.press("enter")                              # no owner
-        assert "owner: must not be empty" in screen_text(app)
+        assert "Owner: must not be empty" in screen_text(app)
         assert app.focused.id == "f-owner"                     # the refusal is at its field
         await type_text(pilot, "Sam")
         await pilot.press("tab")
         await type_text(pilot, "next week")
         await pilot.press("enter")
-        assert "due: 'next week' is not a date" in screen_text(app)
+        assert "Due: 'next week' is not a date" in screen_text(app)
         await pilot.press("escape")
         after = demo_db.read_bytes()
         assert len(after) > 0 and [a for a in load(demo_db).actions if a.text == "Fix it"] == []

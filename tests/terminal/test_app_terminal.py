@@ -62,36 +62,55 @@ def test_a_form_takes_text_tab_and_enter_arriving_in_one_burst(db):
     assert len(load(db).actions) == before + 1
 
 
-def test_keys_a_form_did_not_take_do_not_reach_the_meeting_after_it_closes(db):
-    """A key result linked to a KPI has no value field: "42" typed there by habit, then tab,
-    a note and enter, in one burst. The digits go nowhere; they must not switch the stage."""
+def test_a_kpi_linked_check_in_opens_on_its_note_and_keeps_what_was_typed(db):
+    """A key result linked to a KPI has no value field: its check-in opens on the note, and
+    `c` with the note and enter in one burst saves the note, leaving the confidence as it
+    was (typed into the choice, the words used to change the confidence and save no note)."""
+    with demo_meeting(db) as term:
+        term.keys("3")
+        term.wait_for("3/5 OKR check-ins")
+        term.burst("c", "Beta shipped", "Enter")
+        term.wait_for("Checked in CSAT.")
+    checkin = Store(db).records(CheckIn)[-1]
+    assert (checkin.kr, checkin.note, checkin.confidence) == ("kr1", "Beta shipped", "at_risk")
+
+
+def test_keys_a_choice_does_not_take_go_nowhere(db):
+    """Tab to the confidence, `right`, then digits by habit and enter, in one burst: the
+    choice moved by the arrow only, the digits reached neither the note nor the meeting."""
     with demo_meeting(db) as term:
         term.keys("3")
         term.wait_for("3/5 OKR check-ins")
         term.keys("c")
         term.wait_for("Its value comes from its KPI.")
-        term.burst("42", "Tab", "Beta shipped", "Enter")
+        term.burst("Beta shipped", "Tab", "Right", "42", "Enter")
         term.wait_for("Checked in CSAT.")
         time.sleep(0.5)                       # time for a stray key to do harm
         assert "3/5 OKR check-ins" in term.screen()
     checkin = Store(db).records(CheckIn)[-1]
-    assert (checkin.kr, checkin.note) == ("kr1", "Beta shipped")
+    assert (checkin.note, checkin.confidence) == ("Beta shipped", "off_track")
 
 
-def test_keys_typed_after_enter_never_type_into_the_next_form(db):
-    """The scorecard opens the next KPI's form as enter saves one. "95<enter>80<enter>" in one
-    burst records 95; the next form stays empty rather than take part of "80" (it lost the
-    first keys while it opened, so it recorded 0)."""
+def test_keys_typed_while_a_form_opens_land_in_it_in_order(db):
+    """`E`, five tabs, ctrl+u, a number and enter in one burst: the KPI form opens on its
+    name, the tabs reach its threshold, ctrl+u clears it before the number is typed."""
     with demo_meeting(db) as term:
-        csat = load(db).find_kpi("CSAT").latest
-        term.keys("M")
-        term.wait_for("Net revenue retention: latest —")
-        term.burst("95", "Enter", "80", "Enter")
-        term.wait_for("CSAT: latest")
+        term.burst("E", *["Tab"] * 5, "C-u", "400000", "Enter")
+        term.wait_for("Monthly recurring revenue saved.")
+    mrr = load(db).find_kpi("Monthly recurring revenue").kpi
+    assert (mrr.threshold, mrr.owner, mrr.target) == (400000, "Dana Okafor", 500000)
+
+
+def test_keys_typed_after_enter_go_to_the_next_form(db):
+    """The scorecard opens the next KPI's form as enter saves one: `M` and
+    "95<enter>80<enter>" in one burst record both values, each in its own KPI."""
+    with demo_meeting(db) as term:
+        term.burst("M", "95", "Enter", "80", "Enter")
+        term.wait_for("Scorecard: 2 values recorded, 0 still missing.")
         time.sleep(0.5)                       # time for a stray key to do harm
-        assert "e.g. 24.5" in term.screen()   # the value field still shows its placeholder
+        assert "1/5 KPI health" in term.screen()
     assert load(db).find_kpi("Net revenue retention").latest == 95
-    assert load(db).find_kpi("CSAT").latest == csat
+    assert load(db).find_kpi("CSAT").latest == 80
 
 
 def test_one_facilitator_and_two_followers_stay_in_step(db):

@@ -1,4 +1,6 @@
-"""A one-line choice for forms: left / right (or space) cycle the options, enter saves the form."""
+"""A one-line choice for forms: left / right cycle the options, enter saves the form. Nothing
+typed changes it, space included: words typed into a choice by mistake (a note meant for the
+next field) must not quietly change a confidence."""
 
 from rich.text import Text
 from textual.binding import Binding
@@ -14,7 +16,7 @@ class Choice(Widget, can_focus=True):
     Choice:focus { background: $accent 30%; }
     """
     BINDINGS = [Binding("left", "step(-1)", "Previous", show=False),
-                Binding("right,space", "step(1)", "Next", show=False)]
+                Binding("right", "step(1)", "Next", show=False)]
     index = reactive(0)
 
     def __init__(self, options: tuple[str, ...], labels: dict[str, str] | None = None,

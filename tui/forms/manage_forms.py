@@ -20,8 +20,9 @@ from tui.forms.base import Field, FormScreen
 YES_NO = {"no": "no", "yes": "yes"}
 
 
-def _number(values: dict[str, str], name: str, required: bool = True) -> float | None:
-    return parse_number(values[name], name, required)
+def _number(values: dict[str, str], name: str, unit: str, required: bool = True) -> float | None:
+    """A number of the form, written with the unit the form gives it or without."""
+    return parse_number(values[name], name, required, unit.strip())
 
 
 def _text(value: object) -> str:
@@ -33,7 +34,7 @@ def kpi_form(session: Session, health: Health | None = None) -> FormScreen:
     k = health.kpi if health else None
     fields = [
         Field("name", "Name", _text(k and k.name), placeholder="e.g. Cart abandonment"),
-        Field("owner", "Owner", _text(k and k.owner)),
+        Field("owner", "Owner", _text(k and k.owner), suggestions=session.read.board.people),
         Field("unit", "Unit (%, x, $, min, … or empty)", _text(k and k.unit)),
         Field("direction", "Better when", k.direction if k else "higher", choices=DIRECTIONS,
               labels={"higher": "higher", "lower": "lower"}),
@@ -48,15 +49,15 @@ def kpi_form(session: Session, health: Health | None = None) -> FormScreen:
     ]
 
     def save(values: dict[str, str]):
+        unit = values["unit"]
         parsed = dict(name=values["name"], owner=values["owner"].strip(),
-                      unit=values["unit"].strip(), direction=values["direction"],
-                      target=_number(values, "target"), threshold=_number(values, "threshold"),
+                      unit=unit.strip(), direction=values["direction"],
+                      target=_number(values, "target", unit),
+                      threshold=_number(values, "threshold", unit),
                       cadence=values["cadence"], area=values["area"].strip(),
                       description=values["description"].strip(),
                       north_star=values["north_star"] == "yes",
                       sustain=parse_whole(values["sustain"], "sustain") or 2)
-        if not parsed["owner"]:
-            raise ValidationError("owner", "must not be empty")
         if k is None:
             return session.run(EventKind.KPI_CREATE, kpis.add, **parsed)
         return session.run(EventKind.KPI_UPDATE, kpis.update, k.id, **parsed)
@@ -78,29 +79,35 @@ def _kpi_names(board: Board, ids) -> str:
     return ", ".join(board.name_of(i) for i in ids if i)
 
 
+def _kpi_list(board: Board) -> tuple[str, ...]:
+    return tuple(h.kpi.name for h in board.kpis)
+
+
 def _kr_fields(board: Board, kr=None, current: float | None = None) -> list[Field]:
     return [Field("kr_title", "Key result", _text(kr and kr.title)),
-            Field("kr_start", "from", _text(kr and kr.start)),
-            Field("kr_target", "to", _text(kr and kr.target)),
+            Field("kr_start", "Start", _text(kr and kr.start)),
+            Field("kr_target", "Target", _text(kr and kr.target)),
             Field("kr_unit", "Unit", _text(kr and kr.unit)),
             Field("kr_kpi", "Linked KPI (optional: its value is the current one)",
-                  _kpi_names(board, [kr.kpi] if kr else []))]
+                  _kpi_names(board, [kr.kpi] if kr else []), suggestions=_kpi_list(board))]
 
 
 def _kr_values(board: Board, values: dict[str, str]) -> dict:
     linked = _kpi_refs(board, values["kr_kpi"], "kr_kpi")
-    return dict(title=values["kr_title"].strip(), start=_number(values, "kr_start"),
-                target=_number(values, "kr_target"), unit=values["kr_unit"].strip(),
+    unit = values["kr_unit"]
+    return dict(title=values["kr_title"].strip(), start=_number(values, "kr_start", unit),
+                target=_number(values, "kr_target", unit), unit=unit.strip(),
                 kpi=linked[0] if linked else None)
 
 
 def _objective_fields(board: Board, today, o=None) -> list[Field]:
     return [Field("title", "Objective", _text(o and o.title), placeholder="qualitative, inspiring"),
-            Field("owner", "Owner", _text(o and o.owner)),
+            Field("owner", "Owner", _text(o and o.owner), suggestions=board.people),
             Field("cycle", "Cycle", o.cycle if o else current_quarter(today),
                   placeholder="YYYY-Qn, YYYY-Hn, YYYY or start..end"),
             Field("kpis", "Linked KPIs (names, comma-separated)",
-                  _kpi_names(board, o.kpis if o else ()))]
+                  _kpi_names(board, o.kpis if o else ()), suggestions=_kpi_list(board),
+                  many=True)]
 
 
 def new_objective_form(session: Session) -> FormScreen:

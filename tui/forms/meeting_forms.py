@@ -3,26 +3,48 @@
 inline."""
 
 from core import fmt, okr
-from core.errors import CadenceError
+from core.errors import CadenceError, ValidationError
 from core.health import Health
 from core.inputs import parse_due, parse_number, parse_rating
 from core.clock import today
 from core.commands import actions, kpis, meetings, okrs
 from core.events import EventKind
 from core.model import CONFIDENCES, Action, Meeting, Verdict
+from core.names import name_key
 from core.periods import current_quarter, latest_finished, period_label
 from core.session import Session
 from core.words import CONFIDENCE_LABEL, VERDICT_LABEL
 from tui import text
-from tui.forms.base import Field, FormScreen
+from tui.forms.base import Field, FormScreen, Preview
 
 KIND_LABEL = {"decision": "decision", "action": "action"}
+PAST = "in the past: enter again to keep it"
 
 
-def _action_fields() -> list[Field]:
+def due_preview(value: str) -> Preview:
+    """The day a due date comes to, as it is typed (+3d, fri); a day gone by asks for a second
+    enter: "fri" typed on a Saturday meant next week more often than yesterday."""
+    try:
+        due = parse_due(value, today())
+    except ValidationError as exc:
+        return Preview(exc.message, refused=True)
+    if due is None:
+        return Preview("")
+    shown = f"→ {due:%a} {due.isoformat()}"
+    return Preview(shown, confirm=PAST) if due < today() else Preview(shown)
+
+
+def owner_field(session: Session, value: str = "", placeholder: str = "") -> Field:
+    """An owner, completed from the people already in the store."""
+    return Field("owner", "Owner", value, placeholder,
+                 suggestions=session.read.board.people)
+
+
+def _action_fields(session: Session) -> list[Field]:
     return [Field("text", "What", placeholder="what was decided or has to happen"),
-            Field("owner", "Owner", placeholder="who owns it"),
-            Field("due", "Due (optional)", placeholder="YYYY-MM-DD, +3d, +2w, fri")]
+            owner_field(session, placeholder="who owns it"),
+            Field("due", "Due (optional)", placeholder="YYYY-MM-DD, +3d, +2w, fri",
+                  preview=due_preview)]
 
 
 def intervention_form(session: Session, health: Health) -> FormScreen:
@@ -32,19 +54,25 @@ def intervention_form(session: Session, health: Health) -> FormScreen:
                            values["text"], values["owner"], due, health.kpi.id, today())
     intro = text.assemble("On ", (health.kpi.name, "bold"), ": ",
                           "; ".join(f.reason for f in health.flags))
-    return FormScreen("Record an intervention", _action_fields(), save, intro, "intervention-form")
+    return FormScreen("Record an intervention", _action_fields(session), save, intro,
+                      "intervention-form")
 
 
 def decision_form(session: Session, link: str | None, link_name: str) -> FormScreen:
-    fields = _action_fields() + [Field("kind", "Kind", "decision", choices=("decision", "action"),
-                                       labels=KIND_LABEL)]
-    if link:
-        fields.append(Field("link", "About", "yes", choices=("yes", "no"),
-                            labels={"yes": link_name, "no": "nothing in particular"}))
+    """A decision or action, about the selected item unless the facilitator changes it: the
+    "About" field shows its name, is cleared for nothing in particular, or takes another KPI,
+    objective or key result by name (completed as typed)."""
+    board = session.read.board
+    fields = _action_fields(session) + [
+        Field("kind", "Kind", "decision", choices=("decision", "action"), labels=KIND_LABEL),
+        Field("about", "About (a KPI, objective or key result; empty: nothing in particular)",
+              link_name if link else "", suggestions=board.link_names())]
 
     def save(values: dict[str, str]) -> Action:
         due = parse_due(values["due"], today())
-        chosen = link if values.get("link") == "yes" else None
+        about = values["about"]
+        same = link is not None and name_key(about) == name_key(link_name)
+        chosen = link if same else board.find_link(about, "about")
         return session.run(values["kind"], actions.record, values["kind"], values["text"],
                            values["owner"], due, chosen, today())
     return FormScreen("Record a decision or action", fields, save, form_id="decision-form")
@@ -64,7 +92,7 @@ def checkin_form(session: Session, view: okr.KrView) -> FormScreen:
         intro.append("\nIts value comes from its KPI.", style="dim")
 
     def save(values: dict[str, str]):
-        value = None if kr.kpi else parse_number(values["value"], "value")
+        value = None if kr.kpi else parse_number(values["value"], "value", unit=kr.unit)
         return session.run(EventKind.CHECKIN, okrs.check_in, kr.id, value,
                            values["confidence"], values["note"], today())
     return FormScreen("Check in", fields, save, intro, "checkin-form")
@@ -94,7 +122,7 @@ def measurement_form(session: Session, health: Health, form_id: str = "measureme
                           f"target {fmt.value(k.target, k.unit)}")
 
     def save(values: dict[str, str]):
-        value = parse_number(values["value"], "value")
+        value = parse_number(values["value"], "value", unit=k.unit)
         return session.run(EventKind.MEASUREMENT, kpis.measure, k.id, values["period"], value,
                            values["note"], today())
     return FormScreen("Record a measurement", fields, save, intro, form_id, chained)
@@ -104,18 +132,18 @@ def objective_form(session: Session, health: Health) -> FormScreen:
     k = health.kpi
     start = health.latest if health.latest is not None else k.baseline
     fields = [Field("title", "Objective", placeholder=f"e.g. Bring {k.name} back on target"),
-              Field("owner", "Owner", k.owner),
+              owner_field(session, k.owner),
               Field("cycle", "Cycle", current_quarter(today()),
                     placeholder="YYYY-Qn, YYYY-Hn, YYYY or start..end"),
               Field("kr_title", "Key result", k.name),
-              Field("kr_start", f"from ({k.unit or 'number'})",
+              Field("kr_start", f"Start ({k.unit or 'number'})",
                     fmt.number(start) if start is not None else ""),
-              Field("kr_target", f"to ({k.unit or 'number'})", fmt.number(k.target))]
+              Field("kr_target", f"Target ({k.unit or 'number'})", fmt.number(k.target))]
 
     def save(values: dict[str, str]):
         kr = dict(title=values["kr_title"], unit=k.unit, kpi=k.id,
-                  start=parse_number(values["kr_start"], "key result start"),
-                  target=parse_number(values["kr_target"], "key result target"))
+                  start=parse_number(values["kr_start"], "kr_start", unit=k.unit),
+                  target=parse_number(values["kr_target"], "kr_target", unit=k.unit))
         return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
                            values["owner"], values["cycle"], [kr], (k.id,))
     intro = text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
@@ -124,13 +152,18 @@ def objective_form(session: Session, health: Health) -> FormScreen:
 
 
 def attendees_form(session: Session, meeting: Meeting) -> FormScreen:
+    """Who is in the meeting, and who facilitates it (named in its minutes)."""
+    everyone = session.read.board.people
+    fields = [Field("attendees", "Attendees (comma-separated)", ", ".join(meeting.attendees),
+                    suggestions=everyone, many=True),
+              Field("facilitator", "Facilitator", meeting.facilitator, suggestions=everyone)]
+
     def save(values: dict[str, str]):
         people = tuple(p.strip() for p in values["attendees"].split(",") if p.strip())
-        return session.run(EventKind.MEETING_UPDATE,
-                           lambda tx: meetings.update(tx, tx.meeting, attendees=people))
-    return FormScreen("Attendees", [Field("attendees", "Attendees (comma-separated)",
-                                          ", ".join(meeting.attendees))], save,
-                      form_id="attendees-form")
+        facilitator = values["facilitator"].strip()
+        return session.run(EventKind.MEETING_UPDATE, lambda tx: meetings.update(
+            tx, tx.meeting, attendees=people, facilitator=facilitator))
+    return FormScreen("Attendees and facilitator", fields, save, form_id="attendees-form")
 
 
 def rating_form(session: Session, meeting: Meeting) -> FormScreen:
@@ -141,7 +174,7 @@ def rating_form(session: Session, meeting: Meeting) -> FormScreen:
     def save(values: dict[str, str]):
         if not people:
             raise CadenceError("no attendees yet: press a to add them first")
-        ratings = {person: parse_rating(values[f"r{i}"], f"rating of {person}")
+        ratings = {person: parse_rating(values[f"r{i}"], f"r{i}")
                    for i, person in enumerate(people)}
         rated = {p: r for p, r in ratings.items() if r}
         return session.run(EventKind.MEETING_UPDATE,

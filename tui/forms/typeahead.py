@@ -1,57 +1,137 @@
-"""Keys typed ahead, in order. Over SSH fast typing arrives in one read ("Noor<enter>2"), and
-Textual delivers such a burst key by key to the focused widget, while a key that bubbles up (a
-form's enter as Input.Submitted, a key no field takes) is handled only after the keys behind it
-have reached the widget. Left alone, "Noor<enter>2" saved the owner "Noor2", and the scorecard's
-next form took the "8" of "95<enter>80". So, in one place:
+"""Keys in the order they were typed, in forms. Over SSH fast typing arrives in one read
+("E<tab><tab><ctrl+u>42<enter>"), and Textual, left alone, loses that order twice:
 
-- a form's text field saves on its own enter, in order with what was typed into it
-  (`FormInput`), and the form's tab / shift+tab are priority bindings (tui/forms/base.py);
-- a key that reaches a field after enter closed its form was typed for what is under the form:
-  it is handed to the app (`LateKey`) and pressed there (`press_late_key`), unless another form
-  has opened meanwhile;
-- a form that another follows (the scorecard's walk: `chained`) drops such keys instead: passed
-  on, they would act on the meeting in the moment before the next form opens, or land in it;
-- a key the form did not take (a digit on a choice) never bubbles up to the meeting after the
-  form closed (`stray`)."""
+- a key reaches the focused widget first and runs a binding only once it has bubbled up to the
+  app, so the keys behind a key that opens a form are already on their way to the list below
+  it when the form appears (they arrived nowhere, or in the wrong field); and
+- a field's editing keys (backspace, ctrl+u) are bindings too, run after the characters typed
+  behind them have reached the field ("ab<backspace>c" gave "ab").
+
+So, in one place, the app's `KeyGate` (every key passes it first, tui/app.py):
+
+- while a form opens, every key is held: those still on their way up from the screen below,
+  then those that came after; once the keys typed before the form opened have all arrived
+  (`CaughtUp`, sent along their path behind them) and its first field has the focus, they are
+  given to it in order;
+- a form that is open takes each key whole before the next (`press`): its field's characters,
+  editing keys and bindings, tab and shift+tab, enter and escape, as they arrive; a key it has
+  no use for (a letter on a choice) goes nowhere;
+- a flow that opens one form after another (the scorecard's walk) holds the keys typed after
+  one form's enter for the next one (`hold`), and gives back what is left when it ends
+  (`release`)."""
 
 from textual import events
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input
 
+# How long keys wait for a form said to be on its way before they go where they would have
+# gone: a flow that ends without its form never keeps them.
+HOLD_AT_MOST_S = 1.0
 
-class LateKey(Message):
-    """A key that reached a form's field after enter had saved and closed the form."""
 
-    def __init__(self, key: str, character: str | None):
+class KeyForm(Screen):
+    """A screen that takes its keys through the gate: the forms (tui/forms/base.py)."""
+
+    ready = False                       # its first field has the focus, its keys are in
+
+    def step(self, direction: int) -> None:
+        """The next field (1) or the previous one (-1)."""
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+
+class CaughtUp(Message):
+    """Sent, as a form opens, to where the keys before it went: when it reaches the app, every
+    key typed before the form has arrived too (each widget handles its messages in order)."""
+
+    def __init__(self, form: KeyForm):
         super().__init__()
-        self.key, self.character = key, character
+        self.form = form
 
 
-class FormInput(Input):
-    """A form's text field, whose enter saves the form as soon as the field has taken the keys
-    typed before it."""
+class KeyGate:
+    """The app's keys while forms open and while they are open."""
 
-    def on_key(self, event: events.Key) -> None:
-        # Handled before Input's own key handling, which prevent_default() skips.
-        if not self.screen.is_current:            # saved already: the key is for the meeting
-            event.stop()
-            event.prevent_default()
-            if not self.screen.chained:
-                self.app.post_message(LateKey(event.key, event.character))
-        elif event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.screen.action_save()
+    def __init__(self, app):
+        self.app = app
+        self._holding = False
+        self._holds = 0                            # which hold a timer is about
+        self._on_the_way: list[events.Key] = []    # sent below before the form opened
+        self._after: list[events.Key] = []         # arrived after it opened
+
+    async def route(self, event: events.Key) -> bool:
+        """Whether the gate took the key (held it, or a form took it); else it goes on as
+        Textual sends it."""
+        form = self.app.screen if isinstance(self.app.screen, KeyForm) else None
+        if self._holding or (form is not None and not form.ready):
+            held = self._on_the_way if event.is_forwarded else self._after
+            held.append(events.Key(event.key, event.character))
+            return True
+        if form is None:
+            return False
+        await press(form, event)
+        return True
+
+    def opened(self, form: KeyForm) -> None:
+        """A form has its first field focused: it takes its keys once they are all in."""
+        below = self.app.screen_stack[self.app.screen_stack.index(form) - 1]
+        (below.focused or below).post_message(CaughtUp(form))
+        # Should the message be lost with the widget it went to, the keys come all the same.
+        form.set_timer(HOLD_AT_MOST_S, lambda: self.app.call_later(self.caught_up, form))
+
+    async def caught_up(self, form: KeyForm) -> None:
+        if not form.ready and form.is_attached:
+            form.ready = True
+            await self.release()
+
+    def hold(self) -> None:
+        """A form is on its way (a flow opens it): keys wait for it."""
+        self._holding, self._holds = True, self._holds + 1
+        this = self._holds
+        self.app.set_timer(HOLD_AT_MOST_S, lambda: self.app.call_later(self._expire, this))
+
+    async def _expire(self, this: int) -> None:
+        if self._holding and this == self._holds and not isinstance(self.app.screen, KeyForm):
+            await self.release()
+
+    async def release(self) -> None:
+        """The held keys, in order, to wherever they go now (in the app's turn: no key can
+        overtake them)."""
+        self._holding = False
+        keys = self._on_the_way + self._after
+        self._on_the_way, self._after = [], []
+        for key in keys:
+            await self.app.on_event(key)
 
 
-async def press_late_key(app, late: LateKey) -> None:
-    """Press a late key on the meeting, unless another form has opened meanwhile: that form
-    would lose the first keys while it opens and take the rest."""
-    if not app.screen.has_class("form-screen"):
-        await app.on_event(events.Key(late.key, late.character))
+async def press(form: KeyForm, event: events.Key) -> None:
+    """One key, handled whole before the next arrives."""
+    key, field = event.key, form.focused
+    if key in ("tab", "shift+tab"):
+        form.step(1 if key == "tab" else -1)
+    elif key == "enter":
+        form.action_save()
+    elif event.is_printable and isinstance(field, Input):
+        assert event.character is not None
+        selection = field.selection
+        if selection.is_empty:
+            field.insert_text_at_cursor(event.character)
+        else:                                         # a refused value: typing replaces it
+            field.replace(event.character, *selection)
+    else:                                   # editing keys, a choice's arrows, escape, ctrl+p
+        found = form.active_bindings.get(key)
+        if found is not None and found.enabled:
+            await form.app.run_action(found.binding.action, found.node)
 
 
-def stray(form, event: events.Key) -> None:
-    """A key no field of a closed form took stays with the form."""
-    if not form.is_current:
-        event.stop()
+def hold(app) -> None:
+    """Keys wait for the form a flow is about to open."""
+    app.key_gate.hold()
+
+
+def release(app) -> None:
+    """A flow has ended: the keys it held go where they go now."""
+    app.call_later(app.key_gate.release)

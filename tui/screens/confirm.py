@@ -1,5 +1,7 @@
-"""A yes-or-no question before something that cannot be taken back (replacing a file): `y` or
-`enter` goes ahead, `n` or `escape` does not. One dialog for every such question."""
+"""A yes-or-no question before something that cannot be taken back (replacing a file) or that
+takes something out of the meeting (archiving a KPI, deleting a draft): `y` or `enter` goes
+ahead, `n` or `escape` does not. One dialog for every such question; what it names (a KPI, a
+path) is shown as data."""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -7,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui import text
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -21,9 +25,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question), classes="form-title")
+            yield Static(text.plain(self.question), classes="form-title")
             if self.detail:
-                yield Static(Text(self.detail))
+                yield Static(text.plain(self.detail))
             yield Static(Text(f"y / enter: {self.yes} · n / escape: {self.no}", style="dim"))
 
     def action_answer(self, answer: bool) -> None:

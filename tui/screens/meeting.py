@@ -145,6 +145,7 @@ class MeetingScreen(Screen):
 
     def on_stage_view_changed(self, message: StageView.Changed) -> None:
         self.refill()
+        self.view.select_first(message.rows)
         if message.done:
             self.notify(message.done)
 

@@ -3,7 +3,7 @@ actions behind them. A stage tells the shell what happened with messages (a chan
 change refused, a row highlighted, a detail asked for); the shell refills, says it, and keeps
 followers in step."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import msgspec
@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from core import okr
 from core.board import Board
 from core.errors import CadenceError
 from core.events import EventKind
@@ -43,11 +44,13 @@ class StageView(Vertical):
     shown: tuple | None = None        # what it was last filled from (store version, day, ...)
 
     class Changed(Message):
-        """A change was made: the shell refills the stage and says `done`."""
+        """A change was made: the shell refills the stage, says `done`, and puts the cursor
+        on the first row of `rows` the stage shows (an undo's: the row it was about)."""
 
-        def __init__(self, done: str):
+        def __init__(self, done: str, rows: Sequence[str] = ()):
             super().__init__()
             self.done = done
+            self.rows = rows
 
     class Refused(Message):
         """A change could not be made: the shell says why (or asks, for a lost store)."""
@@ -97,10 +100,20 @@ class StageView(Vertical):
                        f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
 
     def action_undo(self) -> None:
+        """The latest change undone, and the cursor back on the row it was about."""
         from core import undo
         session = self.controller.session
         self.change(lambda: session.run(EventKind.UNDO, lambda tx: undo.undo(tx, tx.meeting)),
-                    lambda event: f"Undone: {event.summary}")
+                    lambda event: f"Undone: {event.summary}", undo.about)
+
+    def select_first(self, rows: Sequence[str]) -> None:
+        """The cursor on the first of `rows` this stage lists (an objective's: its first key
+        result, the row the OKR stage's cursor stands on)."""
+        for ident in rows:
+            view = self.board.get(ident, okr.ObjectiveView)
+            for row in ([k.kr.id for k in view.krs] if view else []) + [ident]:
+                if self.table.select(row):
+                    return
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         return self.controller.allows(action)
@@ -126,14 +139,26 @@ class StageView(Vertical):
                 self.post_message(self.Changed(done))
         self.app.push_screen(form, after)
 
-    def change(self, make: Callable[[], T], done: Callable[[T], str]) -> None:
-        """A change made at once, and said; or refused, and why said."""
+    def change(self, make: Callable[[], T], done: Callable[[T], str],
+               rows: Callable[[T], Sequence[str]] | None = None) -> None:
+        """A change made at once, and said; or refused, and why said. `rows`: the rows the
+        change was about, for the cursor."""
         try:
             result = make()
         except (CadenceError, OSError) as exc:      # a refused value, a full disk, a lost store
             self.post_message(self.Refused(exc))
             return
-        self.post_message(self.Changed(done(result)))
+        self.post_message(self.Changed(done(result), rows(result) if rows else ()))
+
+    def ask_first(self, question: str, detail: str, yes: str, then: Callable[[], None]) -> None:
+        """A change that asks before it is made (archiving, deleting): `y` or `enter` makes
+        it, `n` or `escape` does not (the shared dialog, tui/screens/confirm.py)."""
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                then()
+        self.app.push_screen(ConfirmScreen(question, detail, yes=yes, no="keep it"), answered)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_selection()

@@ -116,6 +116,8 @@ class HealthStage(KpiStage):
 
     def action_archive_kpi(self) -> None:
         if health := self.chosen(Health, "a KPI"):
-            self.change(lambda: self.controller.session.run(EventKind.KPI_ARCHIVE, kpis.archive,
-                                                            health.kpi.id),
-                        lambda k: f"Archived {k.name}: its history stays (u undoes).")
+            self.ask_first(f"Archive {health.kpi.name}?", "It leaves the meeting; its history "
+                           "stays, and u undoes it.", "archive it", lambda: self.change(
+                               lambda: self.controller.session.run(
+                                   EventKind.KPI_ARCHIVE, kpis.archive, health.kpi.id),
+                               lambda k: f"Archived {k.name}: its history stays (u undoes)."))

@@ -45,6 +45,8 @@ class KpiStage(StageView):
 
     def action_scorecard(self) -> None:
         """One form after another for every KPI missing its latest value (the controller's
-        walk); escape stops it."""
+        walk); escape stops it. The keys typed behind `M` wait for its first form."""
         from tui.flows import fill_scorecard
+        from tui.forms import typeahead
+        typeahead.hold(self.app)
         self.app.run_worker(fill_scorecard(self.controller), exclusive=True)

@@ -162,10 +162,19 @@ class OkrStage(StageView):
             self.open_form(edit_objective_form(self.controller.session, view, kr), "Saved.")
 
     def action_delete_draft(self) -> None:
-        if view := self.objective():
+        """Asks first; an objective with history is refused at once (core says why)."""
+        if (view := self.objective()) is None:
+            return
+
+        def delete() -> None:
             self.change(lambda: self.controller.session.run(
                             EventKind.OBJECTIVE_DELETE, okrs.delete_draft, view.objective.id),
                         lambda o: f"Deleted the draft {o.title} (u undoes).")
+        if not okr.is_draft(view):
+            delete()
+            return
+        self.ask_first(f"Delete the draft {view.objective.title}?", "It goes with its key "
+                       "results; u undoes it.", "delete it", delete)
 
     def action_close_cycle(self) -> None:
         from tui.screens.cycle_close import CycleCloseScreen

@@ -123,13 +123,14 @@ class ReviewTable(QuickDataTable):
         cells = dict([*groups, *rows])[key]
         return list(cells() if callable(cells) else cells)
 
-    def select(self, key: str | None) -> None:
-        """Put the cursor on the row with this key, if the table has one."""
+    def select(self, key: str | None) -> bool:
+        """Put the cursor on the row with this key, if the table has one (then True)."""
         if key is None:
-            return
+            return False
         keys = [self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count)]
         if key in keys and keys.index(key) != self.cursor_row:
             self.move_cursor(row=keys.index(key), animate=False)
+        return key in keys
 
     def fill(self, rows: Sequence[Row], groups: Sequence[Row] = (), order: Sequence[str] = ()):
         """Replace the rows; `groups` are header rows the cursor passes over. A row's cells

@@ -247,7 +247,7 @@ def _import_objective(tx: Transaction, group: list[csvrows.Row], names: queries.
     existing = queries.active_titled(tx, title)
     if existing is None:
         with group[0].checked():
-            objective = okrs.create(tx, title, owner, cycle, specs, linked)
+            objective = okrs.create(tx, title, owner, cycle, specs, linked, today=today)
         report.created += len(specs)
     else:
         objective = documents.save(tx, existing.evolve(

@@ -19,15 +19,17 @@ KR_NAMES = ("title", "unit")
 
 
 def create(tx: Transaction, title: str, owner: str, cycle: str,
-           key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = ()) -> Objective:
-    """A new active objective ranked last, with its key results (KeyResult fields each)."""
+           key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = (), *,
+           today: date) -> Objective:
+    """A new active objective ranked last, with its key results (KeyResult fields each),
+    written `today`: its pace counts from then when that is mid-cycle."""
     parse_cycle(cycle)
     require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
     for fields in key_results:
         require_plain_fields(dict(fields), KR_NAMES, "key result")
     objective = documents.insert(tx, Objective(
         id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
-        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis)))
+        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis), created=today))
     for position, fields in enumerate(key_results):
         documents.insert(tx, KeyResult(id="", objective=objective.id, position=position,
                                        **fields))

@@ -117,7 +117,7 @@ def objective_form(session: Session, health: Health) -> FormScreen:
                   start=parse_number(values["kr_start"], "key result start"),
                   target=parse_number(values["kr_target"], "key result target"))
         return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
-                           values["owner"], values["cycle"], [kr], (k.id,))
+                           values["owner"], values["cycle"], [kr], (k.id,), today=today())
     intro = text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
                           "can follow.")
     return FormScreen("Start an objective", fields, save, intro, "objective-form")

@@ -19,7 +19,8 @@ def objective_cells(view: okr.ObjectiveView) -> list[Text]:
     return [text.plain(f"#{o.priority}", "bold"), text.plain(o.title, "bold"),
             text.join("score", text.score(view.score, okr.score_band(view.score)), sep=" "),
             Text(""), Text(""),
-            text.plain(f"{o.owner} · {view.elapsed:.0%} of {o.cycle} gone", "dim"),
+            # Its pace's share (core/okr.py pace_elapsed): of the cycle left when it was written.
+            text.plain(f"{o.owner} · {o.cycle}, {view.elapsed:.0%} of its time gone", "dim"),
             text.plain(warnings, "yellow")]
 
 

@@ -12,7 +12,7 @@ from core.events import EventKind
 from core.model import CONFIDENCES, Action, Meeting, Verdict
 from core.periods import current_quarter, latest_finished, period_label
 from core.session import Session
-from core.words import CONFIDENCE_LABEL, VERDICT_LABEL
+from core.words import CONFIDENCE_LABEL, VERDICT_LABEL, due_phrase
 from tui import text
 from tui.forms.base import Field, FormScreen
 
@@ -84,7 +84,8 @@ def retire_form(session: Session, view: okr.ObjectiveView) -> FormScreen:
 
 
 def measurement_form(session: Session, health: Health, form_id: str = "measurement-form",
-                     chained: bool = False) -> FormScreen:
+                     chained: bool = False, walk: tuple[int, int] | None = None) -> FormScreen:
+    """`walk`: this KPI's place in the scorecard's walk (`M`): 2 of 5 says in the title."""
     k = health.kpi
     period = period_label(latest_finished(today(), k.cadence), k.cadence)
     fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
@@ -97,7 +98,8 @@ def measurement_form(session: Session, health: Health, form_id: str = "measureme
         value = parse_number(values["value"], "value")
         return session.run(EventKind.MEASUREMENT, kpis.measure, k.id, values["period"], value,
                            values["note"], today())
-    return FormScreen("Record a measurement", fields, save, intro, form_id, chained)
+    title = f"Fill the scorecard: {walk[0]} of {walk[1]}" if walk else "Record a measurement"
+    return FormScreen(title, fields, save, intro, form_id, chained)
 
 
 def objective_form(session: Session, health: Health) -> FormScreen:
@@ -151,8 +153,9 @@ def rating_form(session: Session, meeting: Meeting) -> FormScreen:
 
 
 def verdict_form(session: Session, action: Action) -> FormScreen:
+    overdue = session.read.board.is_overdue(action)
     intro = text.assemble((action.text, "bold"), f" — {action.owner}",
-                          f", due {action.due}" if action.due else "")
+                          f", {due_phrase(action.due.isoformat(), overdue)}" if action.due else "")
 
     def save(values: dict[str, str]):
         verdict = values["verdict"]

@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from core import words
 from core.board import Board
 from core.model import Action
 from tui import text
@@ -14,8 +15,10 @@ KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold m
 
 
 def action_cells(board: Board, a: Action) -> list[Text]:
+    overdue = board.is_overdue(a)
+    due = words.due(a.due.isoformat() if a.due else None, overdue)
     return [text.plain(a.kind, KIND_STYLE[a.kind]), text.plain(a.text), text.plain(a.owner),
-            text.plain(a.due.isoformat() if a.due else "—"),
+            text.plain(due, "bold red" if overdue else ""),
             text.plain(board.name_of(a.link), "dim"), text.plain(a.status)]
 
 
@@ -25,6 +28,7 @@ def action_matches(board: Board, a: Action, query: str) -> bool:
 
 class DecisionsStage(StageView):
     stage_id = "decisions"
+    noun, summary = "decision or action", "#decisions-summary"
 
     def compose(self) -> ComposeResult:
         yield Static(id="decisions-summary", classes="summary")

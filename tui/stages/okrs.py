@@ -44,6 +44,7 @@ def retired_cells(view: okr.ObjectiveView) -> list[Text]:
 
 class OkrStage(StageView):
     stage_id = "okrs"
+    noun, summary = "key result", "#okr-summary"
     show_retired = False
 
     def compose(self) -> ComposeResult:

@@ -30,6 +30,16 @@ class Readable(Source, Protocol):
     def check(self) -> None: ...
 
 
+class FollowUp(msgspec.Struct, frozen=True):
+    """Open actions from earlier meetings still to settle in this one (`open`), and how many
+    of them are overdue (due before today) or due today: two parts that never overlap, so a
+    line can say both."""
+
+    open: int
+    overdue: int
+    due_today: int
+
+
 class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached index
     today: date
     kpis: tuple[health.Health, ...]
@@ -128,6 +138,21 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         settled = self.verdicts(meeting_id)
         return [a for a in self.actions if a.kind != "decision" and a.meeting != meeting_id
                 and (a.status == "open" or a.id in settled)]
+
+    def is_overdue(self, action: Action) -> bool:
+        """An action or intervention still open after its due day (a decision is taken, not
+        done: it is never overdue)."""
+        return (action.kind != "decision" and action.status == "open"
+                and action.due is not None and action.due < self.today)
+
+    def follow_up(self, meeting_id: str | None) -> "FollowUp":
+        """What the meeting has to settle from earlier meetings, told from its first screen:
+        the open actions not yet given a verdict in it, by when they were due."""
+        settled = self.verdicts(meeting_id)
+        waiting = [a for a in self.carried_over(meeting_id) if a.id not in settled]
+        return FollowUp(open=len(waiting),
+                        overdue=sum(1 for a in waiting if self.is_overdue(a)),
+                        due_today=sum(1 for a in waiting if a.due == self.today))
 
     def to_fill(self) -> list[health.Health]:
         """KPIs with no value for their latest finished period: the scorecard still to fill."""

@@ -18,7 +18,7 @@ from core.commands import documents, kpis, okrs
 from core.errors import CadenceError
 from core.events import EventKind
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
-from core.periods import current_quarter, latest_finished, previous_period
+from core.periods import current_quarter, latest_finished, parse_cycle, previous_period
 from core.store import Store, Transaction
 
 Spec = dict[str, Any]        # a part of data/demo.json
@@ -87,8 +87,10 @@ def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today
                 current=k["checkins"][-1] if k.get("checkins") else None)
            for k in spec["key_results"]]
     linked = tuple(by_name[name].id for name in spec.get("kpis", ()))
-    objective = okrs.create(tx, spec["title"], spec["owner"], current_quarter(today), krs,
-                            linked)
+    # Written when its cycle began: its check-ins go back weeks, and its pace is the cycle's.
+    cycle = current_quarter(today)
+    objective = okrs.create(tx, spec["title"], spec["owner"], cycle, krs, linked,
+                            today=parse_cycle(cycle).start)
     for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
         _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
 

@@ -250,7 +250,7 @@ def _import_objective(tx: Transaction, group: list[csvrows.Row], names: queries.
     if existing is None:
         _refuse_too_many(group, len(specs))
         with group[0].checked():
-            objective = okrs.create(tx, title, owner, cycle, specs, linked)
+            objective = okrs.create(tx, title, owner, cycle, specs, linked, today=today)
         report.created += len(specs)
     else:
         objective = documents.save(tx, existing.evolve(

@@ -176,12 +176,17 @@ class Objective(Record, frozen=True):
     retired_on: date | None = None
     final_score: float | None = None
     closing_note: str = ""
+    # The day it was written: its pace counts from then (core/okr.py pace_elapsed). None in
+    # objectives written before Cadence kept it.
+    created: date | None = None
 
     def __post_init__(self) -> None:
         who = f"objective {self.title!r}"
         require_text(self.title, "title", who)
         require_choice(self.status, OBJECTIVE_STATUSES, "status", who)
         parse_cycle(self.cycle)
+        if self.created is not None:
+            require_day(self.created, "created", who)
         if self.retired_on is not None:
             require_day(self.retired_on, "retired_on", who)
         if self.final_score is not None:

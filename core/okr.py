@@ -75,9 +75,17 @@ def kr_current(kr: KeyResult, kpi_latest: float | None) -> float:
     return kr.current if kr.current is not None else kr.start
 
 
+def pace_elapsed(objective: Objective, today: date) -> float:
+    """The share of its time gone that an objective's key results are paced against: of its
+    cycle, counted from the day it was written when that was mid-cycle (an objective written
+    before `created` was kept counts from its cycle's start, as it always did: the minutes
+    of past meetings stay as they were)."""
+    return parse_cycle(objective.cycle).elapsed(today, objective.created)
+
+
 def view(objective: Objective, krs: list[KeyResult], checkins: Mapping[str, list[CheckIn]],
          kpi_latest: Mapping[str, float | None], today: date) -> ObjectiveView:
-    elapsed = parse_cycle(objective.cycle).elapsed(today)
+    elapsed = pace_elapsed(objective, today)
     views = []
     for kr in sorted(krs, key=lambda k: k.position):
         current = kr_current(kr, kpi_latest.get(kr.kpi) if kr.kpi else None)

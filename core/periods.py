@@ -124,9 +124,15 @@ class Cycle(msgspec.Struct, frozen=True):
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def elapsed(self, today: date) -> float:
-        """Share of the cycle gone by today, in [0, 1]."""
-        return min(1.0, max(0.0, (today - self.start).days / self.days))
+    def elapsed(self, today: date, since: date | None = None) -> float:
+        """Share of the cycle gone by today, in [0, 1]; with `since` (the day an objective
+        was written), the share of what was left of it that day: written mid-cycle, an
+        objective starts at 0 rather than already behind. Written after its cycle ended, all
+        of it is gone."""
+        start = self.start if since is None else max(self.start, since)
+        if start > self.end:
+            return 1.0
+        return min(1.0, max(0.0, (today - start).days / ((self.end - start).days + 1)))
 
 
 _CYCLE_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.I)

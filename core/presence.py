@@ -50,7 +50,7 @@ class Mode(StrEnum):
 
 
 class Presence(msgspec.Struct, frozen=True):
-    meeting: str
+    meeting: str | None         # None: planned, not written yet (nothing recorded so far)
     title: str
     facilitator: str
     stage: int
@@ -160,7 +160,10 @@ def _read_capped(path: Path) -> bytes | None:
 
 def meeting_problem(found: Presence, meetings: Mapping[str, object]) -> str | None:
     """Why the presence's meeting cannot be live (`meetings`: the store's meetings by id,
-    e.g. Board.by_id): it has ended, or the store does not hold it."""
+    e.g. Board.by_id): it has ended, or the store does not hold it. A meeting not written
+    yet (no id: nothing recorded so far) is live."""
+    if found.meeting is None:
+        return None
     meeting = meetings.get(found.meeting)
     if not isinstance(meeting, Meeting):
         return f"{found.meeting} is not a meeting of this store"

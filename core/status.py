@@ -6,7 +6,7 @@ from core import display, fmt, okr
 from core.board import Board
 from core.health import Health
 from core.model import Action
-from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR
+from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
 def as_json(board: Board) -> dict[str, Any]:
@@ -15,7 +15,8 @@ def as_json(board: Board) -> dict[str, Any]:
         "counts": board.counts(),
         "kpis": [_kpi_json(h) for h in board.kpis],
         "objectives": [_objective_json(v) for v in board.objectives],
-        "actions": [action_json(a) for a in board.actions],
+        # `overdue` extends the contract's action object (an open action past its due day).
+        "actions": [{**action_json(a), "overdue": board.is_overdue(a)} for a in board.actions],
     }
 
 
@@ -71,9 +72,8 @@ def as_text(board: Board) -> str:
             lines += _objective_lines(view)
     open_actions = [a for a in board.actions if a.status == "open" and a.kind != "decision"]
     if open_actions:
-        lines += ["", "OPEN ACTIONS"] + [
-            f"  {a.id}  {a.text} — {a.owner}" + (f", due {a.due}" if a.due else "")
-            for a in open_actions]
+        lines += ["", "OPEN ACTIONS"] + [f"  {a.id}  {a.text} — {a.owner}" + _due(board, a)
+                                         for a in open_actions]
     # Each line is one line, whatever a name holds: a newline in it would forge a line.
     return "\n".join(map(display.line, lines))
 
@@ -98,6 +98,10 @@ def _objective_lines(view: okr.ObjectiveView) -> list[str]:
                      f" → {fmt.value(k.current, k.kr.unit)} → {fmt.value(k.kr.target, k.kr.unit)}"
                      f"  [{k.kr.confidence}]{behind}")
     return lines
+
+
+def _due(board: Board, a: Action) -> str:
+    return f", {due_phrase(a.due.isoformat(), board.is_overdue(a))}" if a.due else ""
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:

@@ -17,6 +17,8 @@ VERDICT_LABEL = {"open": "still open", "done": "done", "dropped": "dropped"}
 # After a stage's time: nothing within its timebox.
 TIMEBOX_LABEL = {"ok": "", "amber": "over", "red": "50% over"}
 SKIPPED = "skipped"
+# An open action past its due day: a symbol and a word, so it reads without colour.
+OVERDUE = "⚠ overdue"
 # An OKR warning (core.okr.OkrWarning, by its code) where a table row has room for a word or two.
 WARNING_LABEL = {"kr_count": "⚠ key results", "no_kpi": "⚠ no KPI link"}
 
@@ -29,3 +31,27 @@ def pace(behind: bool) -> str:
 def stage_note(skipped: bool, state: str) -> str:
     """What the wrap-up and the minutes say beside a stage's time."""
     return SKIPPED if skipped else TIMEBOX_LABEL[state]
+
+
+def follow_up(waiting: int, overdue: int, due_today: int) -> str:
+    """Open actions from earlier meetings still to settle (core.board.FollowUp): "2 open
+    actions from earlier meetings: 1 ⚠ overdue, 1 due today"."""
+    head = f"{waiting} open action{'s' * (waiting != 1)} from earlier meetings"
+    parts = [f"{overdue} {OVERDUE}" if overdue else "", f"{due_today} due today" if due_today
+             else ""]
+    said = ", ".join(p for p in parts if p)
+    return f"{head}: {said}" if said else head
+
+
+def due(day: str | None, overdue: bool) -> str:
+    """An action's due day as a table cell: the mark first, so a cut cell still says it."""
+    if not day:
+        return "—"
+    return f"{OVERDUE} {day}" if overdue else day
+
+
+def due_phrase(day: str | None, overdue: bool) -> str:
+    """An action's due day in a sentence: "due 2026-11-20 ⚠ overdue", "no due date"."""
+    if not day:
+        return "no due date"
+    return f"due {day} {OVERDUE}" if overdue else f"due {day}"

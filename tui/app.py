@@ -57,18 +57,22 @@ class CadenceApp(App):
         self.told: deque[str] = deque(maxlen=50)
         self.unsaved: str | None = None         # what could not be saved as the app closed
         self.key_gate = KeyGate(self)
+        # What the person should still read once the app has closed (where the minutes went):
+        # printed by tui/cli.py run_app, where the terminal keeps it.
+        self.after_exit: list[str] = []
 
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == Mode.FOLLOW:
             return Following(self.session)
         if self.mode == Mode.TAKE_OVER and self.live is not None:
+            # A meeting its facilitator had not written yet (nothing recorded) goes on as
+            # this app's planned meeting, with its clock.
             self.session.meeting = self.live.meeting
             clock = MeetingClock.resume(self.live.stages, self.live.current, self.live.paused,
                                         self.live.meeting_s)
-        on_guide = self.session.store.is_empty()
-        if not on_guide and self.session.meeting is None:
-            self.session.plan(*self.meeting)          # written after the first frame
-        return Facilitating(self.session, clock, written_on_open=not on_guide)
+        if not self.session.store.is_empty() and self.session.meeting is None:
+            self.session.plan(*self.meeting)          # written with its first change
+        return Facilitating(self.session, clock)
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -147,8 +151,7 @@ class CadenceApp(App):
     def begin_meeting(self) -> None:
         """Once the guide's first KPI is saved, and with it the meeting: the meeting screen
         (over the guide, which is the bottom screen and cannot be switched away)."""
-        self.controller.written_on_open = True
-        if self.session.meeting is None:        # not written yet: written after the first frame
+        if self.session.meeting is None and self.session.planned is None:
             self.session.plan(*self.meeting)
         self.push_screen(MeetingScreen(self.controller))
 

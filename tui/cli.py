@@ -108,8 +108,10 @@ def run_app(store: Store, args, follow: bool = False) -> int:
             print("cadence: internal error: the app stopped (a bug; what was saved before it "
                   "stays saved)", file=sys.stderr)
         leave(2)
-    if app.unsaved:                # said after the app, where the terminal keeps it
-        with suppress(OSError, ValueError):
+    with suppress(OSError, ValueError):     # said after the app, where the terminal keeps it
+        for line in app.after_exit:
+            say(line)
+        if app.unsaved:
             say(f"cadence: warning: {app.unsaved}", err=True)
     code = app.return_code or 0
     if code > 128:                 # after signal N (tui/terminal.py): the terminal may be gone,

@@ -118,6 +118,11 @@ class Controller:
     def note(self) -> str:
         return ""
 
+    @property
+    def running(self) -> bool:
+        """Whether a meeting runs here, whose clocks the header shows."""
+        return True
+
     async def tick(self) -> None:
         """Pick up what other processes wrote (an import mid-meeting), and say once when the
         store turns unreadable (the last good state stays on screen)."""
@@ -142,9 +147,6 @@ class Controller:
     def detail_closed(self, _: object) -> None:
         self.detail = None
         self.ui.publish()
-
-    def start(self) -> None:
-        """Once the first frame is out."""
 
     def end_meeting(self) -> str | None:
         """However the app closes (a follower ends nothing)."""
@@ -174,11 +176,11 @@ class Facilitating(Controller):
 
     writable = True
 
-    def __init__(self, session: Session, clock: MeetingClock, written_on_open: bool = True):
-        """`written_on_open`: the meeting's start is written once the first frame is out (not
-        on the empty store's guide, where the first KPI writes it)."""
+    def __init__(self, session: Session, clock: MeetingClock):
+        """The meeting is planned (core/session.py): it is written with its first change, or
+        when its minutes are previewed or exported, and not at all if nothing is recorded:
+        opening the app and closing it adds no meeting."""
         super().__init__(session, clock)
-        self.written_on_open = written_on_open
         self._ended = False                     # the meeting's end is written
         self._ending = threading.Lock()         # one thread at a time writes the end
         self._presence_problem: str | None = None
@@ -194,15 +196,13 @@ class Facilitating(Controller):
         meeting = self.current_meeting()        # None if the file lost it (restored by hand)
         return meeting.title if meeting else "this meeting is not in the store"
 
-    # --- the meeting's start and end ---------------------------------------------------------
+    # --- the meeting's end -----------------------------------------------------------------
 
-    def start(self) -> None:
-        """Write the start of the meeting Session.plan planned, once the first frame is out."""
-        if self.session.meeting is None and self.written_on_open:
-            try:
-                self.session.start_planned()
-            except CadenceError as exc:            # written with the first change instead
-                self.refused(exc)
+    @property
+    def recorded(self) -> bool:
+        """Whether the meeting is in the store: written with its first change. Moving
+        between stages, pausing or skipping one records nothing."""
+        return self.session.meeting is not None
 
     def end_meeting(self) -> str | None:
         """However the app closes, from whichever thread gets here (the hang-up thread's
@@ -223,9 +223,7 @@ class Facilitating(Controller):
         with suppress(OSError):     # a read-only folder: the heartbeat stops, which is enough
             presence.clear(self.store.path)
         try:
-            if self.written_on_open:               # a guide closed without a KPI: no meeting
-                self.session.start_planned()       # even a meeting closed at once is kept
-            if self.session.meeting:
+            if self.recorded:                      # nothing recorded: nothing to end
                 self.session.run(EventKind.MEETING_UPDATE, meetings.end, self.session.meeting,
                                  clock.now(), self.clock.snapshot())
         except CadenceError as exc:
@@ -233,7 +231,8 @@ class Facilitating(Controller):
         return None
 
     def save_clock(self) -> None:
-        """The stage times so far, so minutes exported mid-meeting show them. Raises
+        """The stage times so far, so minutes exported mid-meeting show them (a meeting not
+        written yet is written with them: its minutes need it in the store). Raises
         CadenceError when the store cannot be written."""
         if not self._ended:
             stages = self.clock.snapshot()                           # starts a planned one
@@ -252,8 +251,11 @@ class Facilitating(Controller):
         beside a store that vanished or was replaced: nothing is written there until the
         facilitator decides; not once the meeting is ending (a tick between a hang-up's end
         and the app's close would bring back the presence file the end removed). A folder
-        that cannot be written is told once, not every second."""
-        if not self.meeting_id or self.store.lost is not None or self.ending:
+        that cannot be written is told once, not every second. A meeting not written yet is
+        published too, with no id: followers see it from the first frame, and a second
+        `cadence` on the store follows it rather than facilitating another."""
+        planned = self.session.planned is not None
+        if not (self.meeting_id or planned) or self.store.lost is not None or self.ending:
             return
         try:
             presence.publish(self.store.path, presence.Presence(
@@ -328,8 +330,9 @@ class Facilitating(Controller):
 
     async def quit(self) -> None:
         from tui.screens.quit import QuitScreen
-        offer = self.minutes.changed_since_export()
-        answer = await self.ask(QuitScreen(offer_export=offer, unsaved=self._unsaved_end))
+        offer = self.recorded and self.minutes.changed_since_export()
+        answer = await self.ask(QuitScreen(offer_export=offer, unsaved=self._unsaved_end,
+                                           recorded=self.recorded))
         if (answer == "export" and await self.minutes.export_asking(quitting=True)) or (
                 answer == "quit" and self.end_before_quitting()):
             self.ui.app.exit()
@@ -354,9 +357,13 @@ class Following(Controller):
     interval = 0.25
 
     def __init__(self, session: Session):
-        super().__init__(session, MeetingClock())
+        super().__init__(session, idle_clock())
         self.following = True
         self.live: presence.Presence | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.live is not None
 
     @property
     def moving(self) -> bool:
@@ -369,7 +376,7 @@ class Following(Controller):
 
     @property
     def meeting_id(self) -> str | None:
-        return self.live.meeting if self.live else None
+        return self.live.meeting if self.live else None      # None too while not written
 
     def current_meeting(self) -> Meeting | None:
         found = self.board().by_id.get(self.meeting_id or "")
@@ -393,7 +400,7 @@ class Following(Controller):
         live = presence.current(self.store.path, self.board().by_id)
         if live != self.live:
             self.live = live
-            self.clock = MeetingClock() if live is None else MeetingClock.resume(
+            self.clock = idle_clock() if live is None else MeetingClock.resume(
                 live.stages, live.current, live.paused, live.meeting_s, live.age())
             if self.following:
                 await self.mirror()
@@ -420,3 +427,9 @@ class Following(Controller):
         self.ui.focus_list()
         self.ui.refresh_bindings()
         self.ui.refill()
+
+
+def idle_clock() -> MeetingClock:
+    """A follower's clock while no meeting is live: stopped at zero (the wrap-up's stage times
+    stay still too); the header shows none (Controller.running)."""
+    return MeetingClock(paused=True)

@@ -33,7 +33,7 @@ async def _walk_scorecard(meeting: "Facilitating") -> None:
     filled = 0
     for index, health in enumerate(todo):
         form = measurement_form(meeting.session, health, f"scorecard-{index}",
-                                chained=index < len(todo) - 1)
+                                chained=index < len(todo) - 1, walk=(index + 1, len(todo)))
         if await meeting.ask(form) is None:
             break
         filled += 1
@@ -101,7 +101,10 @@ class Minutes:
                 return False
         if quitting and not self.meeting.end_before_quitting():
             return False
-        return self._write_minutes()
+        written = self._write_minutes()
+        if written is not None and quitting:      # the toast goes with the app: said after it
+            self.meeting.ui.app.after_exit.append(f"Minutes written to {written}")
+        return written is not None
 
     def _minutes_path(self) -> Path | None:
         """Where the minutes go, once the stage times so far are saved (which writes a
@@ -117,15 +120,16 @@ class Minutes:
     def _foreign(self, path: Path) -> bool:
         return path.exists() and current_stamp(path) != self._exported
 
-    def _write_minutes(self) -> bool:
+    def _write_minutes(self) -> Path | None:
+        """The minutes file written, or None (and why said)."""
         from core import minutes
         try:
             written = minutes.export(self.meeting.store, self.meeting.session.meeting)
         except (CadenceError, OSError) as exc:
             self.meeting.refused(exc)
-            return False
+            return None
         self._exported_at = len(self.meeting.store.events())
         self._exported = current_stamp(written)
         self.meeting.ui.refill()
         self.meeting.ui.notify(f"Minutes written to {written}")
-        return True
+        return written

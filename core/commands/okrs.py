@@ -19,8 +19,10 @@ KR_NAMES = ("title", "unit")
 
 
 def create(tx: Transaction, title: str, owner: str, cycle: str,
-           key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = ()) -> Objective:
-    """A new active objective ranked last, with its key results (KeyResult fields each)."""
+           key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = (), *,
+           today: date) -> Objective:
+    """A new active objective ranked last, with its key results (KeyResult fields each),
+    written `today`: its pace counts from then when that is mid-cycle."""
     cycle = parse_cycle(cycle).label
     require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
     refuse_taken_title(tx, title, None)
@@ -30,7 +32,7 @@ def create(tx: Transaction, title: str, owner: str, cycle: str,
         refuse_repeated_kr(key_results[:index], str(fields.get("title", "")))
     objective = documents.insert(tx, Objective(
         id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
-        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis)))
+        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis), created=today))
     for position, fields in enumerate(key_results):
         documents.insert(tx, KeyResult(id="", objective=objective.id, position=position,
                                        **fields))

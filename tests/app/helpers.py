@@ -90,6 +90,15 @@ async def until(pilot, condition, timeout=1.0) -> float:
     return time.monotonic() - start
 
 
+async def write_meeting(pilot) -> str:
+    """The app's meeting written to the store now, as its first change would write it (a
+    meeting is kept only once something is recorded in it): for tests about a meeting that
+    is already in the store. Returns its id."""
+    pilot.app.session.start_planned()
+    await pilot.pause()
+    return pilot.app.session.meeting
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 

@@ -237,7 +237,7 @@ async def test_a_due_date_shows_its_day_and_a_past_one_needs_a_second_enter(demo
         await type_text(pilot, "2026-11-02")
         assert "in the past: enter again to keep it" in screen_text(app)
         await pilot.press("enter")
-        assert app.screen.id == "decision-form" and not load(demo_db).actions[0].text == "Ship it"
+        assert app.screen.id == "decision-form" and load(demo_db).actions[0].text != "Ship it"
         await pilot.press("enter")
         assert app.screen.id == "meeting"
     decision = load(demo_db).actions[0]

@@ -4,7 +4,8 @@ file as hostile as the store."""
 
 from core import presence
 from core.model import Stage
-from tests.app.helpers import make_app, run, screen_text
+from tests.app.helpers import make_app, run, screen_text, write_meeting
+from tests.helpers import open_meeting
 from tests.hostile import MARKUP, assert_inert, hostile, make_meeting_hostile
 
 
@@ -18,8 +19,7 @@ async def test_every_screen_of_the_app_shows_store_text_inert(hostile_db):
     app = make_app(hostile_db)
     checks: list[str] = []
     async with run(app, size=(160, 50)) as pilot:
-        await pilot.pause()
-        make_meeting_hostile(hostile_db, app.session.meeting)
+        make_meeting_hostile(hostile_db, await write_meeting(pilot))
         await pilot.pause(1.2)                       # the tick picks the change up
         for keys in ("1", "enter", "escape", "E", "escape", "d", "escape", "2", "i", "escape",
                      "enter", "escape", "3", "enter", "escape", "c", "escape", "r", "escape",
@@ -41,15 +41,17 @@ async def test_a_follower_shows_the_presence_file_inert(hostile_db):
     and filter are as hostile as the store."""
     stages = tuple(Stage(hostile(f"stage {n}"), 5) for n in range(5))
     presence.publish(hostile_db, presence.Presence(
-        meeting="m1", title=hostile("live title"), facilitator=hostile("who"), stage=5,
-        filter="", stages=stages, current=4))
+        meeting=open_meeting(hostile_db), title=hostile("live title"),
+        facilitator=hostile("who"), stage=5, filter="", stages=stages, current=4))
     app = make_app(hostile_db, mode="follow", live=presence.read(hostile_db))
     async with run(app, size=(160, 50)) as pilot:
         await pilot.pause(0.6)
         screen = screen_text(app)
         notes = list(app.told)
     assert_inert(screen, "follow")
-    assert "stage 0" in screen                       # the wrap-up's times name the stages
+    # The presence's own text shows: the header names its stage, the wrap-up's times all of
+    # them (the meeting is open: a follower mirrors it).
+    assert "5/5 stage 4" in screen and "1. stage 0" in screen
     for message in notes:
         assert_inert(message, "a follower's notification", newlines=False)
 

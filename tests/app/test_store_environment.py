@@ -8,7 +8,8 @@ import os
 from textual.widgets import Static
 
 from core.model import Action
-from tests.app.helpers import dialog_text, make_app, notified, run, screen_text, type_text, until
+from tests.app.helpers import (dialog_text, make_app, notified, run, screen_text, type_text,
+                               until, write_meeting)
 from tests.disk import temp_files
 from tests.helpers import TODAY, load, run_cli, write_demo
 
@@ -18,7 +19,7 @@ async def test_the_meeting_goes_on_through_a_full_disk_and_loses_nothing(disk, m
     db = write_demo(disk.path / "cadence.json")
     app = make_app(db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         await pilot.press("3", "minus")               # a change that is saved
         await pilot.pause()
         good = db.read_bytes()
@@ -57,7 +58,7 @@ async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk
     db = write_demo(disk.path / "cadence.json")
     app = make_app(db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         good = db.read_bytes()
         disk.read_only()
         await pilot.press("3", "minus")
@@ -75,7 +76,7 @@ async def test_a_read_only_disk_mid_meeting_is_told_and_quitting_asks_twice(disk
 async def test_the_apps_export_asks_before_replacing_a_file_it_did_not_write(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         path = demo_db.parent / "minutes" / f"{TODAY}-{app.session.meeting}.md"
         path.parent.mkdir()
         path.write_text("hand-written notes\n")
@@ -103,7 +104,7 @@ async def test_the_apps_export_asks_before_replacing_a_file_it_did_not_write(dem
 async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         await pilot.pause(1.1)                               # presence published
         moved = demo_db.with_name("stashed.json")
         demo_db.rename(moved)
@@ -125,7 +126,7 @@ async def test_the_store_renamed_away_mid_meeting_asks_and_writes_nothing(demo_d
 async def test_the_store_renamed_away_kept_as_gone_starts_the_meeting_again(demo_db):
     app = make_app(demo_db, attendees=("Noor",))
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         demo_db.rename(demo_db.with_name("stashed.json"))
         await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
         await pilot.press("k")
@@ -144,7 +145,7 @@ async def test_the_store_renamed_away_kept_as_gone_starts_the_meeting_again(demo
 async def test_the_store_renamed_away_then_quit_writes_nothing(demo_db):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         moved = demo_db.with_name("stashed.json")
         demo_db.rename(moved)
         kept = moved.read_bytes()
@@ -161,7 +162,7 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
     older = demo_db.read_bytes()
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         stash = demo_db.with_name(".stash")
         stash.write_bytes(older)
         os.replace(stash, demo_db)
@@ -177,14 +178,17 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
         assert demo_db.read_bytes() == older
         await pilot.press("k")                              # keep the older file
         assert "This meeting was not in it" in notified(app)
-        await pilot.press("q", "y")
-    assert demo_db.read_bytes() != older            # the meeting, written again, then ended
+        assert app.screen.id == "decision-form"            # still open: enter tries again
+        await pilot.press("enter", "q", "y")
+    # The meeting written again with that decision, then ended.
+    assert [a.text for a in load(demo_db).actions if a.meeting == app.session.meeting] \
+        == ["Lost?"]
 
 
 async def test_an_import_by_another_process_mid_meeting_is_not_flagged(demo_db, write_csv):
     app = make_app(demo_db)
     async with run(app) as pilot:
-        await until(pilot, lambda: app.session.meeting is not None, timeout=3)
+        await write_meeting(pilot)
         values = write_csv("m.csv", "kpi,date,value\nCart abandonment,2026-11-16,21\n")
         done = run_cli("import", "measurements", str(values), db=demo_db)
         assert done.returncode == 0, done.stderr

@@ -143,6 +143,37 @@ def test_import_reports_counts_and_warnings(db, write_csv):
     assert "warning: objective 'O' has 1 key result" in result.stderr
 
 
+def test_status_marks_overdue_actions_in_text_and_json(db):
+    """The demo's staffing plan was due two days ago; the checkout test is due next week."""
+    run_cli("demo", "--no-open", db=db)
+    text = run_cli("status", db=db).stdout
+    assert "Draft a staffing plan for a second support shift — Lena Fischer, due 2026-11-20 " \
+           "⚠ overdue\n" in text
+    assert "A/B test a one-page checkout — Priya Nair, due 2026-11-29\n" in text
+    listed = json.loads(run_cli("status", "--format", "json", db=db).stdout)["actions"]
+    assert {a["text"][:20]: a["overdue"] for a in listed} == {
+        "Draft a staffing pla": True, "A/B test a one-page ": False,
+        "Share the Q4 pipelin": False, "Freeze non-critical ": False}   # done: not overdue
+    later = json.loads(run_cli("status", "--format", "json", db=db, today="2026-12-01").stdout)
+    assert [a["overdue"] for a in later["actions"] if a["status"] == "open"] == [True, True]
+
+
+def test_an_objective_imported_mid_cycle_is_on_pace_on_its_first_day(db, write_csv):
+    """Paced from the day it was written (2026-11-22, 52 days into 2026-Q4), not from the
+    quarter's first day, which would make it behind at once."""
+    okrs = write_csv("o.csv", "objective,key_result,start,target,cycle\n"
+                              "Grow,Leads,0,100,2026-Q4\nGrow,Deals,0,10,2026-Q4\n")
+    assert run_cli("import", "okrs", str(okrs), db=db).returncode == 0
+
+    def pace(today: str) -> tuple[float, list[bool]]:
+        (objective,) = json.loads(run_cli("status", "--format", "json", db=db,
+                                          today=today).stdout)["objectives"]
+        return objective["elapsed"], [kr["behind"] for kr in objective["key_results"]]
+    assert pace("2026-11-22") == (0.0, [False, False])
+    elapsed, behind = pace("2026-12-20")                  # 28 of its 40 days: still at 0
+    assert elapsed == pytest.approx(28 / 40) and behind == [True, True]
+
+
 @pytest.mark.parametrize("args, message", [
     (("bogus",), "invalid choice: 'bogus'"),
     (("status", "--format", "xml"), "invalid choice: 'xml'"),

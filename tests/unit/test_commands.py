@@ -73,7 +73,8 @@ def test_an_objective_is_created_last_with_its_key_results_in_order(store, demo_
     with store.transaction("objective.create") as tx:
         created = okrs.create(tx, "Fix checkout", "Priya", "2026-Q4",
                               [dict(title="Abandonment", start=26.0, target=20.0),
-                               dict(title="Checkout time", start=90.0, target=60.0)])
+                               dict(title="Checkout time", start=90.0, target=60.0)],
+                              today=TODAY)
     assert created.priority == 5 and last_event(demo_db).summary == \
         "objective 'Fix checkout' created"
     assert [kr.title for kr in queries.key_results_of(Store(demo_db), created.id)] == \
@@ -109,7 +110,7 @@ def test_retiring_keeps_the_final_score_as_of_today_and_renumbers(store, demo_db
 def test_a_draft_goes_but_an_objective_with_check_ins_is_retired_instead(store, demo_db):
     with store.transaction("objective.create") as tx:
         draft = okrs.create(tx, "Draft", "Ann", "2026-Q4", [dict(title="KR", start=0.0,
-                                                                 target=1.0)])
+                                                                 target=1.0)], today=TODAY)
     with store.transaction("objective.delete") as tx:
         okrs.delete_draft(tx, draft.id)
     assert queries.find(Store(demo_db), Objective, draft.id) is None
@@ -186,7 +187,7 @@ def test_commands_in_one_transaction_are_one_event_whose_summary_the_caller_sets
         added = kpis.add(tx, name="Refund rate", **KPI)
         kpis.record_values(tx, added, {"2026-11-09": 2.5, "2026-11-16": 2.0}, TODAY)
         okrs.create(tx, "Fewer refunds", "Ann", "2026-Q4",
-                    [dict(title="Refunds", start=3.0, target=1.0, kpi=added.id)])
+                    [dict(title="Refunds", start=3.0, target=1.0, kpi=added.id)], today=TODAY)
         tx.summary = "imported by hand"
     found = Store(demo_db).events()
     assert len(found) == events + 1 and found[-1].summary == "imported by hand"

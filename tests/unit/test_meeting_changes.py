@@ -163,7 +163,7 @@ def test_create_objective_is_ranked_last_and_undoable(session):
     created = session.run(
         EventKind.OBJECTIVE_CREATE, okrs.create, "Fix checkout", "Priya", "2026-Q4",
         [dict(title="Cart abandonment", start=26.0, target=20.0, unit="%", kpi=cart.kpi.id)],
-        (cart.kpi.id,))
+        (cart.kpi.id,), today=TODAY)
     view = board_of(session).by_id[created.id]
     assert view.objective.priority == 5 and view.krs[0].current == 26.0
     undo_last(session)
@@ -223,9 +223,9 @@ def test_a_kpi_may_respell_its_own_name(session):
     lambda s: s.run(EventKind.DECISION, actions.record, "decision", "Ship it",
                     "Sam\x1b]52;c;x\x07", None, None, today()),
     lambda s: s.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Grow\u2067", "Noor", "2026-Q4",
-                    [dict(title="KR", start=0.0, target=1.0)]),
+                    [dict(title="KR", start=0.0, target=1.0)], today=TODAY),
     lambda s: s.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Grow", "Noor", "2026-Q4",
-                    [dict(title="K\rR", start=0.0, target=1.0)]),
+                    [dict(title="K\rR", start=0.0, target=1.0)], today=TODAY),
     lambda s: update_meeting(s, attendees=("Noor", "Da\x00na")),
 ], ids=["kpi name", "kpi owner", "kpi area", "action owner", "objective title", "kr title",
         "attendee"])

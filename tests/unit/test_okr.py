@@ -79,6 +79,21 @@ def test_objective_view_uses_check_ins_kpi_values_and_pace():
     assert result.warnings == ()
 
 
+@pytest.mark.parametrize("created, today, elapsed, behind", [
+    (date(2026, 11, 22), date(2026, 11, 22), 0.0, False),        # written today: not behind
+    (date(2026, 11, 15), date(2026, 12, 8), 23 / 47, True),      # from its day, not Oct 1
+    (date(2026, 11, 15), date(2026, 11, 20), 5 / 47, False),     # a week in: not yet
+    (None, date(2026, 11, 22), 52 / 92, True),                   # kept before `created`
+    (date(2026, 9, 20), date(2026, 11, 22), 52 / 92, True),      # written before its cycle
+])
+def test_pace_counts_from_the_day_an_objective_was_written(created, today, elapsed, behind):
+    """An objective written mid-cycle starts on pace: the share of the cycle gone is counted
+    from its day, not from the cycle's first day (which would make it behind at once)."""
+    result = view(objective(created=created), [kr(current=85.0)], {}, {}, today)
+    assert result.elapsed == pytest.approx(elapsed)
+    assert result.krs[0].behind is behind
+
+
 def test_kpi_linked_key_result_without_kpi_values_stays_at_start():
     result = view(objective(), [kr(kpi="k9")], {}, {}, date(2026, 11, 15))
     assert result.krs[0].current == 85.0

@@ -97,6 +97,20 @@ def test_cycle_elapsed_is_clamped_and_counts_the_last_day():
     assert q4.elapsed(date(2026, 6, 1)) == 0
 
 
+def test_cycle_elapsed_since_a_day_counts_what_was_left_of_the_cycle_then():
+    q4 = parse_cycle("2026-Q4")                       # 2026-10-01 .. 2026-12-31, 92 days
+    halfway = date(2026, 11, 15)                      # 47 days left, that one included
+    assert q4.elapsed(halfway, since=halfway) == 0
+    assert q4.elapsed(date(2026, 12, 8), since=halfway) == pytest.approx(23 / 47)
+    assert q4.elapsed(date(2026, 12, 31), since=halfway) == pytest.approx(46 / 47)
+    assert q4.elapsed(date(2027, 1, 5), since=halfway) == 1
+    # Written before its cycle: the whole cycle, as without `since`.
+    assert q4.elapsed(halfway, since=date(2026, 9, 1)) == q4.elapsed(halfway)
+    # Written on its last day, or after it ended: nothing is left to pace against.
+    assert q4.elapsed(date(2026, 12, 31), since=date(2026, 12, 31)) == 0
+    assert q4.elapsed(date(2027, 1, 5), since=date(2027, 1, 2)) == 1
+
+
 def test_current_quarter():
     assert current_quarter(date(2026, 11, 22)) == "2026-Q4"
     assert current_quarter(date(2026, 1, 1)) == "2026-Q1"

@@ -141,3 +141,18 @@ def test_a_facilitator_whose_app_has_ended_on_this_host_is_gone_at_once(demo_db)
     elsewhere = msgspec.structs.replace(elsewhere, host="another-host")
     presence.publish(demo_db, elsewhere)      # another host's process: only its heartbeat tells
     assert role(demo_db, take_over=False) == ("follow", elsewhere)
+
+
+def test_a_meeting_not_written_yet_is_live_and_taken_over_once_stale(demo_db):
+    """A facilitator's meeting is written with its first change; until then its presence
+    names no meeting (null), and it is live all the same: a second `cadence` follows it."""
+    planned = msgspec.structs.replace(live_presence(demo_db, age_s=3), meeting=None)
+    presence.publish(demo_db, planned)
+    assert presence.read(demo_db) == planned
+    assert role(demo_db, take_over=False) == ("follow", planned)
+    with pytest.raises(CadenceError, match="still live with Noor"):
+        role(demo_db, take_over=True)
+    stale = msgspec.structs.replace(planned, heartbeat=time.time() - 45)
+    presence.publish(demo_db, stale)
+    assert role(demo_db, take_over=False) == ("facilitate", None)
+    assert role(demo_db, take_over=True) == ("take_over", stale)

@@ -118,7 +118,7 @@ def new_objective_form(session: Session) -> FormScreen:
         linked = _kpi_refs(board, values["kpis"], "kpis")
         return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
                            values["owner"], values["cycle"], [_kr_values(board, values)],
-                           linked)
+                           linked, today=today())
     intro = (f"Its first key result now; A adds the others ({okr.MIN_KRS} to {okr.MAX_KRS} "
              "keep an objective focused).")
     return FormScreen("New objective", _objective_fields(board, today())

@@ -13,7 +13,7 @@ from core.model import CONFIDENCES, Action, Meeting, Verdict
 from core.names import name_key
 from core.periods import current_quarter, latest_finished, period_label
 from core.session import Session
-from core.words import CONFIDENCE_LABEL, VERDICT_LABEL
+from core.words import CONFIDENCE_LABEL, VERDICT_LABEL, due_phrase
 from tui import text
 from tui.forms.base import Field, FormScreen, Preview
 
@@ -112,7 +112,8 @@ def retire_form(session: Session, view: okr.ObjectiveView) -> FormScreen:
 
 
 def measurement_form(session: Session, health: Health, form_id: str = "measurement-form",
-                     chained: bool = False) -> FormScreen:
+                     chained: bool = False, walk: tuple[int, int] | None = None) -> FormScreen:
+    """`walk`: this KPI's place in the scorecard's walk (`M`): 2 of 5 says in the title."""
     k = health.kpi
     period = period_label(latest_finished(today(), k.cadence), k.cadence)
     fields = [Field("value", f"Value ({k.unit or 'number'})", placeholder="e.g. 24.5"),
@@ -125,7 +126,8 @@ def measurement_form(session: Session, health: Health, form_id: str = "measureme
         value = parse_number(values["value"], "value", unit=k.unit)
         return session.run(EventKind.MEASUREMENT, kpis.measure, k.id, values["period"], value,
                            values["note"], today())
-    return FormScreen("Record a measurement", fields, save, intro, form_id, chained)
+    title = f"Fill the scorecard: {walk[0]} of {walk[1]}" if walk else "Record a measurement"
+    return FormScreen(title, fields, save, intro, form_id, chained)
 
 
 def objective_form(session: Session, health: Health) -> FormScreen:
@@ -145,7 +147,7 @@ def objective_form(session: Session, health: Health) -> FormScreen:
                   start=parse_number(values["kr_start"], "kr_start", unit=k.unit),
                   target=parse_number(values["kr_target"], "kr_target", unit=k.unit))
         return session.run(EventKind.OBJECTIVE_CREATE, okrs.create, values["title"],
-                           values["owner"], values["cycle"], [kr], (k.id,))
+                           values["owner"], values["cycle"], [kr], (k.id,), today=today())
     intro = text.assemble("To lift ", (k.name, "bold"), ", linked to it; more key results "
                           "can follow.")
     return FormScreen("Start an objective", fields, save, intro, "objective-form")
@@ -184,8 +186,9 @@ def rating_form(session: Session, meeting: Meeting) -> FormScreen:
 
 
 def verdict_form(session: Session, action: Action) -> FormScreen:
+    overdue = session.read.board.is_overdue(action)
     intro = text.assemble((action.text, "bold"), f" — {action.owner}",
-                          f", due {action.due}" if action.due else "")
+                          f", {due_phrase(action.due.isoformat(), overdue)}" if action.due else "")
 
     def save(values: dict[str, str]):
         verdict = values["verdict"]

@@ -62,7 +62,8 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
 def action_facts(a: Action, board: Board) -> Group:
     meeting = board.by_id.get(a.meeting)
     return Group(facts([("kind", a.kind), ("text", a.text), ("owner", a.owner),
-                        ("due", a.due.isoformat() if a.due else "—"), ("status", a.status),
+                        ("due", words.due(a.due.isoformat() if a.due else None,
+                                          board.is_overdue(a))), ("status", a.status),
                         ("about", board.name_of(a.link) or "—"),
                         ("recorded", getattr(meeting, "title", "") or str(a.created))]))
 

@@ -1,4 +1,6 @@
-"""What an empty store opens on: how to fill it — from here (`N`) or from CSV — and a way out."""
+"""What an empty store opens on: how to fill it — from here (`N`) or from CSV — and a way out.
+It fits 80x24, and the commands it suggests name the store in use (`--db PATH`): run as
+shown, they fill this store, not the default one."""
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -7,19 +9,23 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from core import display
+from core.paths import db_option
 from core.session import Session
 from tui import text
 from tui.forms.manage_forms import kpi_form
 
-GUIDANCE = """This store has no KPIs or objectives yet.
 
-  Start here:                     press N to add your first KPI
-  Try Cadence on demo data:       cadence demo
-  Or bring your own, from CSV:    cadence import kpis kpis.csv
-                                  cadence import measurements measurements.csv
-                                  cadence import okrs okrs.csv
-
-The README lists the CSV columns. Press q to quit."""
+def guidance(db: str, follower: bool) -> str:
+    """`db`: the `--db PATH ` the commands need (core.paths.db_option), as display text."""
+    start = "" if follower else "Start here: press N to add your first KPI.\n"
+    return (f"\n{start}Try Cadence on demo data:\n"
+            f"  cadence {db}demo\n"
+            "Or bring your own from CSV (the README lists the columns):\n"
+            f"  cadence {db}import kpis kpis.csv\n"
+            f"  cadence {db}import measurements measurements.csv\n"
+            f"  cadence {db}import okrs okrs.csv\n\n"
+            "Press q to quit.")
 
 
 class EmptyScreen(Screen):
@@ -31,10 +37,13 @@ class EmptyScreen(Screen):
         self.follower = follower
 
     def compose(self) -> ComposeResult:
+        path = self.session.store.path
+        # The path is the user's (a folder's name may hold anything): shown as data.
+        db = display.line(db_option(path))
         with Vertical(classes="dialog"):
             yield Static(Text("Cadence", style="bold"))
-            yield Static(text.plain(f"Store: {self.session.store.path}", "dim"))
-            yield Static(Text(GUIDANCE))
+            yield Static(text.assemble((str(path), "bold"), " holds no KPIs or objectives yet."))
+            yield Static(text.lines(guidance(db, self.follower)))
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -43,11 +43,6 @@ class MeetingScreen(Screen):
         self.focus_list()
         self.set_interval(self.controller.interval, self.tick)
         self.call_later(self.tick)
-        self.call_after_refresh(self.start)
-
-    def start(self) -> None:
-        self.controller.start()                      # the meeting's start, after frame one
-        self.refill()
 
     @property
     def view(self) -> StageView:
@@ -69,7 +64,7 @@ class MeetingScreen(Screen):
     def show_header(self) -> None:
         controller = self.controller
         self.query_one(StageHeader).show(self.stage, controller.title(), controller.clock,
-                                         controller.note())
+                                         controller.note(), controller.running)
         self.view.clock_moved(controller.clock)
 
     def publish(self) -> None:

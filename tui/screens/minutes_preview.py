@@ -1,13 +1,29 @@
-"""`w`: the minutes as they stand, in the Markdown that `e` writes."""
+"""`w`: the minutes as they stand, rendered from the Markdown that `e` writes (headings, lists
+and tables as a code host shows them), so the facilitator sees what the team will read.
 
+Links in Textual's Markdown widget are live (a click opens them). The minutes hold none: every
+text from the store is escaped by core/display.markdown, and the minutes' own Markdown makes
+no link. Rendered here, it is parsed besides with link-making switched off (links, images,
+autolinks, bare URLs, HTML) and clicks open nothing: a flaw in the escaping would still show
+as text, never act. This module loads on the first preview only."""
+
+from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label, Markdown, Static
 
-from tui import text
+# markdown-it's rules that make something a reader can follow or that fetches (an image).
+LINK_RULES = ["link", "image", "autolink", "linkify", "html_inline", "html_block"]
+
+
+def inert_parser() -> MarkdownIt:
+    """GFM as Textual's Markdown widget parses it (tables, strikes), minus every link rule."""
+    parser = MarkdownIt("gfm-like").disable(LINK_RULES)
+    parser.options["linkify"] = False
+    return parser
 
 
 class MinutesPreview(ModalScreen[bool]):
@@ -22,11 +38,14 @@ class MinutesPreview(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label("Minutes (preview)", classes="form-title")
-            yield Static(text.lines(self.markdown))
+            yield Markdown(self.markdown, parser_factory=inert_parser, open_links=False)
             yield Static(Text("e exports · escape closes · up/down scroll", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()                       # no link is made (inert_parser); none is followed
 
     def action_close(self) -> None:
         self.dismiss(False)

@@ -14,12 +14,14 @@ class QuitScreen(ModalScreen[str]):
                 Binding("e", "answer('export')", "Export and quit"),
                 Binding("n,escape", "answer('stay')", "Stay")]
 
-    def __init__(self, offer_export: bool, unsaved: str | None = None):
+    def __init__(self, offer_export: bool, unsaved: str | None = None, recorded: bool = True):
         """`unsaved`: why the meeting's end could not be saved the last time: quitting now
-        leaves it unsaved."""
+        leaves it unsaved. `recorded`: whether anything of the meeting is in the store (a
+        meeting where nothing was recorded is not kept)."""
         super().__init__(id="confirm")
         self.offer_export = offer_export
         self.unsaved = unsaved
+        self.recorded = recorded
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -33,6 +35,8 @@ class QuitScreen(ModalScreen[str]):
             if self.unsaved:
                 saved = (f"The meeting's end could not be saved ({self.unsaved}); quitting "
                          "leaves it unsaved. Everything saved before stays.")
+            elif not self.recorded:
+                saved = "Nothing was recorded in this meeting, so no meeting is kept."
             else:
                 saved = "The meeting's end and its stage times are saved."
             yield Static(Text(f"{saved}\n{keys}"))

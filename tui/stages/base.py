@@ -10,14 +10,15 @@ import msgspec
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable
+from rich.text import Text
+from textual.widgets import DataTable, Static
 
 from core import okr
 from core.board import Board
 from core.errors import CadenceError
 from core.events import EventKind
 from core.meeting import MeetingClock
-from tui import keys
+from tui import keys, text
 from tui.widgets.review_table import ReviewTable
 
 if TYPE_CHECKING:
@@ -39,8 +40,18 @@ def matches(query: str, *fields: str) -> bool:
     return all(word in haystack for word in query.casefold().split())
 
 
+def no_match(noun: str, query: str) -> Text:
+    """What a stage says when its filter hides every row: an empty table alone reads as
+    "nothing here", and the facilitator should not wonder where the rows went."""
+    return text.assemble((f"No {noun} matches ", "bold yellow"), (f"'{query}'", "bold"),
+                         (" — escape clears the filter", "yellow"))
+
+
 class StageView(Vertical):
     stage_id: ClassVar[str]
+    # What a row is ("No KPI matches 'x'"), and where the stage says what it shows.
+    noun: ClassVar[str] = "row"
+    summary: ClassVar[str] = ".summary"
     shown: tuple | None = None        # what it was last filled from (store version, day, ...)
 
     class Changed(Message):
@@ -84,6 +95,13 @@ class StageView(Vertical):
     @property
     def selected(self) -> str | None:
         return self.table.selected
+
+    def fill(self, ctx: Context) -> None:
+        """Show what the board holds for this stage, through the filter; a filter that hides
+        every row says so where the stage says what it shows (one rule for every stage)."""
+        self.populate(ctx)
+        if ctx.filter and not self.table.row_count:
+            self.query_one(self.summary, Static).update(no_match(self.noun, ctx.filter))
 
     def populate(self, ctx: Context) -> None:
         raise NotImplementedError

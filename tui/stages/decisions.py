@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from core import words
 from core.board import Board
 from core.model import Action
 from tui import text
@@ -15,8 +16,10 @@ KIND_STYLE = {"decision": "bold cyan", "action": "bold", "intervention": "bold m
 
 
 def action_cells(board: Board, a: Action) -> list[Text]:
+    overdue = board.is_overdue(a)
+    due = words.due(a.due.isoformat() if a.due else None, overdue)
     return [text.plain(a.kind, KIND_STYLE[a.kind]), text.plain(a.text), text.plain(a.owner),
-            text.plain(a.due.isoformat() if a.due else "—"),
+            text.plain(due, text.STYLE["error"] if overdue else ""),
             text.plain(board.name_of(a.link), "dim"), text.plain(a.status)]
 
 
@@ -24,7 +27,8 @@ def action_line(board: Board, a: Action, lead: Text | None = None) -> Text:
     """The selected action whole: what it says, then who, when and about what (wrapped onto
     the line's second row). `lead`: what goes first (the wrap-up's verdict)."""
     about = board.name_of(a.link)
-    facts = [a.owner, f"due {a.due.isoformat()}" if a.due else "no due date",
+    day = a.due.isoformat() if a.due else None
+    facts = [a.owner, words.due_phrase(day, board.is_overdue(a)),
              *([f"about {about}"] if about else []), a.status]
     return text.assemble(*([lead, " · "] if lead else []), (a.kind, KIND_STYLE[a.kind]), ": ",
                          (a.text, "bold"), *(f" · {fact}" for fact in facts))
@@ -43,6 +47,7 @@ COLUMNS = (Column("kind", 12, priority=3), Column("text", 24, text=True),
 
 class DecisionsStage(StageView):
     stage_id = "decisions"
+    noun, summary = "decision or action", "#decisions-summary"
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:

@@ -5,7 +5,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from core import words
 from core.board import Board
+from core.model import Action
 from tui import text
 from tui.stages.base import Context
 from tui.stages.health import BAND_COLUMN, FLAGS_COLUMN, flag_names, kpi_matches
@@ -24,12 +26,19 @@ def interventions(board: Board, kpi_id: str) -> Text:
         return Text("No open intervention — press i to record one.", style="dim")
     return Text("\n").join(
         text.join(text.plain("▸ " + a.text), text.plain(a.owner, "cyan"),
-                  text.plain(f"due {a.due}" if a.due else "no due date", "dim"))
+                  overdue_phrase(board, a))
         for a in mine)
+
+
+def overdue_phrase(board: Board, a: Action) -> Text:
+    overdue = board.is_overdue(a)
+    return text.plain(words.due_phrase(a.due.isoformat() if a.due else None, overdue),
+                      "bold red" if overdue else "dim")
 
 
 class FlaggedStage(KpiStage):
     stage_id = "flagged"
+    noun, summary = "flagged KPI", "#reasons"
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
@@ -45,10 +54,8 @@ class FlaggedStage(KpiStage):
         self.table.fill([(h.kpi.id, [text.band(h.band), text.plain(h.kpi.name),
                                      flag_names(h)])
                          for h in shown])
-        if not shown:
-            self.query_one("#reasons", Static).update(
-                Text("Nothing is flagged." if not ctx.filter else "No flagged KPI matches.",
-                     style="green"))
+        if not shown:                   # through a filter: StageView.fill says so instead
+            self.query_one("#reasons", Static).update(Text("Nothing is flagged.", style="green"))
         self.show_selection()
 
     def show_selection(self) -> None:

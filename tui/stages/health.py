@@ -42,6 +42,17 @@ def flag_names(h: Health) -> Text:
     return text.plain(" ".join(h.flag_names), text.STYLE["flag"])
 
 
+def follow_up_line(ctx: Context, wrapup: int | None) -> Text | None:
+    """Open actions from earlier meetings, from the first screen on rather than only at the
+    wrap-up (which settles them); None when there are none left to settle."""
+    found = ctx.board.follow_up(ctx.meeting)
+    if not found.open:
+        return None
+    settle = f" · {wrapup} settles them" if wrapup else ""
+    return Text(words.follow_up(found.open, found.overdue, found.due_today) + settle,
+                style=text.STYLE["warning"] if found.overdue else "dim")
+
+
 def kpi_cells(h: Health) -> list[Text]:
     k = h.kpi
     return [text.band(h.band), text.plain(name(h), "bold" if k.north_star else ""),
@@ -87,6 +98,7 @@ def kpi_matches(h: Health, query: str) -> bool:
 
 class HealthStage(KpiStage):
     stage_id = "health"
+    noun, summary = "KPI", "#counts"
     _board: Board | None = None
 
     def compose(self) -> ComposeResult:
@@ -97,7 +109,8 @@ class HealthStage(KpiStage):
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board
-        self.query_one("#counts", Static).update(counts_line(ctx))
+        summary = [counts_line(ctx), follow_up_line(ctx, self.controller.number_of("wrapup"))]
+        self.query_one("#counts", Static).update(Text("\n").join(s for s in summary if s))
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, partial(kpi_cells, h)) for h in shown])
         self.show_selection()

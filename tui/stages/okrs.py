@@ -29,6 +29,7 @@ def objective_cells(view: okr.ObjectiveView) -> list[Text]:
     o = view.objective
     return [text.plain(f"#{o.priority}", "bold"), text.plain(o.title, "bold"),
             text.join("score", text.score(view.score, okr.score_band(view.score)), sep=" "),
+            # Its pace's share (core/okr.py pace_elapsed): of the cycle left when it was written.
             Text(""), text.plain(f"{view.elapsed:.0%} gone", "dim"),
             text.plain(f"{o.owner} · {o.cycle}", "dim"), warnings(view)]
 
@@ -86,6 +87,7 @@ def selected_line(board: Board | None, kr: okr.KrView | None) -> Text:
 
 class OkrStage(StageView):
     stage_id = "okrs"
+    noun, summary = "key result", "#okr-summary"
     show_retired = False
     _board: Board | None = None
 

@@ -39,6 +39,7 @@ def stage_times(clock: MeetingClock) -> Table:
 
 class WrapUpStage(StageView):
     stage_id = "wrapup"
+    noun, summary = "carried-over action", "#carried-summary"
     _board: Board | None = None
     _verdicts: dict[str, str] = {}
 
@@ -62,10 +63,12 @@ class WrapUpStage(StageView):
         self.table.fill(rows)
         self.show_selection()
         open_count = sum(1 for a in carried if a.id not in settled)
+        overdue = sum(1 for a in carried if a.id not in settled and ctx.board.is_overdue(a))
+        late = f", {overdue} {words.OVERDUE}" if overdue else ""
         self.query_one("#carried-summary", Static).update(Text(
-            f"Carried over from earlier meetings: {open_count} to settle (v: done / still open "
-            "/ dropped)" if carried else "No open actions carried over from earlier meetings.",
-            style="dim"))
+            f"Carried over from earlier meetings: {open_count} to settle{late} (v: done / "
+            "still open / dropped)" if carried else "No open actions carried over from "
+            "earlier meetings.", style="dim"))
         meeting = ctx.board.by_id.get(ctx.meeting)
         if isinstance(meeting, Meeting):
             self.query_one("#attendees", Static).update(people_line(meeting))

@@ -42,7 +42,7 @@ class StageDeck(ContentSwitcher):
         this filter and this meeting."""
         shown = (version, context.board.today, context.filter, context.meeting)
         if force or self.view.shown != shown:
-            self.view.populate(context)
+            self.view.fill(context)
             self.view.shown = shown
 
     # --- moving between stages -----------------------------------------------------------------

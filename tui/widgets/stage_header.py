@@ -14,13 +14,16 @@ def over(state: str) -> str:
     return f" {word}" if word else ""
 
 
-def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
-    """Where we are, and the clocks; the meeting title goes between them if it fits."""
-    state = clock.state(stage - 1)
-    timebox = clock.stages[stage - 1].timebox_min
+def header_parts(stage: int, clock: MeetingClock, running: bool = True) -> tuple[Text, Text]:
+    """Where we are, and the clocks (none when no meeting runs: a follower waiting for a
+    facilitator); the meeting title goes between them if it fits."""
     # The stage's name is the meeting's (a follower's comes from the presence file): store text.
     name = clock.stages[stage - 1].name
     left = text.plain(f" {stage}/{len(clock.stages)} {name} ", "bold reverse")
+    if not running:
+        return left, Text("")
+    state = clock.state(stage - 1)
+    timebox = clock.stages[stage - 1].timebox_min
     right = Text.assemble(
         ("⏸ paused  ", text.STYLE["paused"]) if clock.paused else "",
         ("meeting ", "dim"), clock_text(clock.meeting_s()), ("  stage ", "dim"),
@@ -32,9 +35,11 @@ def header_parts(stage: int, clock: MeetingClock) -> tuple[Text, Text]:
 class StageHeader(Static):
     DEFAULT_CSS = "StageHeader { height: 1; }"
 
-    def show(self, stage: int, title: str, clock: MeetingClock, note: str = "") -> None:
-        """`note` says who is watching whom (`following Noor · read-only`)."""
-        left, right = header_parts(stage, clock)
+    def show(self, stage: int, title: str, clock: MeetingClock, note: str = "",
+             running: bool = True) -> None:
+        """`note` says who is watching whom (`following Noor · read-only`); `running`:
+        whether a meeting runs, whose clocks to show."""
+        left, right = header_parts(stage, clock, running)
         room = self.size.width - left.cell_len - right.cell_len - 2
         # The note goes first: at 80 columns the title is what gets cut, not "read-only".
         middle = text.assemble((f" {note} ·" if note else "", "italic"), (" " + title, "bold"))

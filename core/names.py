@@ -17,7 +17,12 @@ from core.errors import ValidationError
 def name_key(name: str) -> str:
     """The form names are compared in: invisible (format) characters removed, compatibility
     forms unified (NFKC: fullwidth, ligatures, NFD), case folded, runs of spaces as one."""
-    if name.isascii():                    # nearly every name: nothing to normalise
+    if name.isascii() and name.isprintable():     # nearly every name: nothing to normalise
+        return " ".join(name.lower().split())
+    from core.display import has_control, line
+    if has_control(name):       # a hostile store's name, as the screen shows it: a name the
+        name = line(name)       # person picked there (a form's About) names it back
+    if name.isascii():
         return " ".join(name.lower().split())
     visible = "".join(c for c in name if unicodedata.category(c) != "Cf")
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())

@@ -51,7 +51,8 @@ def due(day: str | None, overdue: bool) -> str:
 
 
 def due_phrase(day: str | None, overdue: bool) -> str:
-    """An action's due day in a sentence: "due 2026-11-20 ⚠ overdue", "no due date"."""
+    """An action's due day in a sentence: "due 2026-11-20", "⚠ overdue 2026-11-20" (as its
+    table cell says it, so the line under a list repeats the cell), "no due date"."""
     if not day:
         return "no due date"
-    return f"due {day} {OVERDUE}" if overdue else f"due {day}"
+    return due(day, overdue) if overdue else f"due {day}"

@@ -147,8 +147,8 @@ def test_status_marks_overdue_actions_in_text_and_json(db):
     """The demo's staffing plan was due two days ago; the checkout test is due next week."""
     run_cli("demo", "--no-open", db=db)
     text = run_cli("status", db=db).stdout
-    assert "Draft a staffing plan for a second support shift — Lena Fischer, due 2026-11-20 " \
-           "⚠ overdue\n" in text
+    assert "Draft a staffing plan for a second support shift — Lena Fischer, ⚠ overdue " \
+           "2026-11-20\n" in text
     assert "A/B test a one-page checkout — Priya Nair, due 2026-11-29\n" in text
     listed = json.loads(run_cli("status", "--format", "json", db=db).stdout)["actions"]
     assert {a["text"][:20]: a["overdue"] for a in listed} == {

@@ -38,6 +38,7 @@ def test_the_app_and_a_follower_write_no_store_control_to_the_terminal(hostile_d
     terms = [lead]
     try:
         lead.wait_for("1/5 KPI health")
+        lead.record_decision()                   # the meeting is written with its first change
         make_meeting_hostile(hostile_db, running_meeting(hostile_db))
         follower = Terminal.cadence(hostile_db, "follow", capture=follow_capture)
         terms.append(follower)

@@ -27,6 +27,7 @@ def test_cadence_and_follow_open_on_a_crafted_presence(meeting_db, name):
         assert "following" not in facilitator.screen()
         facilitator.keys("2")
         facilitator.wait_for("2/5 Flagged")
+        facilitator.record_decision()
         facilitator.keys("q")
         facilitator.wait_for("End the meeting and quit?")
         facilitator.keys("y")

@@ -62,6 +62,21 @@ def meetings(db: Path) -> int:
     return len(Store(db).records(Meeting))
 
 
+def record_a_decision(term: "Terminal | Pty", db: Path, before: int) -> None:
+    """A meeting is written with its first change (opening the app and closing it adds
+    none), so each case records a decision first: the meeting its end must save."""
+    if isinstance(term, Pty):
+        term.keys("d")
+        time.sleep(0.3)
+        term.keys("Ship it\tSam\r")
+    else:
+        term.record_decision()
+    deadline = time.monotonic() + 10
+    while meetings(db) != before + 1:
+        assert time.monotonic() < deadline, "the decision never made the meeting"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("run", range(6))
 def test_a_closed_tmux_session_mid_redraw_ends_the_meeting_and_the_app(demo_db, run):
     """tmux kill-session: the pty closes and the app gets SIGHUP while a burst of stage
@@ -71,6 +86,7 @@ def test_a_closed_tmux_session_mid_redraw_ends_the_meeting_and_the_app(demo_db, 
     try:
         term.wait_for("1/5 KPI health")
         pid = app_pid(demo_db)
+        record_a_decision(term, demo_db, before)
         term.burst(*BURST)
         time.sleep(0.01 * run)                           # a little further into the redraw
     finally:
@@ -91,6 +107,7 @@ def test_a_signal_ends_the_meeting_and_the_app_with_128_plus_the_signal(demo_db,
     try:
         term.wait_for("1/5 KPI health")
         pid = app_pid(demo_db)
+        record_a_decision(term, demo_db, before)
         term.burst(*BURST)
         os.kill(pid, signum)
         gone_within(pid, DEADLINE_S)
@@ -109,7 +126,7 @@ class Pty:
     """`cadence` on a pty of our own, in a session of its own with no controlling terminal:
     closing the pty sends it no signal at all, so only the terminal's end can tell it."""
 
-    def __init__(self, db: Path, read: bool = True):
+    def __init__(self, db: Path):
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         env = {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"],
@@ -119,12 +136,12 @@ class Pty:
                                         start_new_session=True)
         os.close(slave)
         self.screen = b""
-        if read:
-            threading.Thread(target=self._read, daemon=True).start()
+        self.reading = True               # until stall() stops taking the app's output
+        threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         try:
-            while chunk := os.read(self.master, 65536):
+            while self.reading and (chunk := os.read(self.master, 65536)):
                 self.screen += chunk
         except OSError:
             pass
@@ -151,6 +168,7 @@ def test_a_terminal_closed_without_a_signal_ends_the_meeting_and_the_app(demo_db
     try:
         pid = app_pid(demo_db)
         assert pid == term.process.pid
+        record_a_decision(term, demo_db, before)
         term.keys("".join(BURST))
         time.sleep(0.01 * run)
         term.close()
@@ -165,6 +183,7 @@ def stall(term: Pty) -> None:
     """Stage switches, each a redraw, until the app's event loop itself is blocked: nobody
     reads the terminal, so Textual's writer thread waits in write() and the loop on its full
     queue (the main thread waits on a lock, for good)."""
+    term.reading = False
     deadline = time.monotonic() + 30
     while not blocked(term.process.pid):
         assert time.monotonic() < deadline, "the app's output never blocked"
@@ -187,9 +206,10 @@ def test_sigterm_while_the_terminal_takes_no_output_still_ends_all_within_2_s(de
     """A stalled connection: nobody reads the terminal. SIGTERM still ends the meeting and
     the process (the blocked event loop cannot: the hang-up thread does)."""
     before = meetings(demo_db)
-    term = Pty(demo_db, read=False)
+    term = Pty(demo_db)
     try:
         pid = app_pid(demo_db)
+        record_a_decision(term, demo_db, before)
         stall(term)
         os.kill(pid, signal.SIGTERM)
         gone_within(pid, DEADLINE_S)
@@ -207,9 +227,10 @@ def test_a_stalled_terminal_that_then_closes_ends_all_within_2_s(demo_db, hangup
     write fails, and Textual's writer thread, dying on it, left the event loop blocked on
     its full queue for good. This is the hang of the dropped SSH session, every time."""
     before = meetings(demo_db)
-    term = Pty(demo_db, read=False)
+    term = Pty(demo_db)
     try:
         pid = app_pid(demo_db)
+        record_a_decision(term, demo_db, before)
         stall(term)
         term.close()
         if hangup:
@@ -246,6 +267,7 @@ def test_an_app_that_crashes_exits_2_with_a_one_line_note_after_the_traceback(de
                     size=(100, 60))
     try:
         term.wait_for("1/5 KPI health")
+        record_a_decision(term, demo_db, before)
         term.keys("?")
         shown = term.wait_for("exit status")
     finally:

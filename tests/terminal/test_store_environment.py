@@ -20,6 +20,7 @@ def test_the_app_says_after_it_closes_what_was_not_saved(disk, monkeypatch):
                     {"CADENCE_TODAY": TODAY.isoformat(), "PATH": os.environ["PATH"]})
     try:
         term.wait_for("1/5 KPI health")
+        term.record_decision()                   # the meeting is written with its first change
         deadline = time.monotonic() + 10
         while not any(m.ended_at is None for m in load(db).meetings) \
                 and time.monotonic() < deadline:

@@ -79,6 +79,15 @@ class Terminal:
         self.tmux("send-keys", "-t", self.name, "-l", text, check=True)
         time.sleep(0.3)
 
+    def record_decision(self, what: str = "Ship it", owner: str = "Sam") -> None:
+        """A decision typed into its form as a person would: the first change, which writes
+        the meeting (opening the app and closing it adds none)."""
+        self.keys("d")
+        self.type(what)
+        self.keys("Tab")
+        self.type(owner)
+        self.keys("Enter")
+
     def alive(self) -> bool:
         return self.tmux("has-session", "-t", self.name).returncode == 0
 

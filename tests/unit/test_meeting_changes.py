@@ -234,3 +234,14 @@ def test_a_name_holding_a_control_character_is_refused(session, change):
     with pytest.raises(CadenceError, match="holds the control character U\\+[0-9A-F]{4}"):
         change(session)
     assert session.store.path.read_bytes() == before
+
+
+def test_a_hostile_name_is_found_by_the_text_the_screen_shows(hostile_db):
+    """A store edited by hand may hold control characters in a name, which the screen shows
+    made visible (core/display.line); a decision's About typed or prefilled as shown finds it."""
+    from core import display
+    from tests.helpers import load
+    board = load(hostile_db)
+    for health in board.kpis:
+        assert board.find_link(display.line(health.kpi.name)) == health.kpi.id
+        assert board.find_link(health.kpi.name) == health.kpi.id

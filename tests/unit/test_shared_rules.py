@@ -86,7 +86,7 @@ def test_a_sixth_key_result_is_refused_by_the_commands_and_the_import(db, write_
     session = session_on(write_demo(db))
     with pytest.raises(ValidationError, match="at most 5 key results"):
         session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Grow", "Ana", "2026-Q4",
-                    [kr(f"K{n}") for n in range(6)])
+                    [kr(f"K{n}") for n in range(6)], today=TODAY)
     with pytest.raises(CadenceError, match=r"o\.csv: row 7: key_result: an objective has at "
                                            "most 5 key results"):
         imports.import_okrs(Store(db), write_csv("o.csv", rows("Grow", [f"K{n}" for n in
@@ -116,7 +116,7 @@ def test_a_key_results_title_is_unique_in_its_objective_everywhere(db, write_csv
                  lambda: session.run(EventKind.KR_UPDATE, okrs.update_key_result, "kr3",
                                      title="CSAT"),
                  lambda: session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Grow", "Ana",
-                                     "2026-Q4", [kr("Logos"), kr("logos")])):
+                                     "2026-Q4", [kr("Logos"), kr("logos")], today=TODAY)):
         with pytest.raises(ValidationError, match="is already a key result of this objective"):
             make()
     with pytest.raises(CadenceError, match=r"row 3: key_result: 'logos' is already on row 2"):
@@ -131,7 +131,7 @@ def test_an_active_objectives_title_names_one_objective(db, write_csv):
     with pytest.raises(ValidationError, match="'Make support feel effortless' is already an "
                                               "active objective"):
         session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "make support  feel effortless",
-                    "Ana", "2026-Q4", [kr("K")])
+                    "Ana", "2026-Q4", [kr("K")], today=TODAY)
     with pytest.raises(ValidationError, match="already an active objective"):
         session.run(EventKind.OBJECTIVE_UPDATE, okrs.update, "o2",
                     title="Make support feel effortless")
@@ -158,7 +158,7 @@ def test_a_kpi_needs_an_owner_from_the_app_and_from_a_file(db, write_csv):
 def test_a_cycle_is_kept_as_its_label_on_both_paths(db, write_csv):
     session = session_on(write_demo(db))
     made = session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Grow", "Ana", " 2027-h1 ",
-                       [kr("K")])
+                       [kr("K")], today=TODAY)
     imports.import_okrs(Store(db), write_csv("o.csv", "objective,key_result,start,target,"
                                              "cycle\nShip,K,0,1, 2027-h1 \n"), TODAY)
     assert {v.objective.cycle for v in load(db).active

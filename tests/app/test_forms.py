@@ -9,7 +9,7 @@ from textual import events
 from core.model import Meeting
 from core.store import Store
 from tests.app.helpers import (dialog_text, kpi_id, kpi_row, make_app, notified, run,
-                               screen_text, select_row, type_text)
+                               screen_text, select_row, type_text, until)
 from tests.helpers import load
 
 SIZES = [(80, 24), (160, 50)]
@@ -64,7 +64,7 @@ async def test_keys_typed_while_a_form_opens_land_in_it_in_order(demo_db, size):
     app = make_app(demo_db)
     async with run(app, size) as pilot:
         await burst(pilot, "E", *["tab"] * 5, "ctrl+u", *"400000", "enter")
-        assert app.screen.id == "meeting"
+        await until(pilot, lambda: app.screen.id == "meeting", timeout=5)  # a loaded machine
     mrr = load(demo_db).find_kpi("Monthly recurring revenue").kpi
     assert (mrr.threshold, mrr.owner, mrr.target) == (400000, "Dana Okafor", 500000)
 
@@ -75,7 +75,8 @@ async def test_editing_keys_act_in_order_with_the_characters_around_them(demo_db
     app = make_app(demo_db)
     async with run(app, size) as pilot:
         await burst(pilot, "d", *"Shix", "backspace", "p", "tab", *"Sam", "enter", "4")
-        assert app.screen.stage == 4                         # the key after enter: the meeting
+        # the key after enter goes to the meeting
+        await until(pilot, lambda: getattr(app.screen, "stage", None) == 4, timeout=5)
     decision = load(demo_db).actions[0]
     assert (decision.text, decision.owner) == ("Ship", "Sam")
 

@@ -71,7 +71,7 @@ async def test_an_overdue_action_is_marked_wherever_it_shows(demo_db, size):
         await pilot.press("2")
         app.screen.view.table.select(cart)
         await pilot.pause()
-        assert "Call the payment provider  Sam  due 2026-11-19 ⚠ overdue" in \
+        assert "Call the payment provider  Sam  ⚠ overdue 2026-11-19" in \
             widget_text(app, "#interventions")
         assert "A/B test a one-page checkout  Priya Nair  due 2026-11-29\n" in \
             widget_text(app, "#interventions") + "\n"

@@ -41,7 +41,8 @@ def action_matches(board: Board, a: Action, query: str) -> bool:
 # At 80 columns: kind, text, owner and due whole; what it is about and its status are in the
 # line under the list.
 COLUMNS = (Column("kind", 12, priority=3), Column("text", 24, text=True),
-           Column("owner", 14, priority=1, least=10), Column("due", 10, priority=2),
+           Column("owner", 14, priority=1, least=10),
+           Column("due", 20, priority=2, least=10),
            Column("about", 20, priority=4), Column("status", 7, priority=5))
 
 

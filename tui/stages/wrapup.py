@@ -19,7 +19,8 @@ from tui.widgets.review_table import Column, ReviewTable
 # At 80 columns: the verdict, text, owner and due whole; kind and what it is about are in the
 # line under the list.
 COLUMNS = (Column("verdict", 10), Column("kind", 12, priority=4), Column("text", 24, text=True),
-           Column("owner", 14, priority=1, least=10), Column("due", 10, priority=2),
+           Column("owner", 14, priority=1, least=10),
+           Column("due", 20, priority=2, least=10),
            Column("about", 20, priority=3))
 
 

@@ -140,6 +140,24 @@ async def test_the_selected_row_is_whole_on_screen(demo_db, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_the_line_under_the_okrs_is_whole_with_its_objective_and_warnings(demo_db, size):
+    """A key result's line and its objective's (owner, cycle, warnings) wrap onto more rows
+    rather than end in … — at 80x24 too, where "⚠ no KPI link" was cut off."""
+    app = make_app(demo_db)
+    async with run(app, size) as pilot:
+        await pilot.press("3")
+        table = app.screen.view.table
+        seen = set()
+        for row in range(table.row_count):
+            await select_row(pilot, row)
+            under = selected_line(app)
+            assert "…" not in under, under
+            seen.add(under)
+        assert any("⚠ no KPI link" in line for line in seen)
+        assert any("Priya Nair · 2026-Q4" in line for line in seen)
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_the_list_keeps_its_text_column_and_never_scrolls_sideways(demo_db, size):
     app = make_app(demo_db)
     async with run(app, size) as pilot:

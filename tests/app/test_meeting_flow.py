@@ -88,7 +88,7 @@ async def test_an_overdue_action_is_marked_wherever_it_shows(demo_db, size):
         assert isinstance(app.screen, DetailScreen)
         assert "⚠ overdue 2026-11-20" in screen_text(app)
         await pilot.press("escape", "v")
-        assert "Lena Fischer, due 2026-11-20 ⚠ overdue" in dialog_text(app)
+        assert "Lena Fischer, ⚠ overdue 2026-11-20" in dialog_text(app)
 
 
 # --- a meeting is kept only once something is recorded -----------------------------------

@@ -115,7 +115,9 @@ def test_a_signal_ends_the_meeting_and_the_app_with_128_plus_the_signal(demo_db,
         while not rc.exists() or not rc.read_text().strip():
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        assert int(rc.read_text()) == status
+        # On a failure, the terminal's scrollback holds Textual's traceback: shown with it.
+        assert int(rc.read_text()) == status, term.tmux(
+            "capture-pane", "-p", "-S", "-200", "-t", term.name).stdout
         assert "1/5 KPI health" not in term.screen()     # the terminal was given back
     finally:
         term.close()

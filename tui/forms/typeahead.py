@@ -21,6 +21,7 @@ So, in one place, the app's `KeyGate` (every key passes it first, tui/app.py):
   (`release`)."""
 
 from textual import events
+from textual.app import ScreenStackError, UnknownModeError
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
@@ -65,7 +66,11 @@ class KeyGate:
     async def route(self, event: events.Key) -> bool:
         """Whether the gate took the key (held it, or a form took it); else it goes on as
         Textual sends it."""
-        form = self.app.screen if isinstance(self.app.screen, KeyForm) else None
+        try:
+            screen = self.app.screen
+        except (ScreenStackError, UnknownModeError):   # the app is closing (a signal, keys
+            return False                                 # still arriving): Textual's to drop
+        form = screen if isinstance(screen, KeyForm) else None
         if self._holding or (form is not None and not form.ready):
             held = self._on_the_way if event.is_forwarded else self._after
             held.append(events.Key(event.key, event.character))

@@ -32,8 +32,9 @@ def fetch(url: str, query: str, timeout: float, cap: int = ROW_CAP) -> list[tupl
     CadenceError (one line) when the database refuses, the query fails, runs past `timeout`
     seconds or returns more than `cap` rows."""
     engine = _engine(url)
+    fired = threading.Event()
     try:
-        with engine.connect() as conn, _watchdog(conn, timeout) as fired:
+        with engine.connect() as conn, _watchdog(conn, timeout, fired):
             try:
                 _read_only(conn)
                 result = conn.exec_driver_sql(query)
@@ -94,11 +95,10 @@ def _read_only(conn: Connection) -> None:
 
 
 @contextmanager
-def _watchdog(conn: Connection, timeout: float) -> Iterator[threading.Event]:
+def _watchdog(conn: Connection, timeout: float, fired: threading.Event) -> Iterator[None]:
     """Cancel the running query through its driver once `timeout` seconds have passed:
     sqlite3 and DuckDB `interrupt()`, psycopg `cancel_safe()` (a server-side cancel). The
     event says it fired, so the error that follows is reported as the timeout."""
-    fired = threading.Event()
     raw = conn.connection.dbapi_connection
     cancel = next((getattr(raw, name) for name in ("cancel_safe", "cancel", "interrupt")
                    if callable(getattr(raw, name, None))), None)
@@ -112,7 +112,7 @@ def _watchdog(conn: Connection, timeout: float) -> Iterator[threading.Event]:
     timer.daemon = True
     timer.start()
     try:
-        yield fired
+        yield
     finally:
         timer.cancel()
 

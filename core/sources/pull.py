@@ -79,6 +79,7 @@ def run(store: Store, names: Iterable[str], today: date, dry_run: bool = False, 
                 for k in chosen}
     fetched = _fetch_all(store, sourced, found, timeout, workers, progress)
     pulled: dict[str, dict[str, float]] = {}
+    periods: dict[str, dict[object, str]] = {}        # per cadence: date cell -> period
     for kpi in sourced:
         rows = fetched[kpi.id]
         outcome = outcomes[kpi.id]
@@ -86,7 +87,8 @@ def run(store: Store, names: Iterable[str], today: date, dry_run: bool = False, 
             outcome.error = rows
             continue
         try:
-            pulled[kpi.id], outcome.running = normalise(kpi, rows, today)
+            pulled[kpi.id], outcome.running = normalise(
+                kpi, rows, today, periods.setdefault(kpi.cadence, {}))
         except CadenceError as exc:
             outcome.error = str(exc)
     report = PullReport(today, dry_run, list(outcomes.values()),
@@ -163,24 +165,27 @@ def fetch(kpi: Kpi, store: Path, found: "connections.Connections | None",
 
 # --- checking what they gave -----------------------------------------------------------------
 
-def normalise(kpi: Kpi, rows: Rows, today: date) -> tuple[dict[str, float], int]:
+def normalise(kpi: Kpi, rows: Rows, today: date,
+              known: dict[object, str] | None = None) -> tuple[dict[str, float], int]:
     """The rows as `{period start: value}`, and how many fell in the period still running
     (left for a later pull: a week's number is the whole week's). A row per period, dated as
     a CSV import's are; or one value alone, for the latest finished period. Any bad row and
-    the KPI records nothing (its error names the row)."""
+    the KPI records nothing (its error names the row). `known`: date cells already turned
+    into this cadence's periods (most KPIs share their weeks: each is worked out once)."""
     latest = latest_finished(today, kpi.cadence).isoformat()
     if rows and len(rows[0]) == 1 and len(rows) == 1:
         return {latest: number(rows[0][0], 1)}, 0
+    known = {} if known is None else known
     values: dict[str, float] = {}
     running = 0
     for index, row in enumerate(rows, start=1):
         if len(row) != 2:
             raise CadenceError(f"row {index} has {len(row)} columns; a source gives (date, "
                                "value) rows, or one value")
-        try:
-            period = period_of(day_text(row[0]), kpi, today)
-        except ValidationError as exc:
-            raise CadenceError(f"row {index}: {exc.field}: {exc.message}") from None
+        cell, value = row
+        period = known.get(cell)
+        if period is None:
+            period = known[cell] = _period(cell, kpi, today, index)
         if period > latest:
             running += 1
             continue
@@ -188,8 +193,18 @@ def normalise(kpi: Kpi, rows: Rows, today: date) -> tuple[dict[str, float], int]
             label = period_label(date.fromisoformat(period), kpi.cadence)
             raise CadenceError(f"row {index}: a second value for {label} (one row per period: "
                                "aggregate in the query)")
-        values[period] = number(row[1], index, kpi.unit)
+        if type(value) is float and math.isfinite(value):       # most are: the fast path
+            values[period] = value
+        else:
+            values[period] = number(value, index, kpi.unit)
     return values, running
+
+
+def _period(cell: object, kpi: Kpi, today: date, index: int) -> str:
+    try:
+        return period_of(day_text(cell), kpi, today)
+    except ValidationError as exc:
+        raise CadenceError(f"row {index}: {exc.field}: {exc.message}") from None
 
 
 def day_text(cell: object) -> str:
@@ -245,14 +260,16 @@ def _record(store: Store, src: Source, chosen: list[Kpi], formulas: list[Kpi],
             continue
         outcome = outcomes[kpi.id]
         source = provenance(kpi)
+        stamped = {**source, "pulled_at": now}      # one object for all of the KPI's entries
         doc = docs.get(kpi.key, {})
         entries: dict[str, series.Entry] = {}
         for period, value in found.items():
-            if same(doc.get(period), value, source):
+            stored = doc.get(period)
+            if stored is not None and same(stored, value, source):
                 outcome.unchanged += 1
                 continue
-            entries[period] = series.pulled(value, {**source, "pulled_at": now})
-            outcome.recorded[period] = value
+            entries[period] = {"value": value, "source": stamped}
+        outcome.recorded.update((p, series.value_of(e)) for p, e in entries.items())
         if write is not None and entries:
             series.put(write, kpi, entries, today)
 

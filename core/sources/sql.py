@@ -9,7 +9,8 @@ aggregate (the aggregation belongs in the warehouse, which is built for it).
 """
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -75,7 +76,7 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
         options["connect_args"] = {"read_only": True}
     try:
-        return sqlalchemy.create_engine(parsed, **options)
+        engine = sqlalchemy.create_engine(parsed, **options)
     except (NoSuchModuleError, ImportError) as exc:
         backend = parsed.get_backend_name()
         extra = EXTRAS.get(backend)
@@ -83,15 +84,63 @@ def _create(url: str) -> Engine:
                 else "install its SQLAlchemy dialect and driver")
         raise CadenceError(f"no driver for {parsed.drivername} ({type(exc).__name__}: "
                            f"{_first_line(exc)}); {hint}") from None
+    if engine.dialect.name == "sqlite":     # once per connection of the pool, not per query
+        sqlalchemy.event.listen(engine, "connect", _sqlite_read_only)
+    return engine
+
+
+def _sqlite_read_only(dbapi_connection: Any, record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only = ON")
 
 
 def _read_only(conn: Connection) -> None:
     """Say read-only before the query, in the query's own transaction."""
-    backend = conn.dialect.name
-    if backend == "sqlite":
-        conn.exec_driver_sql("PRAGMA query_only = ON")
-    elif backend in ("postgresql", "mysql", "mariadb"):
+    backend = conn.dialect.name                 # SQLite's: _sqlite_read_only
+    if backend in ("postgresql", "mysql", "mariadb"):
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+class _Deadlines:
+    """One thread that calls each query's cancel when its deadline passes. A timer thread per
+    query cost more than the query itself (starting a thread waits for it to run): a pull of
+    500 KPIs started 500."""
+
+    def __init__(self) -> None:
+        self._due: dict[int, tuple[float, Callable[[], None]]] = {}
+        self._changed = threading.Condition()
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, seconds: float, call: Callable[[], None]) -> int:
+        with self._changed:
+            self._next += 1
+            self._due[self._next] = (time.monotonic() + seconds, call)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="cadence-sql-deadlines")
+                self._thread.start()
+            self._changed.notify()
+            return self._next
+
+    def remove(self, token: int) -> None:
+        with self._changed:
+            self._due.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                now = time.monotonic()
+                late = [t for t, (deadline, _) in self._due.items() if deadline <= now]
+                calls = [self._due.pop(t)[1] for t in late]
+                if not calls:
+                    soonest = min((d for d, _ in self._due.values()), default=None)
+                    self._changed.wait(None if soonest is None else soonest - now)
+                    continue
+            for call in calls:                  # outside the lock: a cancel may take a while
+                call()
+
+
+_deadlines = _Deadlines()
 
 
 @contextmanager
@@ -108,13 +157,11 @@ def _watchdog(conn: Connection, timeout: float, fired: threading.Event) -> Itera
         if cancel is not None:
             with suppress(Exception):   # a driver's cancel may fail as it likes
                 cancel()
-    timer = threading.Timer(timeout, stop)
-    timer.daemon = True
-    timer.start()
+    token = _deadlines.add(timeout, stop)
     try:
         yield
     finally:
-        timer.cancel()
+        _deadlines.remove(token)
 
 
 def _why(exc: SQLAlchemyError) -> str:

@@ -387,3 +387,25 @@ def test_a_store_file_holds_provenance_as_plain_json(db, wh):
     entry = doc["series"]["1"][WEEK]
     assert set(entry) == {"value", "source"} and set(entry["source"]) == set(series.SOURCE_KEYS)
     assert date.fromisoformat(entry["source"]["pulled_at"][:10])
+
+
+def test_provenance_of_typed_pulled_and_plain_entries():
+    assert series.provenance(12.0) == series.Provenance("")
+    typed = series.provenance(series.entry(12.0, "from the call", "m3"))
+    assert typed.kind == "meeting" and typed.meeting == "m3" and not typed.is_pulled
+    pulled = series.provenance(series.pulled(12.0, {"kind": "csv", "connection": "",
+                                                    "pulled_at": "2026-11-23T07:00:00+00:00",
+                                                    "query_hash": "ab"}))
+    assert pulled.kind == "csv" and pulled.is_pulled
+
+
+def test_a_hand_broken_source_in_a_series_is_named_on_open(db, wh):
+    store = Store(db)
+    sql(store, "Orders", WEEKLY)
+    pull.run(store, [], TODAY)
+    doc = orjson.loads(db.read_bytes())
+    doc["series"]["1"][WEEK]["source"]["kind"] = 7
+    db.write_bytes(orjson.dumps(doc))
+    with pytest.raises(CadenceError, match="series document 1 is malformed .*source of "
+                       f"{WEEK}"):
+        Store(db).check()

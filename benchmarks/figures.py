@@ -268,3 +268,51 @@ def minutes_of_a_big_meeting(store_path: Path, size: str, actions: int = 200) ->
     value = time.perf_counter() - started
     return Result(f"minutes of a {actions}-action meeting", size, value * 1000, "ms", None,
                   "< 500 ms", value < 0.5)
+
+
+def pull_from_warehouse(folder: Path, today: date, weeks: int, repeat: int,
+                        kpis: int = 500) -> Result:
+    """`cadence pull` (the installed command) of `kpis` SQL-sourced weekly KPIs from a SQLite
+    warehouse of daily sales, `weeks` weeks of them, into a fresh copy of the store each time
+    (every value new); the floor runs the same queries bare with sqlite3 in one process."""
+    import sqlite3
+
+    from core.imports import import_kpis
+    warehouse = folder / "pull-warehouse.sqlite"
+    first = date.fromordinal(today.toordinal() - 7 * weeks)
+    with sqlite3.connect(warehouse) as db:
+        db.execute("CREATE TABLE sales (kpi INTEGER, day TEXT, amount REAL)")
+        db.executemany("INSERT INTO sales VALUES (?, ?, ?)", (
+            (k, date.fromordinal(first.toordinal() + d).isoformat(), 100 + (k + d) % 13)
+            for k in range(kpis) for d in range(7 * weeks)))
+        db.execute("CREATE INDEX sales_by_kpi ON sales (kpi, day)")
+    db.close()
+    query = ("SELECT date(day, 'weekday 0', '-6 days') AS week, SUM(amount) FROM sales "
+             "WHERE kpi = {k} GROUP BY week")
+    connections = folder / "pull-connections.toml"
+    connections.write_text(f'[bench]\nurl = "sqlite:///{warehouse}"\n')
+    connections.chmod(0o600)
+    base = folder / "pull.base.json"
+    sheet = folder / "pull-kpis.csv"
+    sheet.write_text("name,owner,unit,direction,target,threshold,cadence,source,connection,"
+                     "query\n" + "".join(f'Sales {k},Ann,,higher,90,80,weekly,sql,bench,'
+                                         f'"{query.format(k=k)}"\n' for k in range(kpis)))
+    import_kpis(Store(base), sheet)
+    work = folder / "pull.json"
+    command = [*app_command(work), "pull"]
+    environ = {**env(today), "CADENCE_CONNECTIONS": str(connections)}
+
+    def cadence() -> None:
+        shutil.copy(base, work)             # every value new: the pull writes them all
+        done = subprocess.run(command, env=environ, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    def floor() -> None:
+        with sqlite3.connect(warehouse) as db:
+            for k in range(kpis):
+                db.execute(query.format(k=k)).fetchall()
+        db.close()
+
+    value, floor_ = alternated(cadence, floor, repeat)
+    return Result(f"pull of {kpis} SQL KPIs x {weeks} weeks", "—", value * 1000, "ms",
+                  floor_ * 1000, "<= 2x", value <= 2 * floor_)

@@ -116,6 +116,14 @@ def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
         raise CadenceError(f"{source}: cannot be read ({exc.strerror})") from None
 
 
+def from_text(source: str, text: str, required: tuple[str, ...]) -> Table:
+    """A CSV text's table (a program's output), its errors naming `source`."""
+    try:
+        return _table(source, text, required)
+    except csv.Error as exc:
+        raise CadenceError(f"{source}: not readable CSV ({exc})") from None
+
+
 def _table(source: str, text: str, required: tuple[str, ...]) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)

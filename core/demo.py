@@ -4,11 +4,21 @@ Each KPI's history ends with the latest finished period (minus `stale_by` period
 check-ins are a week apart ending last week, and the past meeting was `days_ago` days ago (its
 `due_in_days` count from today) — so
 the demo never goes stale and every flag kind shows.
+
+Three KPIs pull from a small SQLite "warehouse" written beside the store (orders, carts and
+support tickets, day by day, whose weekly and monthly aggregates are the KPIs' histories, plus
+the days of the period still running), through the built-in connection `demo`
+(core/sources/connections.py): `cadence demo` then `cadence pull` works on a fresh install.
 """
 
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from contextlib import suppress
 from typing import Any
 
 import orjson
@@ -18,7 +28,9 @@ from core.commands import documents, kpis, okrs
 from core.errors import CadenceError
 from core.events import EventKind
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
-from core.periods import current_quarter, latest_finished, parse_cycle, previous_period
+from core.periods import (current_quarter, latest_finished, next_period, parse_cycle,
+                          previous_period)
+from core.sources.connections import DEMO_WAREHOUSE
 from core.store import Store, Transaction
 
 Spec = dict[str, Any]        # a part of data/demo.json
@@ -53,12 +65,14 @@ def write(store: Store, today: date, force: bool = False) -> None:
             raise CadenceError(f"{store.path}: holds other data; use --force to replace it "
                                "with the demo (the old data stays in the event log)")
         _clear(tx)
-        by_name = {k["name"]: _write_kpi(tx, k, today) for k in spec["kpis"]}
+        histories: dict[str, History] = {}
+        by_name = {k["name"]: _write_kpi(tx, k, today, histories) for k in spec["kpis"]}
         for objective in spec["objectives"]:
             _write_objective(tx, objective, by_name, today)
         _write_meeting(tx, spec["meeting"], by_name, today)
         store.meta()["demo"] = True
         tx.summary = "loaded the demo data"       # last: each command named its own change
+    write_warehouse(store.path.resolve().parent / DEMO_WAREHOUSE, histories, today)
 
 
 def _clear(tx: Transaction) -> None:
@@ -68,7 +82,8 @@ def _clear(tx: Transaction) -> None:
             tx.put(table, key, None)
 
 
-def _write_kpi(tx: Transaction, spec: Spec, today: date) -> Kpi:
+def _write_kpi(tx: Transaction, spec: Spec, today: date,
+               histories: dict[str, "History"]) -> Kpi:
     kpi = kpis.add(tx, **{k: v for k, v in spec.items() if k not in ("history", "stale_by")})
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
@@ -78,7 +93,84 @@ def _write_kpi(tx: Transaction, spec: Spec, today: date) -> Kpi:
         history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
     kpis.record_values(tx, kpi, history, today)
+    histories[kpi.name] = (kpi.cadence, history)
     return kpi
+
+
+# --- the warehouse -------------------------------------------------------------------------
+
+# A table's rows for one period: (the period's first day, its next period's, its value).
+Rows = list[tuple[object, ...]]
+Period = tuple[date, date, float]
+History = tuple[str, dict[str, series.Entry]]           # a KPI's cadence and values
+
+
+def _orders(start: date, end: date, value: float) -> Rows:
+    """A month's revenue as daily order totals, summing to the month's value exactly."""
+    days = (end - start).days
+    share = int(value) // days
+    return [((start + timedelta(days=n)).isoformat(),
+             share + (int(value) - share * days if n == 0 else 0)) for n in range(days)]
+
+
+def _carts(start: date, end: date, value: float) -> Rows:
+    """A week's carts (1,000 started), the abandoned ones `value` percent of them."""
+    abandoned = round(value * 10)
+    return [((start + timedelta(days=n)).isoformat(), 143 if n < 6 else 142,
+             abandoned // 7 + (abandoned % 7 if n == 0 else 0)) for n in range(7)]
+
+
+def _tickets(start: date, end: date, value: float) -> Rows:
+    """A week's support tickets, one a day, their first responses averaging `value` minutes."""
+    return [((start + timedelta(days=n)).isoformat(), value + offset)
+            for n, offset in enumerate((-3, 3, -1, 1, 0, -2, 2))]
+
+
+# KPI name -> its table, the table's columns, and how a period's value becomes its rows.
+TABLES: dict[str, tuple[str, str, Callable[[date, date, float], Rows]]] = {
+    "Monthly recurring revenue": ("orders", "day TEXT, amount INTEGER", _orders),
+    "Cart abandonment": ("carts", "day TEXT, started INTEGER, abandoned INTEGER", _carts),
+    "First response time": ("support_tickets", "opened_on TEXT, first_response_min REAL",
+                            _tickets),
+}
+
+
+def write_warehouse(path: "os.PathLike[str]", histories: dict[str, History],
+                    today: date) -> None:
+    """The demo's warehouse, replaced whole (a temp file, then a rename): each table's rows
+    for every period of its KPI's history, and the days of the running period so far (which
+    a pull leaves for later: only finished periods are recorded)."""
+    folder = os.fspath(os.path.dirname(os.path.abspath(path)))
+    fd, temp = tempfile.mkstemp(prefix=".demo-warehouse-", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        with sqlite3.connect(temp) as db:
+            for name, (table, columns, rows_of) in TABLES.items():
+                db.execute(f"CREATE TABLE {table} ({columns})")
+                for start, end, value in _periods(*histories[name]):
+                    rows = rows_of(start, end, value)
+                    marks = ", ".join("?" * len(rows[0]))
+                    db.executemany(f"INSERT INTO {table} VALUES ({marks})",
+                                   [r for r in rows if str(r[0]) <= today.isoformat()])
+        db.close()
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _periods(cadence: str, history: dict[str, series.Entry]) -> list[Period]:
+    """The history's periods with their values, and the running period after them (its
+    value: the latest one's; write_warehouse cuts it at today)."""
+    found: list[Period] = []
+    for key, entry in sorted(history.items()):
+        start = date.fromisoformat(key)
+        found.append((start, next_period(start, cadence), series.value_of(entry)))
+    if found:
+        running = next_period(found[-1][0], cadence)
+        found.append((running, next_period(running, cadence), found[-1][2]))
+    return found
 
 
 def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:

@@ -29,12 +29,13 @@ class EventKind(StrEnum):
     KPI_ARCHIVE = "kpi.archive"
     UNDO = "undo"
     IMPORT = "import"
+    PULL = "pull"               # `cadence pull`: values from sources and formulas
     DEMO = "demo"
 
     @property
     def undoable(self) -> bool:
         """`u` takes it back: not an undo itself, not the meeting's own bookkeeping (its start,
-        attendees, clock and end), and not a bulk load (an import or the demo)."""
+        attendees, clock and end), and not a bulk load (an import, a pull or the demo)."""
         return self not in _NOT_UNDOABLE
 
     @property
@@ -45,7 +46,7 @@ class EventKind(StrEnum):
 
 
 _NOT_UNDOABLE = frozenset({EventKind.UNDO, EventKind.MEETING_START, EventKind.MEETING_UPDATE,
-                           EventKind.IMPORT, EventKind.DEMO})
+                           EventKind.IMPORT, EventKind.PULL, EventKind.DEMO})
 _SYSTEM = frozenset({EventKind.KPI_CREATE, EventKind.KPI_UPDATE, EventKind.KPI_ARCHIVE,
                      EventKind.OBJECTIVE_UPDATE, EventKind.OBJECTIVE_DELETE, EventKind.KR_CREATE,
                      EventKind.KR_UPDATE})

@@ -16,7 +16,7 @@ from core.commands import documents, kpis, okrs
 from core.errors import ValidationError
 from core.events import EventKind
 from core.inputs import parse_number
-from core.model import CONFIDENCES, DIRECTIONS, CheckIn, Doc, KeyResult, Kpi, Objective
+from core.model import CONFIDENCES, DIRECTIONS, SOURCES, CheckIn, Doc, KeyResult, Kpi, Objective
 from core.names import name_key, require_plain_fields
 from core.periods import (CADENCES, current_quarter, parse_cycle, period_label, period_start,
                           require_day)
@@ -63,6 +63,7 @@ def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> R
     with store.transaction(EventKind.IMPORT, meeting=meeting) as tx:
         names = queries.kpi_names(tx)
         first_row: dict[str, int] = {}
+        saved: list[tuple[csvrows.Row, Kpi]] = []
         for row in rows:
             name, key = row.text("name"), name_key(row.text("name"))
             if key in first_row:
@@ -72,7 +73,10 @@ def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> R
             with row.checked():
                 kpi = _kpi_from_row(row, existing)
             _count(report, tx.get(Kpi.TABLE, existing.key) if existing else None, kpi.to_doc())
-            documents.save(tx, kpi)
+            saved.append((row, documents.save(tx, kpi)))
+        for row, kpi in saved:        # once all are in: a formula may name a later row's KPI
+            with row.checked():
+                kpis.check_formula(tx, kpi)
         _imported(store, tx, f"imported KPIs from {Path(path).name}: "
                   f"{report.summary('KPIs')}")
     return report
@@ -91,7 +95,11 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
         area=lambda: row.text("area", False),
         baseline=lambda: row.number("baseline", False, unit),
         description=lambda: row.text("description", False),
-        north_star=lambda: row.flag("north_star"), sustain=lambda: row.integer("sustain") or 2)
+        north_star=lambda: row.flag("north_star"), sustain=lambda: row.integer("sustain") or 2,
+        formula=lambda: row.text("formula", False),
+        source=lambda: row.choice("source", SOURCES, False),
+        connection=lambda: row.text("connection", False),
+        query=lambda: row.text("query", False))
     fields.update((name, read()) for name, read in optional.items() if row.has(name))
     kpis.check_names(fields)
     if existing is not None:
@@ -151,7 +159,7 @@ def _entries_by_kpi(table: csvrows.Table, kpis: queries.KpiNames, today: date,
                                                    by_kpi.setdefault(kpi.id, (kpi, {}))[1])
             kpi, known, entries = target
             day = cells[date_at]
-            period = known.get(day) or known.setdefault(day, _period(day, kpi, today))
+            period = known.get(day) or known.setdefault(day, period_of(day, kpi, today))
             if period in entries:
                 raise _repeated(table, index, targets, period, kpi_at, date_at)
             value = parse_number(cells[value_at], "value", unit=kpi.unit)
@@ -162,8 +170,9 @@ def _entries_by_kpi(table: csvrows.Table, kpis: queries.KpiNames, today: date,
     return by_kpi
 
 
-def _period(cell: str, kpi: Kpi, today: date) -> str:
-    """The start of the KPI's period that a date falls in, as a series key."""
+def period_of(cell: str, kpi: Kpi, today: date) -> str:
+    """The start of the KPI's period that a date falls in, as a series key; a period that has
+    not started is refused (a source's rows are read with it too: core/sources/pull.py)."""
     raw = cell.strip()
     if not raw:
         raise ValidationError("date", "must not be empty")

@@ -10,6 +10,7 @@ document to a value (dates, floats, nested values, type checks) in one C call.
 """
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -36,6 +37,15 @@ CONFIDENCES = ("on_track", "at_risk", "off_track")
 ACTION_KINDS = ("decision", "action", "intervention")
 ACTION_STATUSES = tuple(v.value for v in Verdict)
 OBJECTIVE_STATUSES = ("active", "retired")
+# Where a KPI's values come from, besides being typed or imported (core/sources/).
+SOURCES = ("sql", "csv", "command")
+# The fields that say so: absent from a KPI's document while empty, so the stores written
+# before they existed read (and re-import) as they were.
+SOURCE_FIELDS = ("formula", "source", "connection", "query")
+# A connection is named, never spelled out: its URL (and password) stays in connections.toml.
+_CONNECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+# `scheme://user:password@` — what a KPI field must never hold (the store is kept in git).
+_URL_WITH_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:[^\s/@]+@")
 # The most periods `sustained` may wait for: a year of weekly values. Its reason lists each
 # of them, and a count past any series' length would only switch the flag off.
 SUSTAIN_MAX = 52
@@ -141,9 +151,22 @@ class Kpi(Record, frozen=True):
     north_star: bool = False
     archived: bool = False
     sustain: int = 2
+    formula: str = ""           # over other KPIs of its cadence (core/formula.py)
+    source: str = ""            # "", or one of SOURCES
+    connection: str = ""        # a sql source's connection name (core/sources/connections.py)
+    query: str = ""             # the SQL, the CSV file (or glob), or the command line
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = super().to_doc()
+        for name in SOURCE_FIELDS:
+            if not doc[name]:
+                del doc[name]
+        return doc
 
     def __post_init__(self) -> None:
         who = f"KPI {self.name!r}"
+        require_no_password(self, who)
+        self._check_source(who)
         require_text(self.name, "name", who)
         require_choice(self.direction, DIRECTIONS, "direction", who)
         require_choice(self.cadence, CADENCES, "cadence", who)
@@ -162,6 +185,50 @@ class Kpi(Record, frozen=True):
         if self.direction == "lower" and self.threshold < self.target:
             raise ValidationError("threshold", f"{self.threshold:g} must be >= target "
                                   f"{self.target:g} when lower is better", who)
+
+    def _check_source(self, who: str) -> None:
+        """A source with what it needs, and only that; a formula or a source, not both (the
+        formula's names are checked against the other KPIs by core.commands.kpis)."""
+        if self.source:
+            require_choice(self.source, SOURCES, "source", who)
+            if self.formula.strip():
+                raise ValidationError("formula", "a KPI takes its values from a formula or "
+                                      "from a source, not both", who)
+            if not self.query.strip():
+                raise ValidationError("query", f"a {self.source} source needs its query "
+                                      f"({QUERY_MEANS[self.source]})", who)
+        elif self.query.strip():
+            raise ValidationError("query", "needs a source (sql, csv or command)", who)
+        if self.source == "sql" and not self.connection.strip():
+            raise ValidationError("connection", "a sql source needs a connection name (a "
+                                  "table of connections.toml)", who)
+        if self.connection and self.source != "sql":
+            raise ValidationError("connection", "only a sql source takes a connection", who)
+        if self.connection and not _CONNECTION_NAME.fullmatch(self.connection):
+            raise ValidationError("connection", f"{self.connection!r} is not a connection "
+                                  "name (letters, digits, _ . -; the URL belongs in "
+                                  "connections.toml)", who)
+
+    @property
+    def pulled(self) -> bool:
+        """Are its values pulled (`cadence pull`) rather than typed or imported?"""
+        return bool(self.source or self.formula.strip())
+
+
+# What a source's query holds, for the error that asks for it.
+QUERY_MEANS = {"sql": "the SQL text", "csv": "the file path or glob",
+               "command": "the program and its arguments"}
+
+
+def require_no_password(value: "msgspec.Struct", who: str) -> None:
+    """No text field of a value holds a URL with a password in it: the store is shared and
+    kept in git, and a credential belongs in connections.toml (or the environment)."""
+    for name in value.__struct_fields__:
+        text = getattr(value, name)
+        if isinstance(text, str) and _URL_WITH_PASSWORD.search(text):
+            raise ValidationError(name, "holds a URL with a password; the store never keeps "
+                                  "one: name a connection of connections.toml, whose url can "
+                                  "read the password from the environment (${NAME})", who)
 
 
 class Objective(Record, frozen=True):

@@ -1,12 +1,15 @@
 """A KPI's values, kept as one document per KPI in the `series` table (same key as the KPI):
 `{period start "YYYY-MM-DD": entry}`, where an entry is the bare number, or
-`{"value", "note", "meeting"}` when it has a note or was recorded in a meeting.
+`{"value", "note", "meeting"}` when it has a note or was recorded in a meeting, or
+`{"value", "source": {"kind", "connection", "pulled_at", "query_hash"}}` when `cadence pull`
+recorded it from a source or a formula (core/sources/pull.py).
 
 One document per KPI rather than one per value: a store of 520k values parses in a tenth of
 the time, a git diff shows one line per new value, and the read model converts only the
 recent values a screen shows — the rest stay as parsed until a chart asks for them.
 """
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Collection
@@ -57,6 +60,48 @@ def entry(value: float, note: str = "", meeting: str | None = None) -> Entry:
     return {"value": value, "note": note, "meeting": meeting}
 
 
+# What a pulled value's `source` holds, each a string.
+SOURCE_KEYS = ("kind", "connection", "pulled_at", "query_hash")
+
+
+def pulled(value: float, source: dict[str, str]) -> Entry:
+    """A value `cadence pull` recorded, with where it came from (SOURCE_KEYS)."""
+    return {"value": value, "source": source}
+
+
+def value_of(found: Entry) -> float:
+    return cast(float, found["value"]) if isinstance(found, dict) else found
+
+
+class Provenance(msgspec.Struct, frozen=True):
+    """Where a recorded value came from, as the KPI detail tells it: pulled from a source or
+    a formula (`kind` sql, csv, command or formula), typed in a meeting, or neither of those
+    on record (typed outside a meeting, imported, or the demo: the event log says which)."""
+
+    kind: str                   # "sql", "csv", "command", "formula", "meeting" or ""
+    connection: str = ""
+    pulled_at: str = ""         # when `cadence pull` recorded it (UTC)
+    query_hash: str = ""        # which query, file or command line gave it
+    meeting: str | None = None
+    note: str = ""
+
+    @property
+    def is_pulled(self) -> bool:
+        return bool(self.pulled_at)
+
+
+def provenance(found: Entry) -> Provenance:
+    """Where an entry's value came from (see Provenance)."""
+    if not isinstance(found, dict):
+        return Provenance("")
+    note = found.get("note") or ""
+    source = found.get("source")
+    if isinstance(source, dict):
+        return Provenance(**{k: source.get(k) or "" for k in SOURCE_KEYS}, note=note)
+    meeting = found.get("meeting")
+    return Provenance("meeting" if meeting else "", meeting=meeting, note=note)
+
+
 class Series:
     """A KPI's values up to a day, oldest first, read lazily from its document."""
 
@@ -101,6 +146,11 @@ class Series:
         key = period.isoformat()
         return key in self._doc and bool(self._periods) and key <= self._periods[-1]
 
+    def provenance(self, period: date) -> Provenance | None:
+        """Where the period's value came from; None when the series has no value for it."""
+        found = self._doc.get(period.isoformat())
+        return None if found is None or not self.has(period) else provenance(found)
+
     def recorded_in(self, meeting: str) -> list[Measurement]:
         return [self._measurement(p) for p in self._periods
                 if _meeting_of(self._doc[p]) == meeting]
@@ -133,8 +183,32 @@ def check_all(docs: Collection[dict[str, Any]]) -> None:
     if dict not in kinds:
         _refuse_kinds(kinds)
         return
-    for doc in docs:
-        _check_entries(doc)
+    _refuse_kinds(kinds)
+    entries = [e for e in chain.from_iterable(map(dict.values, docs)) if type(e) is dict]
+    try:        # in C: a pulled store holds a dict per value (78k for 500 KPIs x 3 years)
+        checked = msgspec.convert(entries, list[_Checked])
+        if all(map(math.isfinite, [e.value for e in checked])):
+            return
+    except (msgspec.ValidationError, TypeError, ValueError):
+        pass
+    for doc in docs:            # which one is wrong, and the few shapes the types are too strict
+        _check_entries(doc)     # for (a note of 0 that was always read as "")
+
+
+class _Source(msgspec.Struct):
+    kind: str = ""
+    connection: str = ""
+    pulled_at: str = ""
+    query_hash: str = ""
+
+
+class _Checked(msgspec.Struct):
+    """What `_check_entries` asks of an entry that is an object, as msgspec checks it."""
+
+    value: float
+    note: str | None = None
+    meeting: str | None = None
+    source: _Source | None = None
 
 
 def _check_periods(periods: list[str]) -> None:
@@ -173,7 +247,16 @@ def _check_entries(doc: dict[str, Any]) -> set[type]:
                 if not isinstance(entry.get("note") or "", str) \
                         or not isinstance(entry.get("meeting") or "", str):
                     raise ValueError(f"the note or meeting of {period} is not text")
+                if "source" in entry:
+                    _check_source(period, entry["source"])
     return kinds
+
+
+def _check_source(period: str, source: object) -> None:
+    if not isinstance(source, dict) or not all(
+            isinstance(source.get(k, ""), str) for k in SOURCE_KEYS):
+        raise ValueError(f"the source of {period} is not an object of "
+                         f"{', '.join(SOURCE_KEYS)} (text)")
 
 
 def not_started(kpi: Kpi, period: date, today: date) -> str | None:

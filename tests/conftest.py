@@ -2,6 +2,7 @@
 (empty, the demo, the demo with hostile text, the demo with a meeting still open), CSV files,
 and a disk that fills up or turns read-only. Plain helpers are in tests/helpers.py."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,22 @@ def disk(tmp_path: Path, request):
         pytest.skip("no tmpfs can be mounted here: the injected faults stand in")
     yield found
     found.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/databases.py); its password is read
+    from the environment as a connection's ${NAME} would be. Its folder is directly in the
+    temp folder: pytest's own is its user's alone, and the server may run as another."""
+    import shutil
+    import tempfile
+
+    from tests.databases import PASSWORD, Server, postgres_bin
+    if postgres_bin() is None:
+        pytest.skip("the postgres binaries (initdb, pg_ctl) are not installed")
+    folder = Path(tempfile.mkdtemp(prefix="cadence-pg-"))
+    server = Server(folder)
+    os.environ["CADENCE_TEST_PG_PASSWORD"] = PASSWORD
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)

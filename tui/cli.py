@@ -264,6 +264,118 @@ def cmd_import(args) -> int:
     return 0
 
 
+def seconds(text: str) -> float:
+    try:
+        found = float(text)
+    except ValueError:
+        found = 0.0
+    if not 0 < found <= 86_400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (up to 86400)")
+    return found
+
+
+class PullProgress:
+    """`pulling 12/40` on stderr, only on a terminal and only once a pull has taken a second:
+    a pull from cron, a pipe or a quick warehouse prints no bar."""
+
+    def __init__(self) -> None:
+        import time
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.shown = False
+        self.on = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.on and self.clock() - self.started > 1:
+            width = 20
+            bar = "#" * (width * done // total)
+            sys.stderr.write(f"\rpulling [{bar:<{width}}] {done}/{total}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def cmd_pull(args) -> int:
+    from core.sources import pull
+    store = _open(args)
+    progress = PullProgress()
+    try:
+        report = pull.run(store, args.kpi, clock.today(), args.dry_run, timeout=args.timeout,
+                          progress=progress)
+    finally:
+        progress.close()
+    for warning in report.warnings:
+        say(f"cadence: warning: {warning}", err=True)
+    if args.format == "json":
+        import msgspec
+        found = msgspec.to_builtins(report)
+        write_json({**found, "kpis": found.pop("results")})
+    elif not report.results:
+        say("No KPI has a source or a formula to pull from (README: Where the numbers come "
+            "from)")
+    for outcome in report.results:
+        if outcome.error is not None:
+            say(f"cadence: error: KPI {outcome.kpi!r}: {outcome.error}", err=True)
+        elif args.format == "text":
+            say(pulled_line(outcome, report.dry_run, store))
+    return 1 if report.failed else 0
+
+
+def pulled_line(outcome, dry_run: bool, store: Store) -> str:
+    """One KPI's line: what was recorded (its newest value), what stayed, and why its
+    latest period has no value when a formula has none."""
+    from datetime import date
+
+    from core import fmt, queries
+    from core.periods import period_label
+    kpi = queries.kpi(store, outcome.id)
+    found = len(outcome.recorded)
+    if found:
+        newest = max(outcome.recorded)
+        verb = "would record" if dry_run else "recorded"
+        text = (f"{kpi.name}: {verb} {found} value{'s' * (found != 1)} (newest "
+                f"{period_label(date.fromisoformat(newest), kpi.cadence)}: "
+                f"{fmt.value(outcome.recorded[newest], kpi.unit)})")
+        if outcome.unchanged:
+            text += f", {outcome.unchanged} unchanged"
+    else:
+        text = f"{kpi.name}: nothing new ({outcome.unchanged} unchanged)"
+    if outcome.missing:
+        period = max(outcome.missing)
+        text += (f"; {period_label(date.fromisoformat(period), kpi.cadence)} has no value: "
+                 f"{outcome.missing[period]}")
+    return text
+
+
+def cmd_sources_test(args) -> int:
+    """One KPI's source run as `pull` would, and every value it gives shown; nothing is
+    written."""
+    from datetime import date
+
+    from core import fmt, queries
+    from core.periods import period_label
+    from core.sources import pull
+    store = _open(args)
+    report = pull.run(store, [args.kpi], clock.today(), dry_run=True, timeout=args.timeout)
+    for warning in report.warnings:
+        say(f"cadence: warning: {warning}", err=True)
+    outcome = report.results[0]
+    if outcome.error is not None:
+        raise CadenceError(f"KPI {outcome.kpi!r}: {outcome.error}")
+    kpi = queries.kpi(store, outcome.id)
+    for period, value in sorted(outcome.recorded.items()):
+        say(f"{period_label(date.fromisoformat(period), kpi.cadence):>10}  "
+            f"{fmt.value(value, kpi.unit)}")
+    for period, reason in sorted(outcome.missing.items()):
+        say(f"{period_label(date.fromisoformat(period), kpi.cadence):>10}  no value: {reason}")
+    say(pulled_line(outcome, True, store))
+    return 0
+
+
 def build_parser() -> Parser:
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
@@ -312,6 +424,24 @@ def build_parser() -> Parser:
     import_.add_argument("kind", choices=tuple(NOUNS))
     import_.add_argument("file", metavar="FILE.csv")
     import_.set_defaults(run=cmd_import)
+    pull_ = commands.add_parser("pull", parents=[common], help="record the values of KPIs "
+                                "that have a source or a formula")
+    pull_.add_argument("kpi", nargs="*", metavar="KPI",
+                       help="a KPI's name or id (default: every KPI with a source or formula)")
+    pull_.add_argument("--dry-run", action="store_true", help="show what would change; "
+                       "write nothing")
+    pull_.add_argument("--format", choices=("text", "json"), default="text")
+    pull_.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS",
+                       help="how long each source may take (default 60)")
+    pull_.set_defaults(run=cmd_pull)
+    sources = commands.add_parser("sources", parents=[common], help="try a KPI's source")
+    sources_do = sources.add_subparsers(title="commands", metavar="COMMAND", required=True,
+                                        parser_class=Parser)
+    test = sources_do.add_parser("test", parents=[common], help="run one KPI's source and "
+                                 "print what it would record (writes nothing)")
+    test.add_argument("kpi", metavar="KPI", help="the KPI's name or id")
+    test.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS")
+    test.set_defaults(run=cmd_sources_test, read_only=True)
     minutes_ = commands.add_parser("minutes", parents=[common],
                                    help="write a meeting's minutes (default: the last meeting)")
     which = minutes_.add_mutually_exclusive_group()

@@ -1,5 +1,6 @@
 """KPIs: added, edited and archived, and their values recorded."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,7 @@ from core.errors import ValidationError
 from core.model import Kpi
 from core.names import name_key, require_plain_fields
 from core.periods import parse_period, period_label
-from core.store import Transaction
+from core.store import Source, Transaction
 
 # The fields that are names (plain text: core/names.py).
 NAMES = ("name", "owner", "unit", "area")
@@ -27,6 +28,7 @@ def add(tx: Transaction, **fields: Any) -> Kpi:
     check_names(fields)
     kpi = Kpi(id="", **{**fields, "name": fields["name"].strip()})
     refuse_look_alike(tx, kpi.name, None)
+    check_formula(tx, kpi)
     tx.summary = f"KPI {kpi.name!r} added"
     return documents.insert(tx, kpi)
 
@@ -35,8 +37,30 @@ def update(tx: Transaction, kpi_id: str, **fields: Any) -> Kpi:
     check_names(fields)
     kpi = documents.evolve(tx, Kpi, kpi_id, **fields)
     refuse_look_alike(tx, kpi.name, kpi.key)
+    check_formula(tx, kpi)
     tx.summary = f"KPI {kpi.name!r} edited"
     return kpi
+
+
+Catalogue = Mapping[str, tuple[str, str | None]]
+
+
+def catalogue(src: Source) -> Catalogue:
+    """What a formula may name: every KPI in the meeting (not archived), with its cadence and
+    its own formula (to find cycles)."""
+    return {k.name: (k.cadence, k.formula.strip() or None) for k in src.records(Kpi)
+            if not k.archived}
+
+
+def check_formula(src: Source, kpi: Kpi) -> None:
+    """A formula names only KPIs of the same cadence, and none of them leads back to it
+    (core.formula.check: unknown names, other cadences, cycles), checked when it is saved."""
+    if not kpi.formula.strip():
+        return
+    from core import formula        # only a KPI with a formula needs the evaluator
+    others = {name: found for name, found in catalogue(src).items()
+              if name_key(name) != name_key(kpi.name)}
+    formula.check(kpi.name, kpi.cadence, kpi.formula, others)
 
 
 def archive(tx: Transaction, kpi_id: str) -> Kpi:

@@ -138,7 +138,18 @@ def _stale(kpi: Kpi, newest: date, today: date) -> Flag | None:
     if newest >= due:
         return None
     return Flag("stale", f"no value for {period_label(due, kpi.cadence)}; newest is "
-                f"{period_label(newest, kpi.cadence)}")
+                f"{period_label(newest, kpi.cadence)}{source_hint(kpi)}")
+
+
+def source_hint(kpi: Kpi) -> str:
+    """Where a stale KPI's value should have come from: its source names who to ask."""
+    if kpi.formula.strip():
+        return "; computed by its formula (cadence pull)"
+    if kpi.source == "sql":
+        return f"; pulled from {kpi.connection!r} (sql): cadence pull, or P in the meeting"
+    if kpi.source:
+        return f"; pulled from its {kpi.source} source: cadence pull, or P in the meeting"
+    return ""
 
 
 def _signal(kpi: Kpi, values: list[float], bounds: Limits | None) -> Flag | None:

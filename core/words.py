@@ -56,3 +56,19 @@ def due_phrase(day: str | None, overdue: bool) -> str:
     if not day:
         return "no due date"
     return due(day, overdue) if overdue else f"due {day}"
+
+
+def origin(kind: str, connection: str = "", pulled_at: str = "", meeting: str = "") -> str:
+    """Where a recorded value came from (core/series.py Provenance), as the KPI detail says
+    it: "pulled from warehouse (sql) 2026-11-30 07:00 UTC", "typed in Operating review 2026-11-22".
+    `meeting`: the meeting's title. A value with no provenance was typed outside a meeting or
+    imported (the event log says which)."""
+    at = f"{pulled_at[:16].replace('T', ' ')} UTC" if pulled_at else ""
+    if kind == "formula":
+        return f"computed by its formula {at}".rstrip()
+    if kind in ("sql", "csv", "command"):
+        where = f"{connection} ({kind})" if connection else f"its {kind} source"
+        return f"pulled from {where} {at}".rstrip()
+    if kind == "meeting":
+        return f"typed in {meeting}" if meeting else "typed in a meeting"
+    return "typed or imported"

@@ -182,6 +182,7 @@ class Facilitating(Controller):
         opening the app and closing it adds no meeting."""
         super().__init__(session, clock)
         self._ended = False                     # the meeting's end is written
+        self.pulling = False                    # `P`: a pull runs (tui/flows.py: pull_now)
         self._ending = threading.Lock()         # one thread at a time writes the end
         self._presence_problem: str | None = None
         self._asking_lost = False
@@ -229,6 +230,11 @@ class Facilitating(Controller):
         except CadenceError as exc:
             return str(exc)
         return None
+
+    def pull(self) -> None:
+        """`P`: pull the sourced KPIs now; the meeting goes on meanwhile."""
+        from tui.flows import pull_now
+        self.ui.run_worker(pull_now(self))
 
     def save_clock(self) -> None:
         """The stage times so far, so minutes exported mid-meeting show them (a meeting not

@@ -133,3 +133,51 @@ class Minutes:
         self.meeting.ui.refill()
         self.meeting.ui.notify(f"Minutes written to {written}")
         return written
+
+
+async def pull_now(meeting: "Facilitating") -> None:
+    """`P`: the KPIs with a source or a formula pulled now, in a thread of its own while the
+    meeting goes on (keys, clock, followers). The pull writes through a Store of its own, as
+    `cadence pull` from another terminal would (the store's lock orders it with the meeting's
+    writes); the app picks the new values up as it does any other process's, then says what
+    came in and, one line per KPI, what failed."""
+    import asyncio
+
+    if meeting.pulling:
+        meeting.ui.notify("A pull is already running; its values appear when it ends.")
+        return
+    meeting.pulling = True
+    meeting.ui.notify("Pulling the KPIs that have a source or a formula…")
+    try:
+        report = await asyncio.to_thread(_pull, meeting.store.path)
+    except (CadenceError, OSError) as exc:
+        meeting.refused(exc)
+        return
+    finally:
+        meeting.pulling = False
+    await meeting.tick()
+    meeting.ui.refill(force=True)
+    meeting.ui.notify(pulled_message(report))
+    for outcome in report.failed:
+        meeting.ui.notify(f"Not pulled: {outcome.kpi}: {outcome.error}", severity="error",
+                          timeout=10)
+
+
+def _pull(path: Path):
+    from core import clock
+    from core.sources import pull
+    from core.store import Store
+    return pull.run(Store(path), (), clock.today())
+
+
+def pulled_message(report) -> str:
+    """What a pull brought, in a line: "Pulled 3 new values (MRR, CSAT); 1 KPI failed"."""
+    if not report.results:
+        return "No KPI has a source or a formula (README: Where the numbers come from)."
+    changed = [r for r in report.results if r.recorded]
+    count = sum(len(r.recorded) for r in changed)
+    head = (f"Pulled {count} new value{'s' * (count != 1)} ("
+            + ", ".join(r.kpi for r in changed[:5]) + ("…" if len(changed) > 5 else "") + ")"
+            if count else "Pulled: nothing new")
+    failed = len(report.failed)
+    return head + (f"; {failed} KPI{'s' * (failed != 1)} failed" if failed else "") + "."

@@ -77,6 +77,9 @@ KEYS: tuple[Key, ...] = (
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),
     Key("e", "export", "Export", "export the minutes beside the store and show the path",
         footer=False, changes=True),
+    Key("P", "pull", "Pull", "pull the KPIs that have a source or a formula now (the meeting "
+        "goes on; new values appear when it ends, failures are named)", footer=False,
+        changes=True),
     Key("t", "pause", "Pause", "pause or resume the meeting clock", footer=False, changes=True),
     Key("s", "skip", "Skip", "skip this stage and go to the next", DECK, footer=False,
         changes=True),

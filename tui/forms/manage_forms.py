@@ -8,7 +8,7 @@ from core.board import Board
 from core.errors import ValidationError
 from core.health import Health
 from core.inputs import parse_number, parse_whole
-from core.model import CADENCES, DIRECTIONS
+from core.model import CADENCES, DIRECTIONS, SOURCES
 from core.clock import today
 from core.commands import kpis, okrs
 from core.events import EventKind
@@ -18,6 +18,7 @@ from tui import text
 from tui.forms.base import Field, FormScreen
 
 YES_NO = {"no": "no", "yes": "yes"}
+SOURCE_LABELS = {"": "typed", "sql": "sql", "csv": "csv file", "command": "command"}
 
 
 def _number(values: dict[str, str], name: str, unit: str, required: bool = True) -> float | None:
@@ -46,6 +47,14 @@ def kpi_form(session: Session, health: Health | None = None) -> FormScreen:
         Field("north_star", "North star", "yes" if k and k.north_star else "no",
               choices=("no", "yes"), labels=YES_NO),
         Field("sustain", "Periods off target before 'sustained'", _text(k.sustain if k else 2)),
+        # Where its numbers come from (README: Where the numbers come from): typed, or pulled.
+        Field("source", "Numbers from", k.source if k else "", choices=("", *SOURCES),
+              labels=SOURCE_LABELS),
+        Field("connection", "Connection (sql: a name in connections.toml)",
+              _text(k and k.connection)),
+        Field("query", "Query (sql), file (csv) or command line", _text(k and k.query)),
+        Field("formula", "Formula over KPIs of its cadence (instead of a source)",
+              _text(k and k.formula), placeholder="e.g. `Qualified pipeline` / Quota"),
     ]
 
     def save(values: dict[str, str]):
@@ -57,7 +66,9 @@ def kpi_form(session: Session, health: Health | None = None) -> FormScreen:
                       cadence=values["cadence"], area=values["area"].strip(),
                       description=values["description"].strip(),
                       north_star=values["north_star"] == "yes",
-                      sustain=parse_whole(values["sustain"], "sustain") or 2)
+                      sustain=parse_whole(values["sustain"], "sustain") or 2,
+                      source=values["source"], connection=values["connection"].strip(),
+                      query=values["query"].strip(), formula=values["formula"].strip())
         if k is None:
             return session.run(EventKind.KPI_CREATE, kpis.add, **parsed)
         return session.run(EventKind.KPI_UPDATE, kpis.update, k.id, **parsed)

@@ -27,7 +27,7 @@ def facts(rows: list[tuple[str, Text | str]]) -> Table:
     return table
 
 
-def kpi_facts(h: Health) -> Group:
+def kpi_facts(h: Health, board: Board | None = None) -> Group:
     k = h.kpi
     rows = [("band", text.band(h.band)), ("latest", fmt.value(h.latest, k.unit)),
             ("target", f"{fmt.value(k.target, k.unit)} ({k.direction} is better)"),
@@ -37,10 +37,28 @@ def kpi_facts(h: Health) -> Group:
         rows.append(("process limits", f"{fmt.value(h.limits.lower, k.unit)} – "
                                        f"{fmt.value(h.limits.upper, k.unit)}"))
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
-    recent = "  ".join(f"{period_label(m.period, k.cadence)} {fmt.value(m.value, k.unit)}"
-                       for m in h.series.recent(6))
-    rows.append(("last values", recent or "—"))
+    if k.formula.strip() or k.source:
+        rows.append(("numbers from", source_line(k)))
+    recent = h.series.recent(6)
+    rows += [(period_label(m.period, k.cadence), value_line(h, m, board)) for m in
+             reversed(recent)] or [("last values", "—")]
     return Group(facts(rows))
+
+
+def source_line(k) -> str:
+    if k.formula.strip():
+        return f"formula: {k.formula}"
+    return f"{k.source} from {k.connection}: {k.query}" if k.connection else \
+        f"{k.source}: {k.query}"
+
+
+def value_line(h: Health, m, board: Board | None) -> str:
+    """A value and where it came from (pulled, typed in a meeting, typed or imported)."""
+    found = h.series.provenance(m.period)
+    meeting = board.by_id.get(found.meeting or "") if board and found else None
+    said = words.origin(found.kind, found.connection, found.pulled_at,
+                        getattr(meeting, "title", "")) if found else ""
+    return f"{fmt.value(m.value, h.kpi.unit)}  {said}" + (f" · {m.note}" if m.note else "")
 
 
 def kr_facts(view: okr.KrView, board: Board) -> Group:
@@ -97,7 +115,7 @@ class DetailScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog"):
             if isinstance(item, Health):
                 yield Label(text.plain(item.kpi.name), classes="form-title")
-                yield Static(kpi_facts(item))
+                yield Static(kpi_facts(item, self.board))
                 chart = KpiChart(id="detail-chart")
                 chart.health = item          # drawn once mounted; nothing to look up later
                 yield chart

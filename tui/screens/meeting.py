@@ -132,6 +132,9 @@ class MeetingScreen(Screen):
 
     # --- the shell's changing keys, and what the stages tell -------------------------------------
 
+    def action_pull(self) -> None:
+        self.controller.pull()
+
     def action_export(self) -> None:
         self.controller.minutes.export()
 

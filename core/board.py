@@ -183,7 +183,9 @@ def all_series(store: Readable, today: date) -> dict[str, series.Series]:
     """Each KPI's values up to `today`, by KPI id (the store checks each series once per
     version of the file, not once per read model)."""
     store.check()
-    return {make_id("kpis", key): series.Series(make_id("kpis", key), doc, today)
+    pulls = store.docs(series.PULLS)
+    return {make_id("kpis", key): series.Series(make_id("kpis", key), doc, today,
+                                                pulls.get(key))
             for key, doc in store.docs(series.TABLE).items()}
 
 

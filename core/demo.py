@@ -76,8 +76,8 @@ def write(store: Store, today: date, force: bool = False) -> None:
 
 
 def _clear(tx: Transaction) -> None:
-    for table in ("kpis", series.TABLE, "objectives", "key_results", "checkins", "meetings",
-                  "actions"):
+    for table in ("kpis", series.TABLE, series.PULLS, "objectives", "key_results", "checkins",
+                  "meetings", "actions"):
         for key in list(tx.docs(table)):
             tx.put(table, key, None)
 

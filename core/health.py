@@ -78,7 +78,7 @@ def assess(kpi: Kpi, series: Series, today: date) -> Health:
     newest = series.newest_period
     bounds = limits(values)
     return Health(kpi, series, latest, band(kpi, latest),
-                  tuple(flags(kpi, values, newest, bounds, today)), bounds)
+                  tuple(flags(kpi, values, newest, bounds, today, series.pull_error)), bounds)
 
 
 def limits(values: list[float]) -> Limits | None:
@@ -88,13 +88,14 @@ def limits(values: list[float]) -> Limits | None:
 
 
 def flags(kpi: Kpi, values: list[float], newest: date | None, bounds: Limits | None,
-          today: date) -> list[Flag]:
+          today: date, pull_error: str = "") -> list[Flag]:
     """`values`: the recent values, oldest first; `newest`: the period of the last one;
-    `bounds`: the process limits of the values before it."""
+    `bounds`: the process limits of the values before it; `pull_error`: why its source's last
+    pull failed, if it did."""
     if not values or newest is None:
         return [Flag("no_data", "no value recorded yet")]
     found = [_breach(kpi, values[-1], newest), _sustained(kpi, values), _drift(kpi, values),
-             _stale(kpi, newest, today), _signal(kpi, values, bounds)]
+             _stale(kpi, newest, today, pull_error), _signal(kpi, values, bounds)]
     return [f for f in found if f is not None]
 
 
@@ -133,23 +134,27 @@ def _drift(kpi: Kpi, values: list[float]) -> Flag | None:
     return Flag("drift", f"worse {unit(kpi.cadence, 3)} in a row ({path})")
 
 
-def _stale(kpi: Kpi, newest: date, today: date) -> Flag | None:
+def _stale(kpi: Kpi, newest: date, today: date, pull_error: str = "") -> Flag | None:
     due = latest_finished(today, kpi.cadence)
     if newest >= due:
         return None
     return Flag("stale", f"no value for {period_label(due, kpi.cadence)}; newest is "
-                f"{period_label(newest, kpi.cadence)}{source_hint(kpi)}")
+                f"{period_label(newest, kpi.cadence)}{source_hint(kpi, pull_error)}")
 
 
-def source_hint(kpi: Kpi) -> str:
-    """Where a stale KPI's value should have come from: its source names who to ask."""
+def source_hint(kpi: Kpi, pull_error: str = "") -> str:
+    """Where a stale KPI's value should have come from, and why its last pull failed: its
+    source names who to ask."""
+    failed = f"; its last pull failed: {pull_error}" if pull_error else ""
     if kpi.formula.strip():
-        return "; computed by its formula (cadence pull)"
+        return f"; computed by its formula (cadence pull){failed}"
     if kpi.source == "sql":
-        return f"; pulled from {kpi.connection!r} (sql): cadence pull, or P in the meeting"
-    if kpi.source:
-        return f"; pulled from its {kpi.source} source: cadence pull, or P in the meeting"
-    return ""
+        where = f"pulled from {kpi.connection!r} (sql)"
+    elif kpi.source:
+        where = f"pulled from its {kpi.source} source"
+    else:
+        return ""
+    return f"; {where}{failed or ': cadence pull, or P in the meeting'}"
 
 
 def _signal(kpi: Kpi, values: list[float], bounds: Limits | None) -> Flag | None:

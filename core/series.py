@@ -1,8 +1,13 @@
 """A KPI's values, kept as one document per KPI in the `series` table (same key as the KPI):
 `{period start "YYYY-MM-DD": entry}`, where an entry is the bare number, or
 `{"value", "note", "meeting"}` when it has a note or was recorded in a meeting, or
-`{"value", "source": {"kind", "connection", "pulled_at", "query_hash"}}` when `cadence pull`
-recorded it from a source or a formula (core/sources/pull.py).
+`{"value", "pull": N}` when `cadence pull` recorded it from a source or a formula
+(core/sources/pull.py). N names one pull of the KPI in the `pulls` table (same key as the KPI):
+`{"runs": {"N": {"kind", "connection", "pulled_at", "query_hash"}}, "error", "failed_at"}`.
+A pull's source is kept once, not beside each of its values: 500 KPIs of three years' weekly
+values pulled once made the store 42 MB with it beside every value, and every write rewrites
+the store. `error` is the KPI's last failed pull (cleared by the next good one): a stale KPI
+names it.
 
 One document per KPI rather than one per value: a store of 520k values parses in a tenth of
 the time, a git diff shows one line per new value, and the read model converts only the
@@ -15,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Collection
 from datetime import date
 from itertools import chain
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import msgspec
 
@@ -60,13 +65,24 @@ def entry(value: float, note: str = "", meeting: str | None = None) -> Entry:
     return {"value": value, "note": note, "meeting": meeting}
 
 
-# What a pulled value's `source` holds, each a string.
+PULLS = "pulls"
+# What a pull's run holds, each a string.
 SOURCE_KEYS = ("kind", "connection", "pulled_at", "query_hash")
 
 
-def pulled(value: float, source: dict[str, str]) -> Entry:
-    """A value `cadence pull` recorded, with where it came from (SOURCE_KEYS)."""
-    return {"value": value, "source": source}
+def pulled(value: float, run: int) -> Entry:
+    """A value `cadence pull` recorded in its run `run` (the KPI's `pulls` document)."""
+    return {"value": value, "pull": run}
+
+
+def run_of(found: Entry | None, pulls: dict[str, Any] | None) -> dict[str, str] | None:
+    """The pull run an entry came from (SOURCE_KEYS), or None. Read defensively: the pulls
+    table is only provenance, and a hand-edited one must not stop a meeting."""
+    if not isinstance(found, dict) or not isinstance(pulls, dict):
+        return None
+    runs = pulls.get("runs")
+    run = runs.get(str(found.get("pull"))) if isinstance(runs, dict) else None
+    return run if isinstance(run, dict) else None
 
 
 def value_of(found: Entry) -> float:
@@ -90,14 +106,14 @@ class Provenance(msgspec.Struct, frozen=True):
         return bool(self.pulled_at)
 
 
-def provenance(found: Entry) -> Provenance:
-    """Where an entry's value came from (see Provenance)."""
+def provenance(found: Entry, pulls: dict[str, Any] | None = None) -> Provenance:
+    """Where an entry's value came from (see Provenance); `pulls`: the KPI's pulls document."""
     if not isinstance(found, dict):
         return Provenance("")
     note = found.get("note") or ""
-    source = found.get("source")
-    if isinstance(source, dict):
-        return Provenance(**{k: source.get(k) or "" for k in SOURCE_KEYS}, note=note)
+    source = run_of(found, pulls)
+    if source is not None:
+        return Provenance(**{k: str(source.get(k) or "") for k in SOURCE_KEYS}, note=note)
     meeting = found.get("meeting")
     return Provenance("meeting" if meeting else "", meeting=meeting, note=note)
 
@@ -105,10 +121,13 @@ def provenance(found: Entry) -> Provenance:
 class Series:
     """A KPI's values up to a day, oldest first, read lazily from its document."""
 
-    __slots__ = ("kpi", "_doc", "_periods", "_bare")
+    __slots__ = ("kpi", "_doc", "_periods", "_bare", "_pulls")
 
-    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None):
-        """`doc`: a checked document (`check`, which the store runs on every one it reads)."""
+    def __init__(self, kpi: str, doc: dict[str, Entry], upto: date | None = None,
+                 pulls: dict[str, Any] | None = None):
+        """`doc`: a checked document (`check`, which the store runs on every one it reads);
+        `pulls`: the KPI's pulls document, if it has one."""
+        self._pulls = pulls
         periods = sorted(doc)
         kinds = set(map(type, doc.values()))
         if upto is not None:
@@ -149,7 +168,13 @@ class Series:
     def provenance(self, period: date) -> Provenance | None:
         """Where the period's value came from; None when the series has no value for it."""
         found = self._doc.get(period.isoformat())
-        return None if found is None or not self.has(period) else provenance(found)
+        return None if found is None or not self.has(period) else provenance(found, self._pulls)
+
+    @property
+    def pull_error(self) -> str:
+        """Why the KPI's last pull failed ("" when it did not, or it was never pulled)."""
+        found = self._pulls.get("error") if isinstance(self._pulls, dict) else ""
+        return found if isinstance(found, str) else ""
 
     def recorded_in(self, meeting: str) -> list[Measurement]:
         return [self._measurement(p) for p in self._periods
@@ -195,20 +220,13 @@ def check_all(docs: Collection[dict[str, Any]]) -> None:
         _check_entries(doc)     # for (a note of 0 that was always read as "")
 
 
-class _Source(msgspec.Struct):
-    kind: str = ""
-    connection: str = ""
-    pulled_at: str = ""
-    query_hash: str = ""
-
-
 class _Checked(msgspec.Struct):
     """What `_check_entries` asks of an entry that is an object, as msgspec checks it."""
 
     value: float
     note: str | None = None
     meeting: str | None = None
-    source: _Source | None = None
+    pull: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
 def _check_periods(periods: list[str]) -> None:
@@ -247,16 +265,10 @@ def _check_entries(doc: dict[str, Any]) -> set[type]:
                 if not isinstance(entry.get("note") or "", str) \
                         or not isinstance(entry.get("meeting") or "", str):
                     raise ValueError(f"the note or meeting of {period} is not text")
-                if "source" in entry:
-                    _check_source(period, entry["source"])
+                pull = entry.get("pull")
+                if pull is not None and (type(pull) is not int or pull < 1):
+                    raise ValueError(f"the pull of {period} is not a run number")
     return kinds
-
-
-def _check_source(period: str, source: object) -> None:
-    if not isinstance(source, dict) or not all(
-            isinstance(source.get(k, ""), str) for k in SOURCE_KEYS):
-        raise ValueError(f"the source of {period} is not an object of "
-                         f"{', '.join(SOURCE_KEYS)} (text)")
 
 
 def not_started(kpi: Kpi, period: date, today: date) -> str | None:

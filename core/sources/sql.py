@@ -1,4 +1,5 @@
-"""A sql source: one query over a named connection, through SQLAlchemy.
+"""A sql source: one query over a named connection, through SQLAlchemy (a SQLite file's,
+through sqlite3 alone: core/sources/sqlite_file.py).
 
 Imported only when a sql source runs (SQLAlchemy and a driver cost ~100 ms to load). The
 query runs read-only where the database has a way to say so — SQLite's `PRAGMA query_only`,
@@ -9,9 +10,6 @@ aggregate (the aggregation belongs in the warehouse, which is built for it).
 """
 
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from typing import Any
 
 import sqlalchemy
@@ -19,8 +17,10 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from core.errors import CadenceError
+from core.sources import guard
+from core.sources.guard import ROW_CAP
+from core.sources.guard import first_line as _first_line
 
-ROW_CAP = 10_000
 # The drivers an extra brings, by the dialect that needs them.
 EXTRAS = {"postgresql": "postgres", "duckdb": "duckdb"}
 
@@ -35,24 +35,21 @@ def fetch(url: str, query: str, timeout: float, cap: int = ROW_CAP) -> list[tupl
     engine = _engine(url)
     fired = threading.Event()
     try:
-        with engine.connect() as conn, _watchdog(conn, timeout, fired):
+        with engine.connect() as conn, guard.cancel_after(
+                conn.connection.dbapi_connection, timeout, fired):
             try:
                 _read_only(conn)
                 result = conn.exec_driver_sql(query)
                 if not result.returns_rows:
-                    raise CadenceError("the query returns no rows (a SELECT gives them)")
+                    raise CadenceError(guard.NO_ROWS)
                 rows = [tuple(row) for row in result.fetchmany(cap + 1)]
             finally:
                 conn.rollback()
     except SQLAlchemyError as exc:
         if fired.is_set():
-            raise CadenceError(f"stopped after {timeout:g} s (the query took longer; "
-                               "aggregate less, or raise --timeout)") from None
+            raise guard.stopped(timeout) from None
         raise CadenceError(_why(exc)) from None
-    if len(rows) > cap:
-        raise CadenceError(f"more than {cap:,} rows: a KPI's query gives one row per period "
-                           "(aggregate in the query)")
-    return rows
+    return guard.capped(rows, cap)
 
 
 def _engine(url: str) -> Engine:
@@ -100,77 +97,8 @@ def _read_only(conn: Connection) -> None:
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
-class _Deadlines:
-    """One thread that calls each query's cancel when its deadline passes. A timer thread per
-    query cost more than the query itself (starting a thread waits for it to run): a pull of
-    500 KPIs started 500."""
-
-    def __init__(self) -> None:
-        self._due: dict[int, tuple[float, Callable[[], None]]] = {}
-        self._changed = threading.Condition()
-        self._next = 0
-        self._thread: threading.Thread | None = None
-
-    def add(self, seconds: float, call: Callable[[], None]) -> int:
-        with self._changed:
-            self._next += 1
-            self._due[self._next] = (time.monotonic() + seconds, call)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="cadence-sql-deadlines")
-                self._thread.start()
-            self._changed.notify()
-            return self._next
-
-    def remove(self, token: int) -> None:
-        with self._changed:
-            self._due.pop(token, None)
-
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                now = time.monotonic()
-                late = [t for t, (deadline, _) in self._due.items() if deadline <= now]
-                calls = [self._due.pop(t)[1] for t in late]
-                if not calls:
-                    soonest = min((d for d, _ in self._due.values()), default=None)
-                    self._changed.wait(None if soonest is None else soonest - now)
-                    continue
-            for call in calls:                  # outside the lock: a cancel may take a while
-                call()
-
-
-_deadlines = _Deadlines()
-
-
-@contextmanager
-def _watchdog(conn: Connection, timeout: float, fired: threading.Event) -> Iterator[None]:
-    """Cancel the running query through its driver once `timeout` seconds have passed:
-    sqlite3 and DuckDB `interrupt()`, psycopg `cancel_safe()` (a server-side cancel). The
-    event says it fired, so the error that follows is reported as the timeout."""
-    raw = conn.connection.dbapi_connection
-    cancel = next((getattr(raw, name) for name in ("cancel_safe", "cancel", "interrupt")
-                   if callable(getattr(raw, name, None))), None)
-
-    def stop() -> None:
-        fired.set()
-        if cancel is not None:
-            with suppress(Exception):   # a driver's cancel may fail as it likes
-                cancel()
-    token = _deadlines.add(timeout, stop)
-    try:
-        yield
-    finally:
-        _deadlines.remove(token)
-
-
 def _why(exc: SQLAlchemyError) -> str:
     """The database's own message, first line: SQLAlchemy's adds the statement and a link."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return f"{type(exc.orig).__name__}: {_first_line(exc.orig)}"
     return f"{type(exc).__name__}: {_first_line(exc)}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

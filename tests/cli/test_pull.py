@@ -30,8 +30,10 @@ def test_demo_then_pull_records_the_warehouse_then_nothing(db, tmp_path):
     events = json.loads(db.read_text())["events"]
     pulls = [e for e in events.values() if e["kind"] == "pull"]
     assert len(pulls) == 1 and pulls[0]["changes"][0]["after"]
-    entry = next(iter(pulls[0]["changes"][0]["after"].values()))
-    assert entry["source"]["connection"] == "demo" and entry["source"]["kind"] == "sql"
+    changed = {c["table"]: c["after"] for c in pulls[0]["changes"]}
+    entry = next(iter(changed["series"].values()))
+    run = changed["pulls"]["runs"][str(entry["pull"])]
+    assert run["connection"] == "demo" and run["kind"] == "sql"
 
 
 KPIS = ("name,owner,unit,direction,target,threshold,cadence,source,connection,query,formula\n"

@@ -5,7 +5,7 @@ rows, a slow query, a failing source beside a good one) reported for its KPI alo
 
 import sqlite3
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
@@ -69,6 +69,14 @@ def values(store: Store, kpi: Kpi) -> dict[str, float]:
     return {p: series.value_of(e) for p, e in store.docs(series.TABLE).get(kpi.key, {}).items()}
 
 
+def source_of(store: Store, kpi, period: str) -> dict:
+    """The pull run a stored value names (its source, kept once per pull of the KPI)."""
+    entry = store.docs(series.TABLE)[kpi.key][period]
+    found = series.run_of(entry, store.docs(series.PULLS).get(kpi.key))
+    assert found is not None, entry
+    return found
+
+
 def outcome(report: pull.PullReport, name: str) -> pull.Outcome:
     return next(r for r in report.results if r.kpi == name)
 
@@ -81,14 +89,17 @@ def test_sqlite_rows_become_weekly_values_with_their_provenance(db, wh):
     report = pull.run(store, [], TODAY)
     assert values(store, orders) == {"2026-10-26": 10.0, WEEK_BEFORE: 5.0, WEEK: 31.0}
     assert outcome(report, "Orders").running == 1       # the week of 2026-11-16 is not over
+    source = source_of(store, orders, WEEK)
+    assert source["kind"] == "sql" and source["connection"] == "wh"
+    assert source["query_hash"] == pull.provenance(orders)["query_hash"]
     entry = store.docs(series.TABLE)[orders.key][WEEK]
-    assert entry["source"]["kind"] == "sql" and entry["source"]["connection"] == "wh"
-    assert entry["source"]["query_hash"] == pull.provenance(orders)["query_hash"]
-    found = series.provenance(entry)
+    found = series.provenance(entry, store.docs(series.PULLS)[orders.key])
     assert found.is_pulled and found.kind == "sql" and found.pulled_at
     event = store.events()[-1]
     assert event.kind == EventKind.PULL and "Orders (3)" in event.summary
-    assert event.changes[0].after[WEEK]["source"]["connection"] == "wh"
+    changed = {c.table: c.after for c in event.changes}
+    run = changed[series.TABLE][WEEK]["pull"]
+    assert changed[series.PULLS]["runs"][str(run)]["connection"] == "wh"
 
 
 def test_a_second_pull_with_nothing_new_writes_nothing(db, wh):
@@ -355,7 +366,7 @@ def test_formulas_computed_over_pulled_and_stored_values(db, wh):
     missing = outcome(report, "Order rate").missing
     assert "2026-11-02" in missing and "Visits" in missing["2026-11-02"]      # no input
     assert "zero" in missing[WEEK_BEFORE]                                       # Visits 0
-    assert store.docs(series.TABLE)[rate.key][WEEK]["source"]["kind"] == "formula"
+    assert source_of(store, rate, WEEK)["kind"] == "formula"
     assert values(store, orders)[WEEK] == 31.0
 
 
@@ -385,18 +396,35 @@ def test_a_store_file_holds_provenance_as_plain_json(db, wh):
     pull.run(store, [], TODAY)
     doc = orjson.loads(db.read_bytes())
     entry = doc["series"]["1"][WEEK]
-    assert set(entry) == {"value", "source"} and set(entry["source"]) == set(series.SOURCE_KEYS)
-    assert date.fromisoformat(entry["source"]["pulled_at"][:10])
+    assert set(entry) == {"value", "pull"}
+    run = doc["pulls"]["1"]["runs"][str(entry["pull"])]
+    assert set(run) == set(series.SOURCE_KEYS) and date.fromisoformat(run["pulled_at"][:10])
+
+
+def test_a_pull_keeps_its_source_once_not_beside_each_value(db, wh):
+    """Every value of a pull names the pull's run; the run's source is written once (a
+    store of 500 KPIs x 156 weeks was 42 MB with the source beside each value)."""
+    store = Store(db)
+    orders = sql(store, "Orders", WEEKLY)
+    pull.run(store, [], TODAY)
+    doc = orjson.loads(db.read_bytes())
+    assert len(doc["pulls"]["1"]["runs"]) == 1
+    assert {e["pull"] for e in doc["series"]["1"].values()} == {1}
+    assert b"query_hash" not in orjson.dumps(doc["series"])
+    assert values(store, orders)[WEEK] == 31.0
 
 
 def test_provenance_of_typed_pulled_and_plain_entries():
     assert series.provenance(12.0) == series.Provenance("")
     typed = series.provenance(series.entry(12.0, "from the call", "m3"))
     assert typed.kind == "meeting" and typed.meeting == "m3" and not typed.is_pulled
-    pulled = series.provenance(series.pulled(12.0, {"kind": "csv", "connection": "",
-                                                    "pulled_at": "2026-11-23T07:00:00+00:00",
-                                                    "query_hash": "ab"}))
+    runs = {"runs": {"2": {"kind": "csv", "connection": "",
+                           "pulled_at": "2026-11-23T07:00:00+00:00", "query_hash": "ab"}}}
+    pulled = series.provenance(series.pulled(12.0, 2), runs)
     assert pulled.kind == "csv" and pulled.is_pulled
+    # A hand-broken pulls document is only provenance lost, never a failure.
+    for broken in (None, {"runs": 7}, {"runs": {"2": "x"}}, {"runs": {}}):
+        assert not series.provenance(series.pulled(12.0, 2), broken).is_pulled
 
 
 def test_a_hand_broken_source_in_a_series_is_named_on_open(db, wh):
@@ -404,8 +432,71 @@ def test_a_hand_broken_source_in_a_series_is_named_on_open(db, wh):
     sql(store, "Orders", WEEKLY)
     pull.run(store, [], TODAY)
     doc = orjson.loads(db.read_bytes())
-    doc["series"]["1"][WEEK]["source"]["kind"] = 7
+    doc["series"]["1"][WEEK]["pull"] = "seven"
     db.write_bytes(orjson.dumps(doc))
-    with pytest.raises(CadenceError, match="series document 1 is malformed .*source of "
+    with pytest.raises(CadenceError, match="series document 1 is malformed .*pull of "
                        f"{WEEK}"):
         Store(db).check()
+
+
+def test_a_failed_pull_is_kept_until_a_good_one_and_a_stale_kpi_names_it(db, wh):
+    """The last error of a KPI's source is in the store (the pulls table): a stale KPI's
+    reason names the source and that error; the same failure again writes nothing; the next
+    good pull clears it."""
+    from core import board
+    store = Store(db)
+    orders = sql(store, "Orders", WEEKLY)
+    pull.run(store, [], TODAY)
+    with store.transaction(EventKind.KPI_UPDATE) as tx:
+        kpis.update(tx, orders.id, query="SELECT day, amount FROM nowhere")
+    report = pull.run(store, [], TODAY + timedelta(days=14))
+    assert outcome(report, "Orders").error
+    error = store.docs(series.PULLS)[orders.key]["error"]
+    assert "nowhere" in error
+    before = db.read_bytes()
+    pull.run(store, [], TODAY + timedelta(days=14))
+    assert db.read_bytes() == before                         # the same failure: no change
+    later = board.load(Store(db), TODAY + timedelta(days=14)).find_kpi("Orders")
+    stale = next(f.reason for f in later.flags if f.name == "stale")
+    assert "pulled from 'wh' (sql); its last pull failed:" in stale and "nowhere" in stale
+    with store.transaction(EventKind.KPI_UPDATE) as tx:
+        kpis.update(tx, orders.id, query=WEEKLY)
+    pull.run(store, [], TODAY)
+    assert "error" not in store.docs(series.PULLS)[orders.key]
+
+
+def test_a_sqlite_file_is_read_without_sqlalchemy_and_never_created(db, wh, tmp_path):
+    """A plain sqlite:/// url is read with sqlite3 alone (SQLAlchemy is not loaded: a pull of a
+    local warehouse spent more loading it than querying); a missing file is an error naming
+    it, and no empty database is left behind."""
+    import subprocess
+    from core.sources import sqlite_file
+    missing = tmp_path / "gone.sqlite"
+    assert sqlite_file.path_of(f"sqlite:///{missing}") == missing
+    assert sqlite_file.path_of("sqlite:///:memory:") is None
+    assert sqlite_file.path_of(f"sqlite:///{missing}?mode=ro") is None
+    assert sqlite_file.path_of("postgresql://h/db") is None
+    with pytest.raises(CadenceError, match="unable to open database file"):
+        sqlite_file.fetch(missing, "SELECT 1", 5)
+    assert not missing.exists()
+    sql(Store(db), "Orders", WEEKLY)
+    code = ("import sys, datetime; from core.sources import pull; from core.store import Store; "
+            f"r = pull.run(Store({str(db)!r}), [], datetime.date.fromisoformat({str(TODAY)!r})); "
+            "print(sum(len(o.recorded) for o in r.results), 'sqlalchemy' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout
+    assert shown.split() == ["3", "False"]
+
+
+def test_a_sqlite_file_replaced_between_pulls_is_read_anew(tmp_path):
+    """Connections stay open between queries (a new one rereads the file), but a file
+    replaced by a rename, as `cadence demo` writes its warehouse, is read from the new one."""
+    from core.sources import sqlite_file
+    path = tmp_path / "w.sqlite"
+    for value in (1, 2):
+        fresh = tmp_path / "fresh.sqlite"
+        with sqlite3.connect(fresh) as conn:
+            conn.execute(f"CREATE TABLE t AS SELECT {value} AS v")
+        conn.close()
+        fresh.replace(path)
+        assert sqlite_file.fetch(path, "SELECT v FROM t", 5) == [(value,)]

@@ -351,6 +351,12 @@ def pulled_line(outcome, dry_run: bool, store: Store) -> str:
     return text
 
 
+def cmd_sources_init(args) -> int:
+    from core.sources import connections
+    say(f"Created {connections.create()}: add a [name] table with the url of each database")
+    return 0
+
+
 def cmd_sources_test(args) -> int:
     """One KPI's source run as `pull` would, and every value it gives shown; nothing is
     written."""
@@ -442,6 +448,9 @@ def build_parser() -> Parser:
     test.add_argument("kpi", metavar="KPI", help="the KPI's name or id")
     test.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS")
     test.set_defaults(run=cmd_sources_test, read_only=True)
+    init = sources_do.add_parser("init", parents=[common], help="create the connections "
+                                 "file (0600) with a commented example, and print its path")
+    init.set_defaults(run=cmd_sources_init, read_only=True)
     minutes_ = commands.add_parser("minutes", parents=[common],
                                    help="write a meeting's minutes (default: the last meeting)")
     which = minutes_.add_mutually_exclusive_group()

@@ -43,6 +43,29 @@ def path() -> Path:
     return user_config_path("cadence", appauthor=False) / "connections.toml"
 
 
+TEMPLATE = """# Cadence's connections: one table per name, each with a SQLAlchemy url. A KPI names
+# its connection; the store never holds the url. ${NAME} is read from the environment, so
+# a password need not be written here. README: Where the numbers come from.
+#
+# [warehouse]
+# url = "postgresql+psycopg://cadence@db.internal/analytics?password=${WAREHOUSE_PASSWORD}"
+#
+# [exports]
+# url = "duckdb:///:memory:"
+"""
+
+
+def create() -> Path:
+    """The connections file, written with a commented example and readable by its owner
+    alone (0600: it may come to hold a password); refused when one is there already."""
+    from core.storage import atomic_write
+    where = path()
+    if where.exists():
+        raise CadenceError(f"{where}: already there (edit it; it was left as it is)")
+    atomic_write(where, TEMPLATE.encode())
+    return where
+
+
 class Connections(msgspec.Struct, frozen=True):
     """The connections file as read: its tables, and what is worth a warning about it."""
 

@@ -134,3 +134,17 @@ def test_pulling_nothing_or_an_unknown_kpi(db, tmp_path):
     assert unknown.returncode == 1 and unknown.stderr.startswith("cadence: error: ")
     typed = run_cli("pull", "Uptime", db=db)
     assert typed.returncode == 1 and "no source or formula" in typed.stderr
+
+
+def test_sources_init_creates_the_connections_file_for_its_owner_alone(db, tmp_path):
+    where = tmp_path / "config" / "connections.toml"
+    env = {"CADENCE_CONNECTIONS": str(where)}
+    made = run_cli("sources", "init", db=db, env=env)
+    assert made.returncode == 0 and str(where) in made.stdout
+    assert where.stat().st_mode & 0o777 == 0o600
+    assert "[warehouse]" in where.read_text()
+    again = run_cli("sources", "init", db=db, env=env)
+    assert again.returncode == 1 and "already there" in again.stderr
+    assert len(again.stderr.splitlines()) == 1
+    listed = run_cli("pull", db=db, env=env)          # commented out: no connection, no error
+    assert listed.returncode == 0, listed.stderr

@@ -46,6 +46,7 @@ def run(quick: bool) -> list[figures.Result]:
                 rows = 20_000 if quick else 100_000
                 results.append(figures.import_rows(store, size, day, rows, repeat))
                 results.append(figures.minutes_of_a_big_meeting(store, size))
+                results.append(figures.formulas(size, day, repeat))
         results.append(figures.pull_from_warehouse(Path(folder), day, 52 if quick else 156,
                                                    repeat))
     return results

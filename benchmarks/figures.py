@@ -255,6 +255,31 @@ def import_rows(store_path: Path, size: str, today: date, rows: int, repeat: int
                   "ms", floor_ * 1000, "<= 2x", value <= 2 * floor_)
 
 
+def formulas(size: str, day: date, repeat: int, count: int = 500, weeks: int = 156) -> Result:
+    """`count` formula KPIs over `weeks` weekly periods, as `cadence pull` computes them: over
+    100 typed KPIs, one formula in five over another formula (chains of up to five), and one
+    input in ten missing a week, so reasons are made too. Parsing is timed as well (its cache
+    emptied before each run): a pull parses each formula once."""
+    from core.formula import _parse, evaluate_all
+    first = date.fromordinal(day.toordinal() - 7 * weeks)
+    first = date.fromordinal(first.toordinal() - first.weekday())
+    periods = [date.fromordinal(first.toordinal() + 7 * w).isoformat() for w in range(weeks)]
+    series = {f"Typed {k}": {p: 1.0 + (k * 7 + w) % 97 for w, p in enumerate(periods)
+                             if (k % 10 or w % 13)} for k in range(100)}
+    texts = {}
+    for f in range(count):
+        a, b = f % 100, (f * 37 + 11) % 100
+        texts[f"Formula {f}"] = (f"[Formula {f - 100}] * 2 + [Typed {a}]" if f >= 100 and f % 5 == 0
+                                 else f"([Typed {a}] - [Typed {b}]) / [Typed {b}] * 100")
+
+    def job() -> None:
+        _parse.cache_clear()
+        evaluate_all(texts, series)
+    value = timed(job, repeat)
+    return Result(f"{count} formula KPIs over {weeks} periods", size, value * 1000, "ms", None,
+                  "< 200 ms", value < 0.2)
+
+
 def minutes_of_a_big_meeting(store_path: Path, size: str, actions: int = 200) -> Result:
     store = Store(store_path)
     _, meeting = start_meeting(store)

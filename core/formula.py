@@ -21,7 +21,6 @@ punctuation is written in backticks or brackets: `Net revenue retention` or
 """
 
 import ast
-import difflib
 import keyword
 import math
 import operator
@@ -310,6 +309,7 @@ def check(name: str, cadence: str, text: str,
 
 
 def _unknown(used: str, known: Mapping[str, str]) -> str:
+    import difflib       # only for a refusal: not on the way of every formula checked
     close = difflib.get_close_matches(name_key(used), known, n=1, cutoff=0.6)
     hint = f" (did you mean {known[close[0]]}?)" if close else ""
     return f"no KPI is named {used}{hint}"

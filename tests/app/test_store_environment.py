@@ -172,7 +172,10 @@ async def test_an_older_copy_checked_out_mid_meeting_is_noticed(demo_db):
         await type_text(pilot, "Noor")
         await pilot.press("enter")                          # the form says why
         form = next(s for s in app.screen_stack if s.id == "decision-form")
-        assert "replaced" in " ".join(str(w.render()) for w in form.query(Static))
+        # The form takes its keys in order (tui/forms/typeahead.py): on a loaded machine the
+        # enter may be handled a few frames later.
+        await until(pilot, lambda: "replaced" in " ".join(
+            str(w.render()) for w in form.query(Static)), timeout=3)
         await until(pilot, lambda: app.screen.id == "store-lost", timeout=3)
         assert "k: keep the file as it is now" in dialog_text(app)
         assert demo_db.read_bytes() == older

@@ -1,6 +1,6 @@
 """The line under a list: the selected row whole, whatever the list's width dropped from it or
 cut. It wraps onto as many rows as that takes, two at least and four at most: its height
-changes (a layout pass) only when the wrapped rows do, so most cursor moves redraw it alone.
+grows (a layout pass) only when a row needs more than it has, so cursor moves redraw it alone.
 When even four rows are too few (a very narrow terminal), each of its lines keeps what rows
 it can and the last ends in `…` (`enter` shows everything)."""
 
@@ -36,11 +36,15 @@ class SelectedLine(Static):
         self._shown = shown
         width = self.size.width or self.app.size.width - 2      # before its first layout
         fitted = fit_rows(shown, width, self.app.console)
-        rows = max(LEAST_ROWS, len(fitted.plain.split("\n")))
+        # It grows and does not shrink back (until a resize): moving between a row of two
+        # lines and one of three would lay the screen out again on every move.
+        rows = max(self._rows, len(fitted.plain.split("\n")))
         if rows != self._rows:
             self._rows = rows
             self.styles.height = rows
         self.update(fitted, layout=False)
 
     def on_resize(self, _: events.Resize) -> None:
+        self._rows = LEAST_ROWS
+        self.styles.height = LEAST_ROWS
         self.show(self._shown)

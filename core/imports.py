@@ -77,6 +77,7 @@ def import_kpis(store: Store, path: str | Path, meeting: str | None = None) -> R
         for row, kpi in saved:        # once all are in: a formula may name a later row's KPI
             with row.checked():
                 kpis.check_formula(tx, kpi)
+                kpis.check_dependents(tx, kpi)
         _imported(store, tx, f"imported KPIs from {Path(path).name}: "
                   f"{report.summary('KPIs')}")
     return report

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import msgspec
 from msgspec.structs import replace
 
-from core import stages
+from core import credentials, stages
 from core.errors import ValidationError
 from core.periods import CADENCES, parse_cycle, require_day
 
@@ -44,8 +44,6 @@ SOURCES = ("sql", "csv", "command")
 SOURCE_FIELDS = ("formula", "source", "connection", "query")
 # A connection is named, never spelled out: its URL (and password) stays in connections.toml.
 _CONNECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
-# `scheme://user:password@` — what a KPI field must never hold (the store is kept in git).
-_URL_WITH_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:[^\s/@]+@")
 # The most periods `sustained` may wait for: a year of weekly values. Its reason lists each
 # of them, and a count past any series' length would only switch the flag off.
 SUSTAIN_MAX = 52
@@ -225,8 +223,8 @@ def require_no_password(value: "msgspec.Struct", who: str) -> None:
     kept in git, and a credential belongs in connections.toml (or the environment)."""
     for name in value.__struct_fields__:
         text = getattr(value, name)
-        if isinstance(text, str) and _URL_WITH_PASSWORD.search(text):
-            raise ValidationError(name, "holds a URL with a password; the store never keeps "
+        if isinstance(text, str) and credentials.holds_one(text):
+            raise ValidationError(name, "holds a password; the store never keeps "
                                   "one: name a connection of connections.toml, whose url can "
                                   "read the password from the environment (${NAME})", who)
 

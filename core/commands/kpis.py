@@ -35,9 +35,11 @@ def add(tx: Transaction, **fields: Any) -> Kpi:
 
 def update(tx: Transaction, kpi_id: str, **fields: Any) -> Kpi:
     check_names(fields)
+    before = queries.kpi(tx, kpi_id)
     kpi = documents.evolve(tx, Kpi, kpi_id, **fields)
     refuse_look_alike(tx, kpi.name, kpi.key)
     check_formula(tx, kpi)
+    check_dependents(tx, kpi, before.name)
     tx.summary = f"KPI {kpi.name!r} edited"
     return kpi
 
@@ -46,10 +48,10 @@ Catalogue = Mapping[str, tuple[str, str | None]]
 
 
 def catalogue(src: Source) -> Catalogue:
-    """What a formula may name: every KPI in the meeting (not archived), with its cadence and
-    its own formula (to find cycles)."""
-    return {k.name: (k.cadence, k.formula.strip() or None) for k in src.records(Kpi)
-            if not k.archived}
+    """What a formula may name: every KPI, with its cadence and its own formula (to find
+    cycles). An archived KPI too: it left the meeting, its history stays, and a formula over
+    it goes on computing from that history."""
+    return {k.name: (k.cadence, k.formula.strip() or None) for k in src.records(Kpi)}
 
 
 def check_formula(src: Source, kpi: Kpi) -> None:
@@ -61,6 +63,31 @@ def check_formula(src: Source, kpi: Kpi) -> None:
     others = {name: found for name, found in catalogue(src).items()
               if name_key(name) != name_key(kpi.name)}
     formula.check(kpi.name, kpi.cadence, kpi.formula, others)
+
+
+def check_dependents(src: Source, kpi: Kpi, old_name: str | None = None) -> None:
+    """The formulas that use `kpi` (by `old_name` too, when it was renamed) still hold once it
+    is saved: a KPI renamed, or moved to another cadence, under a formula is refused, naming
+    the formula, rather than leaving it to compute nothing."""
+    from core import formula
+    names = {name_key(kpi.name), name_key(old_name or kpi.name)}
+    known = catalogue(src)
+    for other in src.records(Kpi):
+        if other.key == kpi.key or not other.formula.strip():
+            continue
+        try:
+            uses = {name_key(n) for n in formula.parse(other.formula).names}
+        except ValidationError:
+            continue                    # already broken: its own save or pull says so
+        if not uses & names:
+            continue
+        try:
+            formula.check(other.name, other.cadence, other.formula,
+                          {n: f for n, f in known.items() if name_key(n) != name_key(other.name)})
+        except ValidationError as exc:
+            field = "name" if names != {name_key(kpi.name)} else "cadence"
+            raise ValidationError(field, f"the formula of {other.name!r} uses this KPI: "
+                                  f"{exc.message}", f"KPI {kpi.name!r}") from None
 
 
 def archive(tx: Transaction, kpi_id: str) -> Kpi:

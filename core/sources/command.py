@@ -2,10 +2,13 @@
 that prints `date,value` CSV — the way to any API Cadence has no source for. It runs with no
 input, for at most `timeout` seconds, and at most `cap` bytes of its output are read."""
 
+import os
 import shlex
+import signal
 import subprocess
 import tempfile
 import threading
+from contextlib import suppress
 from pathlib import Path
 
 from core import csvrows
@@ -50,8 +53,10 @@ def _run(argv: list[str], folder: Path, timeout: float,
     program that hangs without printing cannot hold the pull."""
     with tempfile.TemporaryFile() as errors:
         try:
+            # A session of its own: at the deadline the whole group goes, children too (a
+            # script's `sleep` or a child holding its output kept the pull waiting).
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                       stderr=errors, cwd=folder)
+                                       stderr=errors, cwd=folder, start_new_session=True)
         except FileNotFoundError:
             raise CadenceError(f"{argv[0]}: no such program") from None
         except OSError as exc:
@@ -60,7 +65,7 @@ def _run(argv: list[str], folder: Path, timeout: float,
 
         def kill() -> None:
             fired.set()
-            process.kill()
+            _kill_group(process)
         timer = threading.Timer(timeout, kill)
         timer.daemon = True
         timer.start()
@@ -68,7 +73,7 @@ def _run(argv: list[str], folder: Path, timeout: float,
             assert process.stdout is not None
             output = process.stdout.read(cap + 1)
             if len(output) > cap:
-                process.kill()
+                _kill_group(process)
             process.stdout.close()
             status = process.wait()
         finally:
@@ -76,3 +81,10 @@ def _run(argv: list[str], folder: Path, timeout: float,
         errors.seek(0)
         lines = errors.read(64 * 1024).decode("utf-8", "replace").strip().splitlines()
     return output, status, lines[-1].strip() if lines else "", fired.is_set()
+
+
+def _kill_group(process: "subprocess.Popen[bytes]") -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with suppress(ProcessLookupError):
+        process.kill()

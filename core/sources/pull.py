@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from core import clock, queries, series
+from core import clock, credentials, queries, series
 from core.errors import CadenceError, ValidationError
 from core.events import EventKind
 from core.imports import period_of
@@ -88,13 +88,13 @@ def run(store: Store, names: Iterable[str], today: date, dry_run: bool = False, 
         rows = fetched[kpi.id]
         outcome = outcomes[kpi.id]
         if isinstance(rows, str):
-            outcome.error = rows
+            outcome.error = credentials.blanked(rows)
             continue
         try:
             pulled[kpi.id], outcome.running = normalise(
                 kpi, rows, today, periods.setdefault(kpi.cadence, {}))
         except CadenceError as exc:
-            outcome.error = str(exc)
+            outcome.error = credentials.blanked(str(exc))   # a cell's text is the source's
     report = PullReport(today, dry_run, list(outcomes.values()),
                         list(found.warnings) if found else [])
     formulas = [k for k in chosen if k.formula.strip()]
@@ -336,7 +336,7 @@ def _formulas(src: Source, formulas: list[Kpi], pulled: dict[str, dict[str, floa
     if not formulas:
         return {}
     from core import formula
-    kpis = {name_key(k.name): k for k in src.records(Kpi) if not k.archived}
+    kpis = {name_key(k.name): k for k in src.records(Kpi)}     # archived inputs too
     docs = src.docs(series.TABLE)
     texts = {k.name: k.formula for k in formulas}
     inputs: dict[str, dict[str, float]] = {}

@@ -9,6 +9,7 @@ KPI's query gives one row per period, and anything past that is a query that for
 aggregate (the aggregation belongs in the warehouse, which is built for it).
 """
 
+import sqlite3
 import threading
 from typing import Any
 
@@ -87,7 +88,8 @@ def _create(url: str) -> Engine:
 
 
 def _sqlite_read_only(dbapi_connection: Any, record: Any) -> None:
-    dbapi_connection.execute("PRAGMA query_only = ON")
+    from core.sources.sqlite_file import select_only
+    select_only(dbapi_connection)
 
 
 def _read_only(conn: Connection) -> None:
@@ -100,5 +102,8 @@ def _read_only(conn: Connection) -> None:
 def _why(exc: SQLAlchemyError) -> str:
     """The database's own message, first line: SQLAlchemy's adds the statement and a link."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
+        if isinstance(exc.orig, sqlite3.Error):
+            from core.sources.sqlite_file import why
+            return why(exc.orig)
         return f"{type(exc.orig).__name__}: {_first_line(exc.orig)}"
     return f"{type(exc).__name__}: {_first_line(exc)}"

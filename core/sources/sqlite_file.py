@@ -48,7 +48,7 @@ def fetch(path: Path, query: str, timeout: float,
     except sqlite3.Error as exc:
         if fired.is_set():
             raise guard.stopped(timeout) from None
-        raise CadenceError(f"{type(exc).__name__}: {guard.first_line(exc)}") from None
+        raise CadenceError(why(exc)) from None
     finally:
         _give_back(opened, conn)
     return guard.capped(rows, cap)
@@ -79,10 +79,36 @@ def _take(opened: Opened) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True,
                                check_same_thread=False)
-        conn.execute("PRAGMA query_only = ON")
+        select_only(conn)
     except sqlite3.Error as exc:
         raise CadenceError(f"{type(exc).__name__}: {guard.first_line(exc)} ({path})") from None
     return conn
+
+
+# What a query may do: read tables and call functions, in a SELECT (WITH and recursive CTEs
+# included). `PRAGMA query_only` alone let `ATTACH` create a file anywhere and `VACUUM INTO`
+# write a copy of the warehouse wherever the query said.
+_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                      getattr(sqlite3, "SQLITE_RECURSIVE", 33)})
+
+
+READ_ONLY = ("the query may only read (a SELECT); this one would write, attach a file or "
+             "change a setting")
+
+
+def why(exc: sqlite3.Error) -> str:
+    """SQLite's own words, or what its refusal of a write means here."""
+    said = guard.first_line(exc)
+    if "not authorized" in said or "authorization denied" in said or "readonly" in said:
+        return READ_ONLY
+    return f"{type(exc).__name__}: {said}"
+
+
+def select_only(conn: sqlite3.Connection) -> None:
+    """Make a SQLite connection refuse all but reading (also SQLAlchemy's, core/sources/sql.py)."""
+    conn.execute("PRAGMA query_only = ON")
+    conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_OK if action in _ALLOWED
+                        else sqlite3.SQLITE_DENY)
 
 
 def _give_back(opened: Opened, conn: sqlite3.Connection) -> None:

@@ -373,9 +373,10 @@ def cmd_sources_test(args) -> int:
     if outcome.error is not None:
         raise CadenceError(f"KPI {outcome.kpi!r}: {outcome.error}")
     kpi = queries.kpi(store, outcome.id)
-    for period, value in sorted(outcome.recorded.items()):
+    for period, value in sorted(outcome.given.items()):
+        kept = "" if period in outcome.recorded else "  (the store has it)"
         say(f"{period_label(date.fromisoformat(period), kpi.cadence):>10}  "
-            f"{fmt.value(value, kpi.unit)}")
+            f"{fmt.value(value, kpi.unit)}{kept}")
     for period, reason in sorted(outcome.missing.items()):
         say(f"{period_label(date.fromisoformat(period), kpi.cadence):>10}  no value: {reason}")
     say(pulled_line(outcome, True, store))

@@ -51,6 +51,9 @@ class Outcome(msgspec.Struct):
     unchanged: int = 0
     running: int = 0            # rows of the period still running: left for a later pull
     missing: dict[str, str] = msgspec.field(default_factory=dict)      # formula: why none
+    # Every value it gave, changed or not: kept in a dry run only (`cadence sources test`
+    # shows them all; a pull needs only what changed).
+    given: dict[str, float] = msgspec.field(default_factory=dict)
     error: str | None = None
 
 
@@ -267,7 +270,10 @@ def _record(store: Store, src: Source, chosen: list[Kpi], formulas: list[Kpi],
         found = before.get("runs")
         runs: dict[str, Any] = found if isinstance(found, dict) else {}
         source = provenance(kpi)
-        entries = _changed(docs.get(kpi.key, {}), values.get(kpi.id, {}), before, source,
+        found_values = values.get(kpi.id, {})
+        if write is None:
+            outcome.given = dict(found_values)
+        entries = _changed(docs.get(kpi.key, {}), found_values, before, source,
                            outcome, run := _next_run(runs))
         after = _pulls_doc(before, runs, run if entries else None, {**source, "pulled_at": now},
                            outcome.error, now)
@@ -380,4 +386,6 @@ def summary(report: PullReport) -> str:
     count = sum(len(r.recorded) for r in changed)
     names = ", ".join(f"{r.kpi} ({len(r.recorded)})" for r in changed[:10])
     more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+    if not count:
+        return "pulled: nothing new"
     return f"pulled {count} value{'s' * (count != 1)}: {names}{more}"

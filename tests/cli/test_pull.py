@@ -148,3 +148,16 @@ def test_sources_init_creates_the_connections_file_for_its_owner_alone(db, tmp_p
     assert len(again.stderr.splitlines()) == 1
     listed = run_cli("pull", db=db, env=env)          # commented out: no connection, no error
     assert listed.returncode == 0, listed.stderr
+
+
+def test_sources_test_shows_every_value_after_a_pull_too(db, tmp_path):
+    env = {"CADENCE_CONNECTIONS": str(tmp_path / "absent.toml")}
+    run_cli("demo", "--no-open", db=db, env=env)
+    before = run_cli("sources", "test", "Cart abandonment", db=db, env=env).stdout
+    assert "2026-W46  26%\n" in before
+    assert run_cli("pull", db=db, env=env).returncode == 0
+    stored = db.read_bytes()
+    after = run_cli("sources", "test", "Cart abandonment", db=db, env=env)
+    assert after.returncode == 0 and db.read_bytes() == stored
+    assert "2026-W46  26%  (the store has it)" in after.stdout
+    assert len(after.stdout.splitlines()) == len(before.splitlines())

@@ -73,11 +73,14 @@ class Connections(msgspec.Struct, frozen=True):
     found: dict[str, Connection]
     warnings: tuple[str, ...] = ()
     error: str | None = None        # the file could not be read: every connection says so
+    broken: dict[str, str] = msgspec.field(default_factory=dict)    # by name: why unusable
 
     def get(self, name: str, store: Path) -> Connection:
         """The connection of this name; the demo's is built in (beside `store`)."""
         if name in self.found:
             return self.found[name]
+        if name in self.broken:
+            raise CadenceError(self.broken[name])
         if name == DEMO:
             warehouse = store.resolve().parent / DEMO_WAREHOUSE
             if not warehouse.exists():
@@ -106,13 +109,15 @@ def load(where: Path | None = None) -> Connections:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return Connections(where, {}, error=f"{where}: not a readable TOML file ({exc})")
     found: dict[str, Connection] = {}
+    broken: dict[str, str] = {}         # a table without a url fails only the KPIs naming it
     for name, table in tables.items():
         url = table.get("url") if isinstance(table, dict) else None
         if not isinstance(url, str) or not url.strip():
-            return Connections(where, {}, error=f"{where}: [{name}] needs a url (text), e.g. "
-                               'url = "sqlite:////data/warehouse.db"')
+            broken[name] = (f"{where}: [{name}] needs a url (text), e.g. "
+                            'url = "sqlite:////data/warehouse.db"')
+            continue
         found[name] = Connection(name, url.strip())
-    return Connections(where, found, _warnings(where, found))
+    return Connections(where, found, _warnings(where, found), broken=broken)
 
 
 def _warnings(where: Path, found: dict[str, Connection]) -> tuple[str, ...]:

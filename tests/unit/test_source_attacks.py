@@ -138,3 +138,15 @@ def test_an_archived_input_still_computes(db):
     pull.run(store, [], TODAY)
     assert values(store, doubled) == {"2026-11-09": 8.0}
     add(store, "Tripled", formula="Orders * 3")          # and a new formula may name it
+
+
+def test_a_broken_table_of_the_connections_file_fails_only_its_kpis(db, wh, tmp_path,
+                                                                    monkeypatch):
+    write_connections(tmp_path, monkeypatch,
+                      '[wh]\nurl = "sqlite:///${WH_FILE}"\n[num]\nurl = 5\n')
+    store = Store(db)
+    orders = sql(store, "Orders", WEEKLY)
+    sql(store, "Numbers", "SELECT 1", connection="num")
+    report = pull.run(store, [], TODAY)
+    assert "[num] needs a url" in outcome(report, "Numbers").error
+    assert outcome(report, "Orders").error is None and values(store, orders)

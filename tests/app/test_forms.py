@@ -364,3 +364,15 @@ async def test_a_key_arriving_as_the_app_closes_is_let_through(demo_db):
             assert await app.key_gate.route(events.Key("2", "2")) is False
         finally:
             app._screen_stacks = stacks
+
+
+async def test_a_stage_key_arriving_as_the_app_closes_changes_nothing(demo_db):
+    """The same race for a stage switch: Textual has taken the meeting's widgets down when a
+    `2` of the burst is handled, and mounting stage 2 then raised MountError (exit 2 instead of
+    143, in a loaded CI run; the test's terminal scrollback showed it)."""
+    from tui.widgets.stage_deck import StageDeck
+    app = make_app(demo_db)
+    async with run(app, (80, 24)):
+        deck = app.screen.query_one(StageDeck)
+    await deck.show(2)                           # the app has closed: nothing is mounted
+    assert deck.number == 1

@@ -32,6 +32,8 @@ class StageDeck(ContentSwitcher):
         return self.query_one(f"#stage-{self.number}", StageView)
 
     async def show(self, number: int) -> None:
+        if not self.is_attached:        # the app is closing (a signal, keys still arriving):
+            return                      # a stage mounted now would fail it (MountError)
         if not self.query(f"#stage-{number}"):
             await self.mount(self._build(number))
         self.number = number

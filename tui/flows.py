@@ -9,6 +9,7 @@ from core.errors import CadenceError
 from core.storage import Stamp, current_stamp
 
 if TYPE_CHECKING:
+    from core.sources.pull import PullReport
     from tui.controller import Controller, Facilitating
 
 
@@ -143,6 +144,7 @@ async def pull_now(meeting: "Facilitating") -> None:
     came in and, one line per KPI, what failed."""
     import asyncio
 
+    from core.sources import pull        # the sources load on the first pull, not at launch
     if meeting.pulling:
         meeting.ui.notify("A pull is already running; its values appear when it ends.")
         return
@@ -157,27 +159,14 @@ async def pull_now(meeting: "Facilitating") -> None:
         meeting.pulling = False
     await meeting.tick()
     meeting.ui.refill(force=True)
-    meeting.ui.notify(pulled_message(report))
+    meeting.ui.notify(pull.said(report))
     for outcome in report.failed:
         meeting.ui.notify(f"Not pulled: {outcome.kpi}: {outcome.error}", severity="error",
                           timeout=10)
 
 
-def _pull(path: Path):
+def _pull(path: Path) -> "PullReport":
     from core import clock
     from core.sources import pull
     from core.store import Store
     return pull.run(Store(path), (), clock.today())
-
-
-def pulled_message(report) -> str:
-    """What a pull brought, in a line: "Pulled 3 new values (MRR, CSAT); 1 KPI failed"."""
-    if not report.results:
-        return "No KPI has a source or a formula (README: Where the numbers come from)."
-    changed = [r for r in report.results if r.recorded]
-    count = sum(len(r.recorded) for r in changed)
-    head = (f"Pulled {count} new value{'s' * (count != 1)} ("
-            + ", ".join(r.kpi for r in changed[:5]) + ("…" if len(changed) > 5 else "") + ")"
-            if count else "Pulled: nothing new")
-    failed = len(report.failed)
-    return head + (f"; {failed} KPI{'s' * (failed != 1)} failed" if failed else "") + "."

@@ -380,12 +380,30 @@ def _formulas(src: Source, formulas: list[Kpi], pulled: dict[str, dict[str, floa
     return found
 
 
+def _brought(report: PullReport) -> tuple[list[Outcome], int]:
+    """The KPIs that got new values, and how many values in all."""
+    changed = [r for r in report.results if r.recorded]
+    return changed, sum(len(r.recorded) for r in changed)
+
+
 def summary(report: PullReport) -> str:
     """The pull's event summary: what it recorded, by KPI."""
-    changed = [r for r in report.results if r.recorded]
-    count = sum(len(r.recorded) for r in changed)
-    names = ", ".join(f"{r.kpi} ({len(r.recorded)})" for r in changed[:10])
-    more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+    changed, count = _brought(report)
     if not count:
         return "pulled: nothing new"
+    names = ", ".join(f"{r.kpi} ({len(r.recorded)})" for r in changed[:10])
+    more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
     return f"pulled {count} value{'s' * (count != 1)}: {names}{more}"
+
+
+def said(report: PullReport) -> str:
+    """What a pull brought, in a line for the meeting (`P`): "Pulled 3 new values (MRR,
+    CSAT); 1 KPI failed."."""
+    if not report.results:
+        return "No KPI has a source or a formula (README: Where the numbers come from)."
+    changed, count = _brought(report)
+    head = (f"Pulled {count} new value{'s' * (count != 1)} ("
+            + ", ".join(r.kpi for r in changed[:5]) + ("…" if len(changed) > 5 else "") + ")"
+            if count else "Pulled: nothing new")
+    failed = len(report.failed)
+    return head + (f"; {failed} KPI{'s' * (failed != 1)} failed" if failed else "") + "."

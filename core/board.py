@@ -199,7 +199,10 @@ def load(store: Readable, today: date) -> Board:
     a past meeting's minutes show the health its meeting saw."""
     values = all_series(store, today)
     kpis = sorted((k for k in store.records(Kpi) if not k.archived), key=kpi_order)
-    healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today)
+    records = store.records(Objective)
+    watches = okr.watches(records, today)           # relapse: each KPI's watched baseline
+    healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today,
+                                  watches.get(k.id))
                     for k in kpis)
     # Archived KPIs still feed the key results linked to them.
     latest = {kpi: s.values(1)[0] for kpi, s in values.items() if len(s)}
@@ -210,7 +213,7 @@ def load(store: Readable, today: date) -> Board:
     for c in sorted(store.records(CheckIn), key=lambda c: (c.day, c.key)):
         checkins[c.kr].append(c)
     objectives = tuple(okr.view(o, krs[o.id], checkins, latest, today)
-                       for o in okr.ranked(store.records(Objective)))
+                       for o in okr.ranked(records))
     actions = tuple(sorted(store.records(Action), key=lambda a: (a.created, a.key), reverse=True))
     meetings = tuple(store.records(Meeting))
     return Board(today, healths, objectives, actions, meetings)

@@ -12,6 +12,7 @@ import msgspec
 
 from core import health, okr, series
 from core.errors import ValidationError
+from core.follow_through import FollowThrough, judge
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
@@ -127,6 +128,18 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
     def open_interventions(self, kpi_id: str) -> list[Action]:
         return [a for a in self.actions
                 if a.link == kpi_id and a.kind == "intervention" and a.status == "open"]
+
+    @cached_property
+    def follow_through(self) -> dict[str, list[FollowThrough]]:
+        """KPI id -> its interventions judged by its values since (core/follow_through.py),
+        newest first. Computed when first asked (the flagged detail, status, the minutes),
+        not on every store version."""
+        found: dict[str, list[FollowThrough]] = defaultdict(list)
+        for a in self.actions:
+            h = self.get(a.link, health.Health) if a.kind == "intervention" else None
+            if h is not None:
+                found[h.kpi.id].append(judge(a, h))
+        return dict(found)
 
     def verdicts(self, meeting_id: str | None) -> dict[str, str]:
         meeting = self.by_id.get(meeting_id) if meeting_id else None

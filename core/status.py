@@ -4,20 +4,34 @@ from typing import Any
 
 from core import display, fmt, okr
 from core.board import Board
+from core.follow_through import FollowThrough
 from core.health import Health
 from core.model import Action
 from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
 def as_json(board: Board) -> dict[str, Any]:
+    judged = _follow_through(board)
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
         "kpis": [_kpi_json(h) for h in board.kpis],
         "objectives": [_objective_json(v) for v in board.objectives],
-        # `overdue` extends the contract's action object (an open action past its due day).
-        "actions": [{**action_json(a), "overdue": board.is_overdue(a)} for a in board.actions],
+        # `overdue` extends the contract's action object (an open action past its due day);
+        # `follow_through`, an intervention's verdict (null for other actions).
+        "actions": [{**action_json(a), "overdue": board.is_overdue(a),
+                     "follow_through": judged.get(a.id)} for a in board.actions],
     }
+
+
+def follow_through_json(found: FollowThrough) -> dict[str, Any]:
+    return {"verdict": found.verdict, "reason": found.reason, "since": found.since.isoformat()}
+
+
+def _follow_through(board: Board) -> dict[str, dict[str, Any]]:
+    """Action id -> its follow-through, for every intervention on a KPI."""
+    return {f.action.id: follow_through_json(f)
+            for items in board.follow_through.values() for f in items}
 
 
 def _kpi_json(h: Health) -> dict[str, Any]:

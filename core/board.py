@@ -13,6 +13,7 @@ import msgspec
 from core import health, okr, series
 from core.errors import ValidationError
 from core.follow_through import FollowThrough, judge
+from core.forecast import Forecast, forecast, points
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
@@ -140,6 +141,23 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
             if h is not None:
                 found[h.kpi.id].append(judge(a, h))
         return dict(found)
+
+    @cached_property
+    def forecasts(self) -> dict[str, Forecast]:
+        """Key result id -> where it will land (core/forecast.py), for the active objectives'
+        key results that have one. Computed when first asked (the OKR stage, status, the
+        minutes). A key result linked to an archived KPI has no values here: no forecast."""
+        found = {}
+        for view in self.active:
+            cycle = parse_cycle(view.objective.cycle)
+            for kr in view.krs:
+                h = self.get(kr.kr.kpi, health.Health)
+                kpi_values = None if kr.kr.kpi is None else \
+                    [(m.period, m.value) for m in h.series.recent()] if h else []
+                made = forecast(kr, points(kr, kpi_values, cycle), cycle, self.today)
+                if made is not None:
+                    found[kr.kr.id] = made
+        return found
 
     def verdicts(self, meeting_id: str | None) -> dict[str, str]:
         meeting = self.by_id.get(meeting_id) if meeting_id else None

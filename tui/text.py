@@ -6,6 +6,7 @@ parses no markup), styled here in one place."""
 from rich.text import Text
 
 from core import display, fmt
+from core.forecast import Forecast, describe
 from core.words import CONFIDENCE_LABEL
 from core.words import BAND_LABEL
 
@@ -100,3 +101,11 @@ def bar(share: float, width: int = 10) -> Text:
 
 def join(*parts: Text | str, sep: str = "  ") -> Text:
     return Text(sep).join(p if isinstance(p, Text) else plain(p) for p in parts)
+
+
+def forecast(found: Forecast, unit: str) -> Text:
+    """Where a key result will land (core/forecast.py), "misses its target" said in words
+    (it reads without colour) and styled as a key result behind its pace."""
+    said = describe(found, unit)
+    return plain(f"{said} · misses its target" if found.misses else said,
+                 STYLE["behind"] if found.misses else "")

@@ -88,10 +88,11 @@ def test_the_most_recent_retirement_is_watched():
                      "k2": Watch("objective 3", date(2026, 10, 1))}
 
 
-def test_an_active_objective_on_the_kpi_suspends_the_watch():
+def test_an_active_objective_on_the_kpi_keeps_the_watch():
     retired = objective(1, day=date(2026, 9, 30), linked=("k1", "k2"))
     found = okr.watches([retired, objective(2, status="active", linked=("k1",))], TODAY)
-    assert found == {"k2": Watch("objective 1", date(2026, 9, 30))}
+    assert found == {"k1": Watch("objective 1", date(2026, 9, 30)),
+                     "k2": Watch("objective 1", date(2026, 9, 30))}
 
 
 def test_a_retirement_after_today_is_not_watched_yet():

@@ -12,7 +12,7 @@ import msgspec
 
 from core import health, okr, series
 from core.errors import ValidationError
-from core.follow_through import FollowThrough, judge
+from core.follow_through import FollowThrough, judge, past
 from core.forecast import Forecast, forecast, points
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
@@ -141,6 +141,10 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
             if h is not None:
                 found[h.kpi.id].append(judge(a, h))
         return dict(found)
+
+    def past_interventions(self, kpi_id: str) -> list[FollowThrough]:
+        """The KPI's interventions whose day has passed, judged: "did it work?"."""
+        return past(self.follow_through.get(kpi_id, []), self.today)
 
     @cached_property
     def forecasts(self) -> dict[str, Forecast]:

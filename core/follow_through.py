@@ -100,3 +100,7 @@ def _recovery(h: Health, day: date, after: list[Measurement]) -> tuple[Measureme
 def past(items: list[FollowThrough], today: date) -> list[FollowThrough]:
     """Interventions whose day has passed: those a meeting asks "did it work?" of."""
     return [f for f in items if f.since < today]
+
+
+def recovered(items: list[FollowThrough]) -> int:
+    return sum(1 for f in items if f.verdict == "recovered")

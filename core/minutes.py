@@ -156,9 +156,8 @@ def _flagged(h: Health, board: boards.Board) -> Json:
 def _follow_through(h: Health, board: boards.Board) -> Json:
     """Did the KPI's past interventions work (core/follow_through.py), as of the meeting's
     day: how many, how many recovered, and each with its verdict."""
-    found = follow_through.past(board.follow_through.get(h.kpi.id, []), board.today)
-    recovered = sum(1 for f in found if f.verdict == "recovered")
-    return {"past": len(found), "recovered": recovered,
+    found = board.past_interventions(h.kpi.id)
+    return {"past": len(found), "recovered": follow_through.recovered(found),
             "interventions": [{**_action(f.action, board), **follow_through_json(f)}
                               for f in found]}
 

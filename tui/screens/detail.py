@@ -48,13 +48,11 @@ def kpi_facts(h: Health, board: Board | None = None) -> Group:
 
 def follow_through_rows(h: Health, board: Board | None) -> list[tuple[str, Text | str]]:
     """Did its past interventions work: the count, then each with its verdict and reason."""
-    found = follow_through.past(board.follow_through.get(h.kpi.id, []), board.today) \
-        if board else []
+    found = board.past_interventions(h.kpi.id) if board else []
     if not found:
         return []
-    recovered = sum(1 for f in found if f.verdict == "recovered")
-    rows: list[tuple[str, Text | str]] = [("follow-through",
-                                           words.follow_through(len(found), recovered))]
+    rows: list[tuple[str, Text | str]] = [
+        ("follow-through", words.follow_through(len(found), follow_through.recovered(found)))]
     return rows + [(words.FOLLOW_THROUGH_LABEL[f.verdict],
                     text.join(text.plain(f.action.text, "bold"), text.plain(f.reason)))
                    for f in found]

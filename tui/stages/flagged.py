@@ -36,15 +36,14 @@ def interventions(board: Board, kpi_id: str) -> Text:
 def follow_through_line(board: Board, kpi_id: str) -> Text | None:
     """Did the KPI's past interventions work: "2 past interventions, 1 recovered", and the
     latest one's verdict (enter shows each with its reason)."""
-    found = follow_through.past(board.follow_through.get(kpi_id, []), board.today)
+    found = board.past_interventions(kpi_id)
     if not found:
         return None
-    recovered = sum(1 for f in found if f.verdict == "recovered")
-    return text.join(text.plain(words.follow_through(len(found), recovered), "bold"),
-                     text.plain(f"latest: {found[0].action.text}"),
-                     text.plain(words.FOLLOW_THROUGH_LABEL[found[0].verdict],
-                                text.STYLE["flag"]),
-                     text.plain("(enter shows each)", "dim"))
+    return text.join(text.plain(words.follow_through(len(found), follow_through.recovered(found)),
+                                "bold"),
+                     text.join("latest", text.plain(words.FOLLOW_THROUGH_LABEL[found[0].verdict],
+                                                    text.STYLE["flag"]), sep=" "),
+                     text.plain(found[0].action.text), text.plain("(enter shows each)", "dim"))
 
 
 def overdue_phrase(board: Board, a: Action) -> Text:

@@ -90,13 +90,14 @@ def fit(found: list[Point], origin: date, end: date) -> tuple[float, float] | No
     return lands, spread
 
 
-def describe(f: Forecast, unit: str) -> str:
+def describe(f: Forecast, unit: str, with_range: bool = True) -> str:
     """What a forecast says, e.g. "lands at 4.3% (3.9% to 4.7%); needs +0.12 pt a week" (points
     for a percentage, the unit otherwise), "lands at 4.3%; target reached", "lands at 61,000
-    (58,200 to 63,800); cycle over".
+    (58,200 to 63,800); cycle over". Without the range where a line has little room (the
+    OKR stage's line under its list; the detail has it whole).
     """
     lands = fmt.value(f.lands, unit)
-    if f.high > f.low:
+    if with_range and f.high > f.low:
         lands += f" ({fmt.value(f.low, unit)} to {fmt.value(f.high, unit)})"
     if f.state == "needs" and f.per_week is not None:
         return f"lands at {lands}; needs {fmt.delta(f.per_week, unit)} a week"

@@ -132,6 +132,8 @@ class Baseline:
     def __init__(self) -> None:
         self._then: Then | None = None
         self._key: tuple[Any, ...] | None = None
+        self._now: boards.Board | None = None          # the board last compared, and with
+        self._found: Since | None = None                # what: a filter's refill is free
 
     @staticmethod
     def _which(store: Store, now: boards.Board) -> tuple[Meeting | None, tuple[Any, ...]]:
@@ -148,8 +150,11 @@ class Baseline:
         meeting, key = self._which(store, now)
         if key != self._key:
             self._then = then(store, meeting) if meeting is not None else None
-            self._key = key
-        return compare(self._then, store, now) if self._then is not None else None
+            self._key, self._now = key, None
+        if now is not self._now:
+            self._found = compare(self._then, store, now) if self._then is not None else None
+            self._now = now
+        return self._found
 
 
 # --- what changed ------------------------------------------------------------------------------
@@ -301,16 +306,22 @@ def counts(since: Since) -> list[tuple[int, tuple[str, str]]]:
     return [(n, words) for n, words in found if n]
 
 
-def summary(since: Since) -> str:
+def summary(since: Since, room: int | None = None) -> str:
     """ "2 new breaches, 1 flag cleared, 12 values added, 2 actions done", or that nothing
-    changed."""
+    changed. `room`: the most characters it may take (a screen's lines): the counts that do
+    not fit are left for the full list, and "…" says so."""
     said = [f"{n} {words[n != 1]}" for n, words in counts(since)]
-    return ", ".join(said) or NOTHING
+    text = ", ".join(said) or NOTHING
+    while room is not None and len(text) > room and said:
+        said.pop()
+        text = ", ".join(said) + ", …" if said else "…"
+    return text
 
 
-def headline(since: Since) -> str:
+def headline(since: Since, room: int | None = None) -> str:
     """The summary with the meeting's day: "Since 2026-11-22: 2 new breaches, …"."""
-    return f"Since {since.meeting.day}: {summary(since)}"
+    head = f"Since {since.meeting.day}: "
+    return head + summary(since, None if room is None else room - len(head))
 
 
 def sections(since: Since) -> list[tuple[str, list[Item]]]:

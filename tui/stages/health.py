@@ -1,5 +1,6 @@
 """KPI health: counts by band, then every KPI — north star first, then by area."""
 
+import textwrap
 from functools import partial
 
 from rich.text import Text
@@ -54,15 +55,26 @@ def follow_up_line(ctx: Context, wrapup: int | None) -> Text | None:
 
 
 COMPARING = "comparing with the last meeting…"
-LIST_HINT = " · l lists them"
+LIST_HINT = "· l lists them"
+_GLUE = "\x00"                # holds the hint together while the lines are broken
 
 
 def since_line(found: since.Since, width: int) -> Text:
-    """What changed since the last meeting ended, in at most two lines of `width`: the counts
-    that do not fit are left to `l`."""
-    head = since.headline(found, room=2 * width - len(LIST_HINT) - 1)
+    """What changed since the last meeting ended, in at most two lines of `width`, the hint
+    whole at the end: the counts that do not fit are left to `l`."""
+    room = 2 * width
+    while True:
+        head = since.headline(found, room=room - len(LIST_HINT) - 1)
+        lines = textwrap.wrap(f"{head} {LIST_HINT.replace(' ', _GLUE)}", max(width, 20),
+                              break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= 2 or room < width:
+            break
+        room -= 8
     day = f"Since {found.meeting.day}:"
-    return text.assemble((day, "bold"), head[len(day):], (LIST_HINT, "dim"))
+    shown = [text.plain(line.replace(_GLUE, " ")) for line in lines]
+    shown[0].stylize("bold", 0, len(day))
+    shown[-1].stylize("dim", len(shown[-1]) - len(LIST_HINT))
+    return Text("\n").join(shown)
 
 
 def kpi_cells(h: Health) -> list[Text]:

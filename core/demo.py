@@ -57,9 +57,13 @@ def write(store: Store, today: date, force: bool = False) -> None:
 
     Whatever the store held before is kept in the demo's event, so even --force loses nothing.
     The past is written as it was (a past meeting, its actions, weeks of check-ins); KPIs,
-    their values and objectives through the commands, as a team would make them.
+    their values and objectives through the commands, as a team would make them. Two events
+    in one write: everything up to the past meeting's end, then what came after it (the values
+    of periods that ended after it, the actions done since), so the app's "since last
+    meeting" and the past meeting's minutes (as of its end, core/as_of.py) each see their own.
     """
     spec = load_spec()
+    met = today - timedelta(days=spec["meeting"]["days_ago"])
     with store.transaction(EventKind.DEMO) as tx:
         if holds_other_data(store) and not force:
             raise CadenceError(f"{store.path}: holds other data; use --force to replace it "
@@ -67,16 +71,36 @@ def write(store: Store, today: date, force: bool = False) -> None:
         _clear(tx)
         histories: dict[str, History] = {}
         by_name = {k["name"]: _write_kpi(tx, k, today, histories) for k in spec["kpis"]}
+        later = {name: _after(history, met) for name, history in histories.items()}
+        for name, (_, values) in later.items():
+            kpis.record_values(tx, by_name[name], _before(histories[name][1], values), met)
         for objective in spec["objectives"]:
             _write_objective(tx, objective, by_name, today)
-        _write_meeting(tx, spec["meeting"], by_name, today)
+        done_since = _write_meeting(tx, spec["meeting"], by_name, today)
         for retired in spec.get("retired_objectives", ()):
             _write_retired(tx, retired, by_name, today)
         for action in spec.get("earlier_interventions", ()):
             _write_earlier_intervention(tx, action, by_name, today)
         store.meta()["demo"] = True
         tx.summary = "loaded the demo data"       # last: each command named its own change
+        tx.next_event(EventKind.DEMO, "the demo's values and actions since its past meeting")
+        for name, (_, values) in later.items():
+            kpis.record_values(tx, by_name[name], values, today)
+        for action in done_since:
+            documents.save(tx, action.evolve(status="done"))
     write_warehouse(store.path.resolve().parent / DEMO_WAREHOUSE, histories, today)
+
+
+def _after(history: "History", met: date) -> "History":
+    """The values of periods that ended after the meeting's day: recorded since."""
+    cadence, values = history
+    return cadence, {p: v for p, v in values.items()
+                     if next_period(date.fromisoformat(p), cadence) > met}
+
+
+def _before(values: dict[str, series.Entry], later: dict[str, series.Entry]
+            ) -> dict[str, series.Entry]:
+    return {p: v for p, v in values.items() if p not in later}
 
 
 def _clear(tx: Transaction) -> None:
@@ -96,8 +120,7 @@ def _write_kpi(tx: Transaction, spec: Spec, today: date,
     for value in reversed(spec["history"]):
         history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
-    kpis.record_values(tx, kpi, history, today)
-    histories[kpi.name] = (kpi.cadence, history)
+    histories[kpi.name] = (kpi.cadence, history)       # recorded by write(), in two parts
     return kpi
 
 
@@ -203,18 +226,27 @@ def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: 
         previous = value
 
 
-def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
+def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date
+                   ) -> list[Action]:
+    """The past meeting, ended, with the actions it took; returns those done since (done,
+    and due after the meeting's day), written open here: the meeting saw them open."""
     day = today - timedelta(days=spec["days_ago"])
     meeting = Meeting(id="", title=f"{spec['title']} {day}", day=day,
                       started_at=f"{day}T09:00:00+00:00", ended_at=f"{day}T10:00:00+00:00",
                       facilitator=spec["facilitator"], attendees=tuple(spec["attendees"]),
                       ratings=spec["ratings"])
     meeting_id = documents.insert(tx, meeting).id
+    done_since = []
     for a in spec["actions"]:
         due = today + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None
-        documents.insert(tx, Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
-                                    meeting=meeting_id, created=day, due=due, status=a["status"],
-                                    link=by_name[a["link"]].id if a.get("link") else None))
+        since = a["status"] == "done" and due is not None and due > day
+        action = documents.insert(tx, Action(
+            id="", kind=a["kind"], text=a["text"], owner=a["owner"], meeting=meeting_id,
+            created=day, due=due, status="open" if since else a["status"],
+            link=by_name[a["link"]].id if a.get("link") else None))
+        if since:
+            done_since.append(action)
+    return done_since
 
 
 # --- follow-through and relapse (issue 19): a retired objective, interventions long due ----

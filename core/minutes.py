@@ -14,6 +14,7 @@ from typing import Any
 
 from core import board as boards
 from core import clock, fmt, follow_through, okr
+from core import since as changes
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
 from core.events import EventKind, is_system
@@ -96,6 +97,8 @@ def build(store: Store, meeting_id: str | None = None) -> Json:
     return {
         "schema": SCHEMA,
         "meeting": _header(meeting, store.path),
+        # What changed since the meeting before it ended, as this one saw it (core/since.py).
+        "since_last_meeting": changes.as_json(changes.since_last(seen, board, meeting.id)),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
         "measurements": _measurements(meeting, board),

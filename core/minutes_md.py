@@ -7,6 +7,7 @@ from typing import Any
 
 from core import fmt
 from core.display import markdown as md
+from core.since import HEADINGS, KINDS, NO_EARLIER
 from core.words import (CONFIDENCE_LABEL, DIRECTION_SYMBOL, FOLLOW_THROUGH_LABEL, VERDICT_LABEL,
                         follow_through, pace, stage_note)
 
@@ -39,6 +40,17 @@ def _header(m: Json) -> list[str]:
     if m["rating_average"] is not None:
         lines.append(f"- **Rating:** {fmt.number(m['rating_average'])} / 10 "
                      f"({len(m['ratings'])} rating{'s' * (len(m['ratings']) != 1)})")
+    return lines
+
+
+def _since(s: Json | None) -> list[str]:
+    """What changed since the meeting before this one ended: the minutes start with it."""
+    if s is None:
+        return [NO_EARLIER]
+    lines = [f"Since {md(s['title'])} ({md(s['day'])}): {md(s['summary'])}."]
+    for kind in (k for k in KINDS if s[k]):
+        lines += ["", f"**{HEADINGS[kind]}**", ""]
+        lines += [f"- {md(i['name'])}: {md(i['reason'])}" for i in s[kind]]
     return lines
 
 
@@ -124,6 +136,7 @@ def _stages(items: list[Json]) -> list[str]:
 
 def render(m: Json) -> str:
     lines = _header(m["meeting"])
+    lines += _section("Since last meeting", _since(m["since_last_meeting"]))
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))
     lines += _section("Values recorded", [

@@ -3,6 +3,7 @@
 from typing import Any
 
 from core import display, fmt, okr
+from core import since as changes
 from core.board import Board
 from core.follow_through import FollowThrough
 from core.forecast import Forecast, describe
@@ -11,7 +12,9 @@ from core.model import Action
 from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
-def as_json(board: Board) -> dict[str, Any]:
+def as_json(board: Board, since: changes.Since | None = None) -> dict[str, Any]:
+    """`since`: what changed since the last ended meeting (core/since.py), None when no
+    meeting has ended."""
     judged = _follow_through(board)
     return {
         "today": board.today.isoformat(),
@@ -22,6 +25,7 @@ def as_json(board: Board) -> dict[str, Any]:
         # `follow_through`, an intervention's verdict (null for other actions).
         "actions": [{**action_json(a), "overdue": board.is_overdue(a),
                      "follow_through": judged.get(a.id)} for a in board.actions],
+        "since_last_meeting": changes.as_json(since),
     }
 
 
@@ -82,7 +86,7 @@ GUIDANCE = ("The store holds no KPIs or objectives yet.\n"
             "  Or import CSV:  cadence import kpis FILE.csv, then measurements and okrs")
 
 
-def as_text(board: Board) -> str:
+def as_text(board: Board, since: changes.Since | None = None) -> str:
     if not board.kpis and not board.objectives:
         return GUIDANCE
     counts = board.counts()
@@ -100,6 +104,8 @@ def as_text(board: Board) -> str:
     if open_actions:
         lines += ["", "OPEN ACTIONS"] + [f"  {a.id}  {a.text} — {a.owner}" + _due(board, a)
                                          for a in open_actions]
+    if since is not None:
+        lines += ["", "SINCE LAST MEETING", *changes.short_lines(since)]
     # Each line is one line, whatever a name holds: a newline in it would forge a line.
     return "\n".join(map(display.line, lines))
 

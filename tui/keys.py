@@ -75,6 +75,8 @@ KEYS: tuple[Key, ...] = (
     Key("n", "next_stage", "Next", "next stage", DECK, moves=True),
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),
+    Key("l", "since_list", "Since", "list what changed since the last meeting ended",
+        footer=False),
     Key("e", "export", "Export", "export the minutes beside the store and show the path",
         footer=False, changes=True),
     Key("P", "pull", "Pull", "pull the KPIs that have a source or a formula now (the meeting "

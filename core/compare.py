@@ -158,8 +158,8 @@ def grid(kpi: Kpi, series: Series, periods: int = GRID_PERIODS) -> list[Cell]:
 # --- how it reads ------------------------------------------------------------------------------
 
 def signed(number: float, suffix: str) -> str:
-    """+12.5%, −0.4 pt, ±0%: the sign always written, so a change never reads as a level."""
-    sign = "+" if number > 0 else "−" if number < 0 else "±"
+    """+12.5%, -0.4 pt, ±0%: the sign always written, so a change never reads as a level."""
+    sign = "+" if number > 0 else "-" if number < 0 else "±"
     return f"{sign}{fmt.number(abs(number))}{suffix}"
 
 
@@ -182,14 +182,23 @@ def trailing_phrase(kpi: Kpi, found: Trailing) -> str:
     return f"{found.periods}-period mean {fmt.value(found.mean, kpi.unit)}{short}"
 
 
+def short_phrase(kpi: Kpi, found: Delta) -> str:
+    """`+0.4 pt vs 2026-W45`, or why there is no comparison."""
+    if found.change is None:
+        return found.why if found.base is None else \
+            f"{found.why} ({period_label(found.period, kpi.cadence)})"
+    label = period_label(found.period, kpi.cadence)
+    return f"{signed(found.change, ' pt' if found.points else '%')} vs {label}"
+
+
 def summary(kpi: Kpi, found: Comparison) -> str:
-    """One line for the minutes: 'vs previous +0.4 pt on 2026-W45 (25.6%); vs a year earlier
-    …; 4-period mean 24.2%; 13-period mean 22.9%'."""
-    if found.previous is None or found.year_ago is None:
+    """One short line for the minutes: '+0.4 pt vs 2026-W45; a year earlier: +1.2 pt vs
+    2025-W46; 4-period mean 24.2%, 13-period 22.9%'."""
+    if found.previous is None or found.year_ago is None or len(found.trailing) < 2:
         return "no value yet"
-    parts = [f"vs previous {delta_phrase(kpi, found.previous)}",
-             f"vs a year earlier {delta_phrase(kpi, found.year_ago)}"]
-    return "; ".join(parts + [trailing_phrase(kpi, t) for t in found.trailing])
+    m4, m13 = (trailing_phrase(kpi, t) for t in found.trailing)
+    return (f"{short_phrase(kpi, found.previous)}; a year earlier: "
+            f"{short_phrase(kpi, found.year_ago)}; {m4}, {m13.replace(' mean', '', 1)}")
 
 
 def as_json(kpi: Kpi, found: Comparison) -> dict[str, Any]:
@@ -204,4 +213,5 @@ def as_json(kpi: Kpi, found: Comparison) -> dict[str, Any]:
     return {"period": found.period and found.period.isoformat(), "value": found.value,
             "previous": one(found.previous), "year_ago": one(found.year_ago),
             **{f"mean_{t.periods}": {"mean": t.mean, "count": t.count}
-               for t in found.trailing}}
+               for t in found.trailing},
+            "phrase": summary(kpi, found)}

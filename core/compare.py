@@ -133,7 +133,7 @@ def trailing(values: list[float | None], periods: int) -> Trailing:
 def compare(kpi: Kpi, series: Series) -> Comparison:
     latest = series.newest
     if latest is None:
-        return Comparison(None, None, None, None, ())
+        return Comparison(None, None, None, None, tuple(Trailing(n, 0, None) for n in TRAILING))
     start = period_start(latest.period, kpi.cadence)
     values = recent(kpi, series, start, max(TRAILING))
     return Comparison(start, latest.value,
@@ -194,7 +194,7 @@ def short_phrase(kpi: Kpi, found: Delta) -> str:
 def summary(kpi: Kpi, found: Comparison) -> str:
     """One short line for the minutes: '+0.4 pt vs 2026-W45; a year earlier: +1.2 pt vs
     2025-W46; 4-period mean 24.2%, 13-period 22.9%'."""
-    if found.previous is None or found.year_ago is None or len(found.trailing) < 2:
+    if found.previous is None or found.year_ago is None:
         return "no value yet"
     m4, m13 = (trailing_phrase(kpi, t) for t in found.trailing)
     return (f"{short_phrase(kpi, found.previous)}; a year earlier: "

@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from core import compare
+from core import compare, minutes
 from core.commands import kpis
 from core.errors import ValidationError
 from core.events import EventKind
 from core.series import Measurement, Series
+from core.store import Store
 from tests.helpers import TODAY, kpi, load, meeting_on, series, undo_last
 
 BIG = 1.7e308
@@ -130,6 +131,26 @@ def test_a_process_change_is_marked_undone_and_refused_when_bad(demo_db):
 
 
 def test_an_unmarked_kpi_document_has_no_changes_field(demo_db):
-    from core.store import Store
     docs = Store(demo_db).docs("kpis")
     assert sum("changes" in d for d in docs.values()) == 1          # the demo's Uptime only
+
+
+# --- a past meeting's minutes do not move -------------------------------------------------------
+
+from tests.unit.test_minutes_as_of import clock, ended, later, record  # noqa: E402,F401
+
+
+def test_a_process_change_marked_later_leaves_past_minutes_alone(ended, db, monkeypatch,
+                                                                 clock):
+    before = record(db, "m1", "m2")
+    later(monkeypatch, clock)
+    session = meeting_on(Store(db))
+    cart = load(db).find_kpi("Cart abandonment")
+    assert "signal" in cart.flag_names
+    session.run(EventKind.KPI_PROCESS_CHANGE, kpis.mark_change, cart.kpi.id, "2026-W38",
+                date(2026, 12, 2))
+    assert load(db).find_kpi("Cart abandonment").phase == date(2026, 9, 14)
+    assert record(db, "m1", "m2") == before
+    flagged = next(k for k in minutes.build(Store(db), "m2")["flagged"]
+                   if k["name"] == "Cart abandonment")
+    assert "since the process change" not in " ".join(f["reason"] for f in flagged["flags"])

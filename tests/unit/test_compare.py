@@ -140,8 +140,8 @@ def test_an_unmarked_kpi_document_has_no_changes_field(demo_db):
 from tests.unit.test_minutes_as_of import clock, ended, later, record  # noqa: E402,F401
 
 
-def test_a_process_change_marked_later_leaves_past_minutes_alone(ended, db, monkeypatch,
-                                                                 clock):
+def test_a_process_change_marked_later_leaves_past_minutes_alone(  # noqa: F811 (fixtures)
+        ended, db, monkeypatch, clock):
     before = record(db, "m1", "m2")
     later(monkeypatch, clock)
     session = meeting_on(Store(db))

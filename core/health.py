@@ -259,11 +259,11 @@ def _half_way(kpi: Kpi, process: Process) -> Flag | None:
     bounds = process.limits_of(process.values[:-HALF_WAY_OF])
     if len(window) < HALF_WAY_OF or bounds is None:
         return None
-    for side, line, limit, beyond in (
-            ("upper", bounds.half_upper, bounds.upper, lambda v, line: v > line),
-            ("lower", bounds.half_lower, bounds.lower, lambda v, line: v < line)):
-        if sum(beyond(v, line) for v in window) >= HALF_WAY_HITS:
-            return Flag("signal", f"{HALF_WAY_HITS} of the latest {HALF_WAY_OF} values beyond "
-                        f"{_v(kpi, line)}, half-way to the {side} limit {_v(kpi, limit)}",
-                        "half_way")
-    return None
+    above = sum(v > bounds.half_upper for v in window)       # strictly: on the line is not
+    below = sum(v < bounds.half_lower for v in window)
+    if max(above, below) < HALF_WAY_HITS:
+        return None
+    side, line, limit = (("upper", bounds.half_upper, bounds.upper) if above >= HALF_WAY_HITS
+                         else ("lower", bounds.half_lower, bounds.lower))
+    return Flag("signal", f"{HALF_WAY_HITS} of the latest {HALF_WAY_OF} values beyond "
+                f"{_v(kpi, line)}, half-way to the {side} limit {_v(kpi, limit)}", "half_way")

@@ -137,20 +137,22 @@ def test_an_unmarked_kpi_document_has_no_changes_field(demo_db):
 
 # --- a past meeting's minutes do not move -------------------------------------------------------
 
-from tests.unit.test_minutes_as_of import clock, ended, later, record  # noqa: E402,F401
+from tests.unit import test_minutes_as_of as as_of  # noqa: E402
+
+clock, ended = as_of.clock, as_of.ended         # its fixtures: the demo with meeting m2 ended
 
 
-def test_a_process_change_marked_later_leaves_past_minutes_alone(  # noqa: F811 (fixtures)
-        ended, db, monkeypatch, clock):
-    before = record(db, "m1", "m2")
-    later(monkeypatch, clock)
+def test_a_process_change_marked_later_leaves_past_minutes_alone(ended, db, monkeypatch,
+                                                                 clock):
+    before = as_of.record(db, "m1", "m2")
+    as_of.later(monkeypatch, clock)
     session = meeting_on(Store(db))
     cart = load(db).find_kpi("Cart abandonment")
     assert "signal" in cart.flag_names
     session.run(EventKind.KPI_PROCESS_CHANGE, kpis.mark_change, cart.kpi.id, "2026-W38",
                 date(2026, 12, 2))
     assert load(db).find_kpi("Cart abandonment").phase == date(2026, 9, 14)
-    assert record(db, "m1", "m2") == before
+    assert as_of.record(db, "m1", "m2") == before
     flagged = next(k for k in minutes.build(Store(db), "m2")["flagged"]
                    if k["name"] == "Cart abandonment")
     assert "since the process change" not in " ".join(f["reason"] for f in flagged["flags"])

@@ -31,7 +31,7 @@ import msgspec
 from core import fmt
 from core.health import band
 from core.model import Kpi
-from core.periods import period_label, period_start, previous_period
+from core.periods import period_label, period_start, periods_back, previous_period
 from core.series import Series
 from core.stats import mean
 
@@ -115,31 +115,22 @@ def delta(kpi: Kpi, series: Series, value: float, period: date) -> Delta:
     return Delta(period, base, found, points, why)
 
 
-def recent(kpi: Kpi, series: Series, latest: date, periods: int) -> list[float | None]:
-    """The values of the `periods` periods ending with `latest`, newest first (None: none)."""
-    found, start = [], latest
-    for _ in range(periods):
-        found.append(series.value_at(start))
-        start = previous_period(start, kpi.cadence)
-    return found
-
-
-def trailing(values: list[float | None], periods: int) -> Trailing:
-    """The mean of the values of the first `periods` of `values` (newest first)."""
-    present = [v for v in values[:periods] if v is not None]
+def trailing(series: Series, kpi: Kpi, latest: date, periods: int) -> Trailing:
+    """The mean of the values of the `periods` periods ending with `latest`, the newest
+    period with a value (so every value from the first of them on is one of them)."""
+    present = series.since(periods_back(latest, kpi.cadence, periods - 1))
     return Trailing(periods, len(present), mean(present) if present else None)
 
 
 def compare(kpi: Kpi, series: Series) -> Comparison:
-    latest = series.newest
-    if latest is None:
+    newest = series.newest_period
+    if newest is None:
         return Comparison(None, None, None, None, tuple(Trailing(n, 0, None) for n in TRAILING))
-    start = period_start(latest.period, kpi.cadence)
-    values = recent(kpi, series, start, max(TRAILING))
-    return Comparison(start, latest.value,
-                      delta(kpi, series, latest.value, previous_period(start, kpi.cadence)),
-                      delta(kpi, series, latest.value, year_earlier(start, kpi.cadence)),
-                      tuple(trailing(values, n) for n in TRAILING))
+    start, value = period_start(newest, kpi.cadence), series.values(1)[0]
+    return Comparison(start, value,
+                      delta(kpi, series, value, previous_period(start, kpi.cadence)),
+                      delta(kpi, series, value, year_earlier(start, kpi.cadence)),
+                      tuple(trailing(series, kpi, start, n) for n in TRAILING))
 
 
 def grid(kpi: Kpi, series: Series, periods: int = GRID_PERIODS) -> list[Cell]:
@@ -149,7 +140,8 @@ def grid(kpi: Kpi, series: Series, periods: int = GRID_PERIODS) -> list[Cell]:
     if newest is None:
         return []
     cells, start = [], period_start(newest, kpi.cadence)
-    for value in recent(kpi, series, start, periods):
+    for _ in range(periods):
+        value = series.value_at(start)
         cells.append(Cell(start, period_label(start, kpi.cadence), value, band(kpi, value)))
         start = previous_period(start, kpi.cadence)
     return cells[::-1]
@@ -209,7 +201,7 @@ def as_json(kpi: Kpi, found: Comparison) -> dict[str, Any]:
             return None
         return {"period": d.period.isoformat(), "label": period_label(d.period, kpi.cadence),
                 "value": d.base, "change": d.change, "unit": "pt" if d.points else "%",
-                "reason": d.why or None, "phrase": delta_phrase(kpi, d)}
+                "reason": d.why or None}
     return {"period": found.period and found.period.isoformat(), "value": found.value,
             "previous": one(found.previous), "year_ago": one(found.year_ago),
             **{f"mean_{t.periods}": {"mean": t.mean, "count": t.count}

@@ -157,8 +157,11 @@ class Series:
 
     def value_at(self, period: date) -> float | None:
         """The value of one period (its start), None when it has none."""
-        found = self._doc.get(period.isoformat()) if self.has(period) else None
-        return None if found is None else value_of(found)
+        key = period.isoformat()
+        found = self._doc.get(key)
+        if found is None or not self._periods or key > self._periods[-1]:   # after `upto`
+            return None
+        return value_of(found)
 
     def recent(self, last: int | None = None) -> list[Measurement]:
         """The measurements, or the newest `last` of them, oldest first."""

@@ -10,6 +10,7 @@ from core import compare, minutes
 from core.commands import kpis
 from core.errors import ValidationError
 from core.events import EventKind
+from core.model import Kpi
 from core.series import Measurement, Series
 from core.store import Store
 from tests.helpers import TODAY, kpi, load, meeting_on, series, undo_last
@@ -156,3 +157,17 @@ def test_a_process_change_marked_later_leaves_past_minutes_alone(ended, db, monk
     flagged = next(k for k in minutes.build(Store(db), "m2")["flagged"]
                    if k["name"] == "Cart abandonment")
     assert "since the process change" not in " ".join(f["reason"] for f in flagged["flags"])
+
+
+def test_the_kpis_csv_may_mark_process_changes(db, write_csv):
+    from core.errors import CadenceError
+    from core.imports import import_kpis
+    header = "name,owner,unit,direction,target,threshold,cadence,changes\n"
+    store = Store(db)
+    import_kpis(store, write_csv("k.csv", header + "Leads,Ann,,higher,10,5,weekly,"
+                                 "2026-W10; 2026-03-18\nNPS,Bo,,higher,50,30,monthly,\n"))
+    found = {k.name: k.changes for k in store.records(Kpi)}
+    assert found == {"Leads": (date(2026, 3, 2), date(2026, 3, 16)), "NPS": ()}
+    assert "changes" not in store.docs("kpis")[2]                   # empty: absent
+    with pytest.raises(CadenceError, match=r"row 2.*changes.*'W10' is not a date"):
+        import_kpis(store, write_csv("bad.csv", header + "Leads,Ann,,higher,10,5,weekly,W10\n"))

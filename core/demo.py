@@ -112,7 +112,8 @@ def _clear(tx: Transaction) -> None:
 
 def _write_kpi(tx: Transaction, spec: Spec, today: date,
                histories: dict[str, "History"]) -> Kpi:
-    kpi = kpis.add(tx, **{k: v for k, v in spec.items() if k not in ("history", "stale_by")})
+    kpi = kpis.add(tx, **{k: v for k, v in spec.items()
+                          if k not in ("history", "stale_by", "process_change_ago")})
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
         period = previous_period(period, kpi.cadence)
@@ -121,6 +122,11 @@ def _write_kpi(tx: Transaction, spec: Spec, today: date,
         history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
     histories[kpi.name] = (kpi.cadence, history)       # recorded by write(), in two parts
+    if "process_change_ago" in spec:        # N periods before the latest: limits restart there
+        changed = latest_finished(today, kpi.cadence)
+        for _ in range(spec["process_change_ago"]):
+            changed = previous_period(changed, kpi.cadence)
+        kpi = kpis.mark_change(tx, kpi.id, changed, today)
     return kpi
 
 

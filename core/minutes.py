@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core import board as boards
-from core import clock, fmt, follow_through, okr
+from core import clock, compare, fmt, follow_through, okr
 from core import since as changes
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
@@ -132,7 +132,8 @@ def _kpi_line(h: Health) -> Json:
     k = h.kpi
     return {"id": k.id, "name": k.name, "band": h.band, "latest": h.latest, "unit": k.unit,
             "target": k.target, "threshold": k.threshold, "direction": k.direction,
-            "sparkline": fmt.sparkline(h.series.values(12))}
+            "sparkline": fmt.sparkline(h.series.values(12)),
+            "compare": compare.as_json(k, compare.compare(k, h.series))}
 
 
 def _health(board: boards.Board) -> Json:

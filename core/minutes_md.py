@@ -77,6 +77,8 @@ def _flagged(items: list[Json]) -> list[str]:
             f"{md(k['band'])}, latest {_value(k['latest'], k['unit'])}"
         lines += [f"### {md(k['name'])} ({state})", ""]
         lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
+        if (k.get("compare") or {}).get("previous"):        # a KPI with a value
+            lines.append(f"- Compared: {md(k['compare']['phrase'])}")
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
         lines += _follow_through(k["follow_through"])
         lines.append("")

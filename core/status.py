@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from core import display, fmt, okr
+from core import compare, display, fmt, okr
 from core import since as changes
 from core.board import Board
 from core.follow_through import FollowThrough
@@ -48,7 +48,18 @@ def _kpi_json(h: Health) -> dict[str, Any]:
             "target": k.target, "threshold": k.threshold, "flags": h.flag_names,
             "reasons": {f.name: f.reason for f in h.flags},
             "limits": None if h.limits is None else
-            {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper}}
+            {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper},
+            "process": process_json(h),
+            "compare": compare.as_json(k, compare.compare(k, h.series))}
+
+
+def process_json(h: Health) -> dict[str, Any]:
+    """The XmR reading beside `limits`: the marked process changes, the one the limits
+    restart from, whether they are locked, and which rule raised `signal`."""
+    rule = next((f.rule for f in h.flags if f.name == "signal"), None)
+    return {"changes": [c.isoformat() for c in h.kpi.changes],
+            "phase": h.phase and h.phase.isoformat(), "locked": h.locked,
+            "signal_rule": rule}
 
 
 def _objective_json(v: okr.ObjectiveView, forecasts: dict[str, Forecast]) -> dict[str, Any]:

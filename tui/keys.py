@@ -99,6 +99,8 @@ KEYS: tuple[Key, ...] = (
     Key("M", "scorecard", "Fill scorecard", "fill the scorecard: a value for every KPI whose "
         "latest finished period has none, one form after another", KPI_STAGES, footer=False,
         changes=True),
+    Key("B", "process_change", "Process change", "mark a process change: the KPI's limits "
+        "restart there", KPI_STAGES, footer=False, changes=True),
     Key("N", "new_objective", "New objective", "write a new objective with its first key "
         "result", OKRS, footer=False, changes=True),
     Key("A", "add_key_result", "Add key result", "add a key result to the selected objective",

@@ -205,7 +205,13 @@ def cmd_minutes(args) -> int:
     if output is not None:
         check_output(output, store.path, args.force)     # before any work: a typo costs nothing
     found = minutes.build(store, args.meeting)
-    payload = display.json(encode(found)) if args.format == "json" else render(found).encode()
+    if args.format == "json":
+        payload = display.json(encode(found))
+    elif args.format == "html":
+        from core import minutes_html            # Jinja2 loads only for HTML
+        payload = minutes_html.render(found, minutes_html.pictures(store, found)).encode()
+    else:
+        payload = render(found).encode()
     if output is None:
         sys.stdout.buffer.write(payload)
         return 0
@@ -457,7 +463,9 @@ def build_parser() -> Parser:
     which = minutes_.add_mutually_exclusive_group()
     which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
     which.add_argument("--last", action="store_true", help="the most recent meeting (default)")
-    minutes_.add_argument("--format", choices=("md", "json"), default="md")
+    minutes_.add_argument("--format", choices=("md", "json", "html"), default="md",
+                          help="Markdown (default), JSON (schema cadence.minutes/1), or one "
+                               "self-contained HTML file with charts, for a browser or a mail")
     minutes_.add_argument("-o", "--output", metavar="FILE",
                           help="write to FILE, not stdout (`-` is stdout)")
     minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")

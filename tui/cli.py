@@ -212,9 +212,42 @@ def cmd_minutes(args) -> int:
         payload = minutes_html.render(found, minutes_html.pictures(store, found)).encode()
     else:
         payload = render(found).encode()
+    write_output(payload, output)
+    if output is not None:
+        say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
+    return 0
+
+
+def cmd_actions(args) -> int:
+    """Decisions and actions by owner and status; as a calendar, the open ones (unless
+    --status says otherwise) that have a due day."""
+    from core import action_list, board
+    store = _open(args)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if output is not None:
+        check_output(output, store.path, args.force)
+    status = args.status or ("open" if args.format == "ics" else None)
+    current = board.load(store, clock.today())
+    found = action_list.select(current, args.owner, status)
+    if args.format == "json":
+        payload = display.json(encode(action_list.as_json(current, found)))
+    elif args.format == "ics":
+        from core import calendar
+        tag = calendar.store_tag(store.meta().get("store_id"), str(store.path.resolve()))
+        payload = calendar.calendar(current, found, tag, clock.now()).encode()
+    else:
+        payload = (action_list.as_text(current, found) + "\n").encode()
+    write_output(payload, output)
+    if output is not None:
+        say(f"{len(found)} decisions and actions written to {output}", err=True)
+    return 0
+
+
+def write_output(payload: bytes, output: Path | None) -> None:
+    """A command's output to stdout, or to FILE (checked by check_output first)."""
     if output is None:
         sys.stdout.buffer.write(payload)
-        return 0
+        return
     try:
         if output.exists() and not output.is_file():  # /dev/null, a pipe: written, not replaced
             output.write_bytes(payload)
@@ -222,8 +255,6 @@ def cmd_minutes(args) -> int:
             atomic_write(output, payload)
     except OSError as exc:
         raise CadenceError(f"{output}: cannot be written ({exc.strerror})") from None
-    say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
-    return 0
 
 
 def check_output(output: Path, store: Path, force: bool) -> None:
@@ -470,6 +501,18 @@ def build_parser() -> Parser:
                           help="write to FILE, not stdout (`-` is stdout)")
     minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")
     minutes_.set_defaults(run=cmd_minutes, read_only=True)
+    actions_ = commands.add_parser("actions", parents=[common],
+                                   help="the decisions and actions, by owner and status")
+    actions_.add_argument("--owner", metavar="NAME", help="only this person's")
+    actions_.add_argument("--status", choices=("open", "done", "dropped"),
+                          help="only those of this status (default: all; for ics: open)")
+    actions_.add_argument("--format", choices=("text", "json", "ics"), default="text",
+                          help="text, JSON, or an iCalendar file of those with a due day "
+                               "(an all-day event each, to import into a calendar)")
+    actions_.add_argument("-o", "--output", metavar="FILE",
+                          help="write to FILE, not stdout (`-` is stdout)")
+    actions_.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    actions_.set_defaults(run=cmd_actions, read_only=True)
     meetings = commands.add_parser("meetings", parents=[common],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")

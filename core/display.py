@@ -116,6 +116,13 @@ _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
 WORD_JOINER = "\u2060"      # invisible and unbreakable: splits a link without a visible mark
 
 
+def _broken(text: str, mark: str) -> str:
+    """`mark` at each place a link would start: before a colon, slash or dot, after an `@`
+    (`@\u2060here` is no mention, `a@\u2060b.example` no address)."""
+    return _LINK_BREAKS.sub(
+        lambda found: found[0] + mark if found[0] == "@" else mark + found[0], text)
+
+
 def _flat(text: object) -> str:
     """One line with every control visible; newlines and tabs become one space."""
     return line(" ".join(str(text).split()))
@@ -131,8 +138,7 @@ def html(text: object, breaks: bool = True) -> str:
     flat = _flat(text)
     if not breaks:
         return flat.translate(_HTML_ESCAPES)
-    marked = _LINK_BREAKS.sub(lambda found: _MARK + found[0], flat)
-    return marked.translate(_HTML_ESCAPES).replace(_MARK, "<wbr>")
+    return _broken(flat, _MARK).translate(_HTML_ESCAPES).replace(_MARK, "<wbr>")
 
 
 def chat(text: object) -> str:
@@ -140,13 +146,19 @@ def chat(text: object) -> str:
     text with formatting off): one line, controls visible, and a word joiner before each
     place a chat would start a link or a mention. Slack still reads `&`, `<` and `>`:
     `slack()` adds those."""
-    return _LINK_BREAKS.sub(lambda found: WORD_JOINER + found[0], _flat(text))
+    return _broken(_flat(text), WORD_JOINER)
 
 
 def slack(text: object) -> str:
     """`chat()` with the three characters Slack reads as its own syntax (`<!channel>`,
     `<http://x|y>`) written as the entities Slack asks for."""
     return chat(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chat_markdown(text: object) -> str:
+    """User text for a chat that reads Markdown (Mattermost): `markdown()`, and a word joiner
+    after each `@`, which Mattermost reads as a mention (`@channel`) before any Markdown."""
+    return markdown(text).replace("@", "@" + WORD_JOINER)
 
 
 _ICS_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,"})

@@ -88,7 +88,8 @@ def _environment() -> Any:
     import jinja2
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, finalize=_shown,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
     environment.filters["plain"] = _unbroken
     environment.globals.update(
         value=fmt.value, number=fmt.number, score=fmt.score, band_label=words.BAND_LABEL,

@@ -204,6 +204,7 @@ def cmd_minutes(args) -> int:
     output = None if args.output in (None, "-") else Path(args.output)
     if output is not None:
         check_output(output, store.path, args.force)     # before any work: a typo costs nothing
+    mail_to = addresses(args.mail_to)
     found = minutes.build(store, args.meeting)
     if args.format == "json":
         payload = display.json(encode(found))
@@ -215,7 +216,31 @@ def cmd_minutes(args) -> int:
     write_output(payload, output)
     if output is not None:
         say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
+    if mail_to or args.post_to:
+        return deliver(store, found, mail_to, args.post_to)
     return 0
+
+
+def addresses(given: list[str]) -> list[str]:
+    """`--mail-to`'s addresses, each checked before anything is written."""
+    if not given:
+        return []
+    from core.delivery.mail import check_address
+    return [check_address(address) for address in given]
+
+
+def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str]) -> int:
+    """Mail and post the minutes (already written): one line for each delivery done or
+    failed; 1 if any failed."""
+    from core.delivery import deliver
+    outcome = deliver(store, found, mail_to, post_to)
+    for warning in outcome.warnings:
+        say(f"cadence: warning: {warning}", err=True)
+    for done in outcome.done:
+        say(f"Minutes of {found['meeting']['id']} {done}", err=True)
+    for failed in outcome.failed:
+        say(f"cadence: error: {failed}", err=True)
+    return 1 if outcome.failed else 0
 
 
 def cmd_actions(args) -> int:
@@ -500,6 +525,12 @@ def build_parser() -> Parser:
     minutes_.add_argument("-o", "--output", metavar="FILE",
                           help="write to FILE, not stdout (`-` is stdout)")
     minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    minutes_.add_argument("--mail-to", nargs="+", action="extend", default=[], metavar="ADDR",
+                          help="also mail them (text and HTML) through the SMTP server of the "
+                               "user config")
+    minutes_.add_argument("--post-to", action="append", default=[], metavar="NAME",
+                          help="also post a short summary to this webhook of the user config "
+                               "(repeat for more)")
     minutes_.set_defaults(run=cmd_minutes, read_only=True)
     actions_ = commands.add_parser("actions", parents=[common],
                                    help="the decisions and actions, by owner and status")

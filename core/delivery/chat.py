@@ -5,8 +5,8 @@ What it says: the meeting, its decisions, its actions by owner with due days, an
 off track. Each line is pieces of our own words and of store text; each chat's renderer
 writes the store's pieces through core/display.py in that chat's terms — Slack with its
 formatting off and `& < >` as entities, Teams in text runs (never Markdown), Mattermost as
-escaped Markdown with no mention — so a name cannot mention `@channel`, format, or become a link. The
-webhook's url is a secret: an error names the webhook and its host, never the url.
+escaped Markdown with no mention — so a name cannot mention `@channel`, format, or become a
+link. The webhook's url is a secret: an error names the webhook and its host, never the url.
 """
 
 import urllib.error

@@ -165,13 +165,39 @@ def cmd_serve(args) -> int:
         say(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
             "can watch the meeting (there is no login)", err=True)
     follower = [sys.executable, "-m", "tui", "--db", str(store.path), "follow"]
-    say(f"Serving the follower view on http://{args.host}:{args.port} to at most "
+    say(f"Serving the follower view on {served_url(args)} to at most "
         f"{args.max_viewers} viewers (ctrl+c stops)", err=True)
     try:
-        FollowerServer(follower, args.host, args.port, args.max_viewers).serve()
+        FollowerServer(follower, args.host, args.port, args.max_viewers,
+                       args.public_url).serve()
     except OSError as exc:
         raise CadenceError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0
+
+
+def served_url(args) -> str:
+    """The address to give attendees: --public-url, else this machine's name for an address
+    that means "every interface" (0.0.0.0, ::), which no browser can open."""
+    if args.public_url:
+        return args.public_url
+    host = args.host
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+        host = socket.getfqdn()
+        if host.startswith("localhost"):       # no name beyond this machine: its own
+            host = socket.gethostname()
+    return f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
+
+
+def public_url(text: str) -> str:
+    """--public-url: an http or https URL with a host, nothing after its path."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http or https URL "
+                                         "(e.g. https://review.example.com)")
+    return text.strip().rstrip("/")
 
 
 def cmd_demo(args) -> int:
@@ -480,6 +506,10 @@ def build_parser() -> Parser:
                                 help="the follower view in a browser (extra: cadence[serve])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     serve.add_argument("--port", type=port, default=8000)
+    serve.add_argument("--public-url", type=public_url, metavar="URL",
+                       help="the address browsers open, when it is not this server's own "
+                            "(a reverse proxy: https://review.example.com); default: the "
+                            "address each browser used")
     serve.add_argument("--max-viewers", type=viewers, default=MAX_VIEWERS, metavar="N",
                        help="browsers watching at once; each is a process "
                             f"(default {MAX_VIEWERS})")

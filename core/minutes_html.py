@@ -22,6 +22,7 @@ from core import board as boards
 from core import chart, display, fmt, minutes, words
 from core.health import Health
 from core.periods import period_label
+from core.errors import CadenceError
 from core.store import Store
 
 Json = dict[str, Any]
@@ -107,3 +108,16 @@ def render(found: Json, drawn: Json) -> str:
 def build(store: Store, meeting_id: str | None = None) -> str:
     found = minutes.build(store, meeting_id)
     return render(found, pictures(store, found))
+
+
+def export(store: Store, meeting_id: str | None = None) -> Path:
+    """`e` in the app: the Markdown minutes beside the store (core/minutes.py: export), and
+    this page beside them, of the same name with .html. Returns the Markdown file's path."""
+    from core.storage import atomic_write
+    written = minutes.export(store, meeting_id)
+    page = written.with_suffix(".html")
+    try:
+        atomic_write(page, build(store, meeting_id).encode())
+    except OSError as exc:
+        raise CadenceError(f"{page}: cannot be written ({exc.strerror})") from None
+    return written

@@ -77,7 +77,7 @@ KEYS: tuple[Key, ...] = (
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)",
         watching="stop watching; the meeting goes on (in a browser: asks first)"),
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),
-    Key("e", "export", "Export", "export the minutes beside the store and show the path",
+    Key("e", "export", "Export", "export the minutes beside the store as .md and .html",
         footer=False, changes=True),
     Key("P", "pull", "Pull", "pull the KPIs that have a source or a formula now (the meeting "
         "goes on; new values appear when it ends, failures are named)", footer=False,

@@ -49,6 +49,41 @@ def html_hostile(db: Path) -> Path:
     return db
 
 
+def hostile_meeting(db: Path) -> str:
+    """A second meeting over the hostile store that fills every section of the minutes but
+    "started": a value and an intervention on a KPI, a decision, a check-in, a re-rank, a
+    retirement, a KPI edit, a carried-over action dropped; its attendees' names and notes
+    hostile too. Returns its id."""
+    from datetime import date
+
+    from core.clock import today
+    from core.commands import actions, kpis, okrs
+    from core.events import EventKind
+    from tests.helpers import board_of, end_meeting, meeting_on, review
+    names = " ".join(HTML_PAYLOADS[:-1])               # a name typed in holds no control
+    session = meeting_on(db, title=f"meeting {names} www.evil.example", facilitator="Noor",
+                         attendees=(f"Ann {names}",))
+    board = board_of(session)
+    kpi = board.kpis[2].kpi.id
+    text = f"{HOSTILE} {HTML_HOSTILE}"
+    session.run(EventKind.MEASUREMENT, kpis.measure, kpi, "2026-11-12", 3.5, text, today())
+    session.run(EventKind.INTERVENTION, actions.record, "intervention", text, "Priya",
+                date(2026, 11, 30), kpi, today())
+    session.run(EventKind.DECISION, actions.record, "decision", text, "Dana", None, None,
+                today())
+    kr = next(k for v in board.active for k in v.krs if k.kr.kpi is None)
+    session.run(EventKind.CHECKIN, okrs.check_in, kr.kr.id, kr.current + 1, "at_risk", text,
+                today())
+    session.run(EventKind.OBJECTIVE_PRIORITY, okrs.move, board.active[1].objective.id, up=True)
+    session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire, {board.active[-1].objective.id: text},
+                today())
+    session.run(EventKind.KPI_UPDATE, kpis.update, kpi, owner="SRE")
+    carried = next(a for a in board.actions if a.status == "open" and a.kind == "action")
+    review(session, carried.id, "dropped")
+    end_meeting(session)
+    return session.meeting
+
+
 def html_minutes(db: Path, tmp_path: Path, *args: str) -> Path:
     out = tmp_path / "minutes.html"
     result = run_cli("minutes", "--format", "html", "-o", str(out), "--force", *args, db=db)
@@ -110,14 +145,17 @@ ATTRIBUTES = """() => [...document.querySelectorAll('*')].flatMap(
     e => [...e.attributes].map(a => [e.tagName.toLowerCase(), a.name, a.value]))"""
 
 
-def test_hostile_store_text_stays_text_in_a_browser(db, tmp_path, page):
+def test_hostile_store_text_stays_text_in_a_browser(db, tmp_path, page, monkeypatch):
     """Every text field of the store holding a script, an event handler, a javascript:
     link, text that closes the style or the table, entities, controls and bidi: the page
     runs nothing, opens no dialog, has no link and no element or attribute of the store's
     making, still fits 600 px, and shows each payload as the text it is."""
     html_hostile(db)
-    out = html_minutes(db, tmp_path, "--meeting", "m1")
+    monkeypatch.setenv("CADENCE_TODAY", "2026-11-22")
+    meeting = hostile_meeting(db)
+    out = html_minutes(db, tmp_path, "--meeting", meeting)
     raw = out.read_text()
+    assert raw.count("None.") == 1                        # every section but "started"
     assert_inert(raw, "the HTML minutes")
     page.goto(out.as_uri())
     page.wait_for_load_state("load")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core import board as boards
-from core import clock, fmt, okr
+from core import clock, explanations, fmt, meeting_facts, okr
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
 from core.events import EventKind, is_system
@@ -77,10 +77,7 @@ def meeting_list(store: Store) -> list[Json]:
 
 
 def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
-    events = store.records(Event)
-    undone = {e.undoes for e in events if e.undoes}
-    return [e for e in events if e.meeting == meeting.id and e.kind != EventKind.UNDO
-            and e.id not in undone]
+    return meeting_facts.kept_events(store, meeting.id)
 
 
 def _minutes_between(start: str, end: str | None, path: Path) -> float:
@@ -109,6 +106,9 @@ def build(store: Store, meeting_id: str | None = None) -> Json:
         "decisions": [_action(a, board) for a in actions],
         "carried_over": [{**_action(a, board), "verdict": meeting.verdicts[a.id]}
                          for a in _settled(meeting, board)],
+        # What the meeting did, beside its rating: the numbers the wrap-up showed.
+        "facts": meeting_facts.as_json(meeting_facts.facts(board, meeting.id, meeting.stages,
+                                                           events)),
         "stages": [{"name": s.name, "timebox_min": s.timebox_min,
                     "spent_min": round(s.spent_s / 60, 1), "skipped": s.skipped,
                     "state": timebox_state(s.spent_s, s.timebox_min)} for s in meeting.stages],
@@ -149,7 +149,8 @@ def _settled(meeting: Meeting, board: boards.Board) -> list[Action]:
 def _flagged(h: Health, board: boards.Board) -> Json:
     interventions = [_action(a, board) for a in board.open_interventions(h.kpi.id)]
     return {**_kpi_line(h), "flags": [{"flag": f.name, "reason": f.reason} for f in h.flags],
-            "interventions": interventions}
+            "interventions": interventions,
+            "explanation": explanations.as_json(board.explanation(h.kpi.id))}
 
 
 def _measurements(meeting: Meeting, board: boards.Board) -> list[Json]:

@@ -5,7 +5,7 @@ heading, a list, a link, an image or HTML, and no control character in it acts."
 
 from typing import Any
 
-from core import fmt
+from core import fmt, meeting_facts
 from core.display import markdown as md
 from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, stage_note
 
@@ -41,6 +41,13 @@ def _header(m: Json) -> list[str]:
     return lines
 
 
+def _facts(found: Json) -> list[str]:
+    """What the meeting did, under its rating, in the wrap-up's words and numbers."""
+    fields = meeting_facts.Facts.__struct_fields__
+    said = meeting_facts.phrases(meeting_facts.Facts(**{k: found[k] for k in fields}))
+    return [f"- **What it did:** {'; '.join(said)}"]
+
+
 def _health(h: Json) -> list[str]:
     c = h["counts"]
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
@@ -64,9 +71,19 @@ def _flagged(items: list[Json]) -> list[str]:
             f"{md(k['band'])}, latest {_value(k['latest'], k['unit'])}"
         lines += [f"### {md(k['name'])} ({state})", ""]
         lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
+        lines += _explanation(k.get("explanation"))
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
         lines.append("")
     return lines[:-1]
+
+
+def _explanation(found: Json | None) -> list[str]:
+    """The owner's explanation of the flags above, as the screens say it; an explained one
+    names who explained it and when (an investigation's line already does)."""
+    if not found:
+        return []
+    who = f" ({md(found['owner'])}, {md(found['since'])})" if found["dimmed"] else ""
+    return [f"- *{md(found['line'])}*{who}"]
 
 
 def _checkins(items: list[Json]) -> list[str]:
@@ -104,7 +121,7 @@ def _stages(items: list[Json]) -> list[str]:
 
 
 def render(m: Json) -> str:
-    lines = _header(m["meeting"])
+    lines = _header(m["meeting"]) + _facts(m["facts"])
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))
     lines += _section("Values recorded", [

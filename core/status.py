@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from core import display, fmt, okr
+from core import display, explanations, fmt, okr
 from core.board import Board
 from core.health import Health
 from core.model import Action
@@ -13,7 +13,7 @@ def as_json(board: Board) -> dict[str, Any]:
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
-        "kpis": [_kpi_json(h) for h in board.kpis],
+        "kpis": [{**_kpi_json(h), **_explanation_json(board, h)} for h in board.kpis],
         "objectives": [_objective_json(v) for v in board.objectives],
         # `overdue` extends the contract's action object (an open action past its due day).
         "actions": [{**action_json(a), "overdue": board.is_overdue(a)} for a in board.actions],
@@ -30,6 +30,12 @@ def _kpi_json(h: Health) -> dict[str, Any]:
             "reasons": {f.name: f.reason for f in h.flags},
             "limits": None if h.limits is None else
             {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper}}
+
+
+def _explanation_json(board: Board, h: Health) -> dict[str, Any]:
+    """The owner's explanation that stands for the KPI's flags (null when none does): an
+    addition to the contract's KPI object, whose `flags` keep every flag, explained or not."""
+    return {"explanation": explanations.as_json(board.explanation(h.kpi.id))}
 
 
 def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
@@ -66,6 +72,8 @@ def as_text(board: Board) -> str:
                                          ("", "KPI", "latest", "target", "trend", "flags"))
     for h in board.flagged:
         lines += [f"  {h.kpi.name}: {f.name}: {f.reason}" for f in h.flags]
+        if found := board.explanation(h.kpi.id):
+            lines.append(f"  {h.kpi.name}: {found.line}")
     if board.objectives:
         lines += ["", "OBJECTIVES"]
         for view in board.objectives:

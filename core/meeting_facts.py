@@ -39,9 +39,12 @@ class Facts(msgspec.Struct, frozen=True):
         return self.flagged - self.discussed
 
 
-def kept_events(src: Source, meeting_id: str) -> list[Event]:
+def kept_events(src: Source, meeting_id: str | None) -> list[Event]:
     """The meeting's changes that still stand: its events, less the undos and what they
-    undid (what the minutes list, and what counts as the meeting touching something)."""
+    undid (what the minutes list, and what counts as the meeting touching something). None
+    for a meeting not yet written: it has none (the changes of no meeting are not its)."""
+    if meeting_id is None:
+        return []
     events = src.records(Event)
     undone = {e.undoes for e in events if e.undoes}
     return [e for e in events if e.meeting == meeting_id and e.kind != EventKind.UNDO

@@ -37,6 +37,8 @@ def kpi_facts(h: Health, board: Board | None = None) -> Group:
         rows.append(("process limits", f"{fmt.value(h.limits.lower, k.unit)} – "
                                        f"{fmt.value(h.limits.upper, k.unit)}"))
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
+    if board is not None and (standing := board.explanation(k.id)) is not None:
+        rows.append(("✎ owner's word", standing.line))
     if k.formula.strip() or k.source:
         rows.append(("numbers from", source_line(k)))
     recent = h.series.recent(6)

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from core import queries, series
-from core.commands import documents, kpis, okrs
+from core.commands import documents, explanations, kpis, okrs
 from core.errors import CadenceError
 from core.events import EventKind
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
@@ -77,7 +77,7 @@ def write(store: Store, today: date, force: bool = False) -> None:
 
 def _clear(tx: Transaction) -> None:
     for table in ("kpis", series.TABLE, series.PULLS, "objectives", "key_results", "checkins",
-                  "meetings", "actions"):
+                  "meetings", "actions", "explanations"):
         for key in list(tx.docs(table)):
             tx.put(table, key, None)
 
@@ -207,3 +207,13 @@ def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: 
         documents.insert(tx, Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
                                     meeting=meeting_id, created=day, due=due, status=a["status"],
                                     link=by_name[a["link"]].id if a.get("link") else None))
+    _write_explanations(tx, spec.get("explanations", []), by_name, day, meeting_id)
+
+
+def _write_explanations(tx: Transaction, specs: list[Spec], by_name: dict[str, Kpi], day: date,
+                        meeting_id: str) -> None:
+    """The owners' words in the past meeting: one flag explained (its KPI has had no value
+    since, so it still stands, dimmed), one under investigation (carried to this meeting)."""
+    for e in specs:
+        documents.insert(tx, explanations.of_flags(tx, by_name[e["kpi"]].id, e["kind"],
+                                                   e["text"], e["owner"], day, meeting_id))

@@ -14,18 +14,25 @@ from core.store import Transaction
 def explain(tx: Transaction, kpi_id: str, kind: str, text: str, owner: str,
             today: date) -> Explanation:
     """The KPI's flags as they stand on `today` explained (kind "explained") or under
-    investigation; refused for a KPI with no flag. It keeps the flags and the newest value
-    it saw, so a new value ends an "explained"."""
+    investigation, in the transaction's meeting; refused for a KPI with no flag."""
+    explanation = of_flags(tx, kpi_id, kind, text, owner, today, tx.meeting)
+    tx.summary = f"{queries.kpi(tx, kpi_id).name}: {kind}" + (
+        f": {explanation.text}" if explanation.text else "")
+    return documents.insert(tx, explanation)
+
+
+def of_flags(tx: Transaction, kpi_id: str, kind: str, text: str, owner: str, day: date,
+             meeting: str | None) -> Explanation:
+    """An explanation of the KPI's flags as they stand on `day`, not yet written. It keeps
+    the flags and the newest value it saw, so a new value ends an "explained" one."""
     require_plain(owner, "owner", kind)          # a name; the text is free text, like a note
     kpi = queries.kpi(tx, kpi_id)
-    values = series.Series(kpi.id, tx.docs(series.TABLE).get(kpi.key) or {}, today)
-    found = health.assess(kpi, values, today)
+    values = series.Series(kpi.id, tx.docs(series.TABLE).get(kpi.key) or {}, day)
+    found = health.assess(kpi, values, day)
     if not found.flags:
         raise CadenceError(f"{kpi.name} has no flag: nothing to explain")
     newest = values.newest
-    explanation = Explanation(
-        id="", kpi=kpi.id, kind=kind, text=text.strip(), owner=owner.strip(), created=today,
+    return Explanation(
+        id="", kpi=kpi.id, kind=kind, text=text.strip(), owner=owner.strip(), created=day,
         flags=tuple(found.flag_names), period=newest.period if newest else None,
-        value=newest.value if newest else None, meeting=tx.meeting)
-    tx.summary = f"{kpi.name}: {kind}" + (f": {explanation.text}" if explanation.text else "")
-    return documents.insert(tx, explanation)
+        value=newest.value if newest else None, meeting=meeting)

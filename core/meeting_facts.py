@@ -56,14 +56,15 @@ def facts(board: Board, meeting_id: str | None, stages: Sequence[Stage],
     """The meeting's facts from the board as it stands, its stages (the running clock's, or
     as the store kept them) and its kept events (`kept_events`)."""
     mine = [a for a in board.actions if a.meeting == meeting_id and meeting_id is not None]
-    # What carries the meeting's id counts even without its event (a store made by hand,
-    # the demo's past meeting).
-    touched = touched_kpis(board, events) | {a.link for a in mine if a.link}
-    touched |= {e.kpi for e in board.explanations if e.meeting == meeting_id}
-    flagged = {h.kpi.id for h in board.flagged}
-    decisions = [a for a in mine if a.kind == "decision"]
     carried = board.carried_over(meeting_id)
     settled = board.verdicts(meeting_id)
+    # What carries the meeting's id counts even without its event (a store made by hand,
+    # the demo's past meeting), and so does a verdict ("still open" changes no action).
+    touched = touched_kpis(board, events) | {a.link for a in mine if a.link}
+    touched |= {e.kpi for e in board.explanations if e.meeting == meeting_id}
+    touched |= {a.link for a in carried if a.id in settled and a.link}
+    flagged = {h.kpi.id for h in board.flagged}
+    decisions = [a for a in mine if a.kind == "decision"]
     return with_stages(Facts(
         stages=0, stages_over=0, flagged=len(flagged), discussed=len(flagged & touched),
         decisions=len(decisions), decisions_owned=sum(1 for a in decisions if a.owner.strip()),

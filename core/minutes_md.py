@@ -78,12 +78,14 @@ def _flagged(items: list[Json]) -> list[str]:
 
 
 def _explanation(found: Json | None) -> list[str]:
-    """The owner's explanation of the flags above, as the screens say it; an explained one
-    names who explained it and when (an investigation's line already does)."""
+    """The owner's explanation of the flags above, in a line like theirs: who said it and
+    since when, then what they said."""
     if not found:
         return []
-    who = f" ({md(found['owner'])}, {md(found['since'])})" if found["dimmed"] else ""
-    return [f"- *{md(found['line'])}*{who}"]
+    when = (f"by {md(found['owner'])} on {md(found['since'])}" if found["kind"] == "explained"
+            else f"since {md(found['since'])} ({md(found['owner'])})")
+    said = f": {md(found['text'])}" if found["text"] else ""
+    return [f"- **{md(found['kind'])}** {when}{said}"]
 
 
 def _checkins(items: list[Json]) -> list[str]:

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from core import demo, minutes
 from core.minutes_md import md, render
 from core.clock import today
-from core.commands import actions, kpis, okrs
+from core.commands import actions, explanations, kpis, okrs
 from core.events import EventKind
 from core.model import Stage
 from core.store import Store
@@ -55,6 +55,10 @@ def meeting(db, monkeypatch):
     session.run(EventKind.MEASUREMENT, kpis.measure, kpi["Uptime"], "2026-11-12", 99.91,
                 "short outage", today())
     session.run(EventKind.KPI_UPDATE, kpis.update, kpi["Uptime"], owner="SRE on call")
+    session.run(EventKind.EXPLANATION, explanations.explain, kpi["Qualified pipeline coverage"],
+                "explained", "quarter-end *deals* slipped | to December", "Marco", today())
+    session.run(EventKind.EXPLANATION, explanations.explain, kpi["First response time"],
+                "investigating", "", "Lena", today())
     fcr = next(k for v in board.active for k in v.krs if k.kr.title == "First-contact resolution")
     session.run(EventKind.CHECKIN, okrs.check_in, fcr.kr.id, 80.0, "on_track", "new macros",
                 today())

@@ -322,7 +322,8 @@ async def test_enter_opens_the_detail_of_the_selected_row(demo_db):
 
 async def test_help_lists_every_key(demo_db):
     app = make_app(demo_db)
-    async with run(app, (160, 60)) as pilot:
+    # Tall enough for the whole list unscrolled (issue 19 added x, B and l).
+    async with run(app, (160, 80)) as pilot:
         await pilot.press("question_mark")
         text = screen_text(app)
         for key in KEYS:

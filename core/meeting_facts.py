@@ -18,8 +18,7 @@ from core import series
 from core.board import Board
 from core.events import EventKind
 from core.meeting import TimeboxState, timebox_state
-from core.model import (Action, Change, Event, Explanation, KeyResult, Kpi, Objective, Stage,
-                        make_id)
+from core.model import Change, Event, KeyResult, Kpi, Objective, Stage, make_id
 from core.store import Source
 
 
@@ -60,7 +59,7 @@ def facts(board: Board, meeting_id: str | None, stages: Sequence[Stage],
     settled = board.verdicts(meeting_id)
     # What carries the meeting's id counts even without its event (a store made by hand,
     # the demo's past meeting), and so does a verdict ("still open" changes no action).
-    touched = touched_kpis(board, events) | {a.link for a in mine if a.link}
+    touched = touched_kpis(events) | {a.link for a in mine if a.link}
     touched |= {e.kpi for e in board.explanations if e.meeting == meeting_id}
     touched |= {a.link for a in carried if a.id in settled and a.link}
     flagged = {h.kpi.id for h in board.flagged}
@@ -79,25 +78,20 @@ def with_stages(found: Facts, stages: Sequence[Stage]) -> Facts:
     return msgspec.structs.replace(found, stages=len(stages), stages_over=over)
 
 
-def touched_kpis(board: Board, events: Iterable[Event]) -> set[str]:
-    """The ids of the KPIs the events changed something about (see the module's note)."""
+def touched_kpis(events: Iterable[Event]) -> set[str]:
+    """The ids of the KPIs whose values, settings or objectives the events changed (the
+    decisions, actions, verdicts and explanations of a meeting carry its id: `facts`)."""
     found: set[str] = set()
     for event in events:
         for change in event.changes:
-            found.update(_kpis_of(board, change))
+            found.update(_kpis_of(change))
     return found
 
 
-def _kpis_of(board: Board, change: Change) -> list[str]:
+def _kpis_of(change: Change) -> list[str]:
     doc = change.after or change.before or {}
     if change.table in (series.TABLE, Kpi.TABLE):
         return [make_id(Kpi.TABLE, change.key)]
-    if change.table == Action.TABLE:        # an update keeps only what changed: the board
-        found = board.get(make_id(Action.TABLE, change.key), Action)   # knows its link
-        link = found.link if found else doc.get("link")
-        return [link] if isinstance(link, str) else []
-    if change.table == Explanation.TABLE:
-        return [doc["kpi"]] if isinstance(doc.get("kpi"), str) else []
     if change.table == Objective.TABLE:
         linked = doc.get("kpis")
         return [k for k in linked if isinstance(k, str)] if isinstance(linked, list) else []

@@ -22,7 +22,8 @@ def test_status_shows_the_demos_explanations_and_keeps_every_flag(db):
     churn, defects = kpis["Customer churn"], kpis["Defect rate per release"]
     assert churn["flags"] == ["sustained"]
     assert churn["explanation"]["kind"] == "explained" and churn["explanation"]["dimmed"]
-    assert churn["explanation"]["period"] == "2026-10-01" and churn["explanation"]["meeting"] == "m1"
+    assert (churn["explanation"]["period"], churn["explanation"]["meeting"]) == ("2026-10-01",
+                                                                                "m1")
     assert defects["flags"] == ["breach", "signal"]
     assert defects["explanation"]["line"] == ("investigating since 2026-11-15 (Sam Chen): one "
                                               "release shipped a broken migration")

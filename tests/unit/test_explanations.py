@@ -80,13 +80,17 @@ def test_explained_ends_when_the_same_periods_value_is_replaced(session):
     explain(session, "Cart abandonment")
     measure(session, "Cart abandonment", NEWEST, 26.0)       # the same number typed again
     assert standing(session, "Cart abandonment") is not None
-    measure(session, "Cart abandonment", NEWEST, 27.0)
+    measure(session, "Cart abandonment", NEWEST, 25.9)
+    flags = board_of(session).find_kpi("Cart abandonment").flag_names
+    assert flags == ["breach", "sustained", "signal"]        # the flags it explained, still
     assert standing(session, "Cart abandonment") is None
 
 
 def test_explained_ends_when_a_newer_period_arrives(session):
     explain(session, "Cart abandonment")
     measure(session, "Cart abandonment", RUNNING, 26.0)      # even at the same value
+    assert board_of(session).find_kpi("Cart abandonment").flag_names == [
+        "breach", "sustained", "signal"]
     assert standing(session, "Cart abandonment") is None
 
 

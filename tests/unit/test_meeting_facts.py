@@ -86,9 +86,12 @@ def test_every_flagged_kpi_discussed_each_in_its_own_way(session):
         lambda k: session.run(EventKind.MEASUREMENT, kpis.measure, k, "2026-11-09", 5.0, "",
                               today()),
         lambda k: session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Lift it", "Noor",
-                              "2026-Q4", [dict(title="It", start=1.0, target=2.0, kpi=k)],
+                              "2026-Q4", [dict(title="It", start=1.0, target=2.0)],
                               (k,), today=today()),
         lambda k: session.run(EventKind.KPI_UPDATE, kpis.update, k, area="Watched"),
+        lambda k: session.run(EventKind.OBJECTIVE_CREATE, okrs.create, "Move it", "Noor",
+                              "2026-Q4", [dict(title="It", start=1.0, target=2.0, kpi=k)],
+                              (), today=today()),
     ]
     touched = []
     for way, kpi in zip(ways, flagged):
@@ -96,7 +99,8 @@ def test_every_flagged_kpi_discussed_each_in_its_own_way(session):
         touched.append(kpi)
         assert now(session).discussed == len(set(touched) & {
             h.kpi.id for h in board_of(session).flagged}), way
-    assert now(session).discussed == 7
+    assert now(session).discussed == len(set(touched) & {
+        h.kpi.id for h in board_of(session).flagged}) >= 7
 
 
 def test_all_flagged_discussed(session):

@@ -119,3 +119,13 @@ async def test_the_wrap_up_says_what_the_meeting_did_and_still_fits(demo_db, siz
         assert "1 of 2 carried-over actions settled" in shown
         assert "done · action: Draft a staffing plan" in shown    # the selected row's line
         assert "v Verdict" in key_bar_text(app) and "Verdict" in screen_text(app).splitlines()[-1]
+
+
+async def test_the_kpi_detail_gives_the_owners_word(demo_db):
+    app = make_app(demo_db)
+    async with run(app, (120, 36)) as pilot:
+        await pilot.press("2")
+        await select_row(pilot, kpi_row(app, "Defect rate per release"))
+        await pilot.press("enter")
+        shown = " ".join(screen_text(app).split())
+        assert "✎ owner's word investigating since 2026-11-15 (Sam Chen): one release" in shown

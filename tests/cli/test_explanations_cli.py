@@ -6,6 +6,7 @@ arrive."""
 import json
 
 import jsonschema
+import orjson
 
 from tests.helpers import MINUTES_SCHEMA, run_cli
 
@@ -57,3 +58,17 @@ def test_the_minutes_carry_explanations_and_facts_alike_in_json_and_markdown(db)
     assert ("- **What it did:** no stage over time; 4 of 8 flagged KPIs discussed, 4 left; the "
             "1 decision with an owner; 3 actions created; nothing carried over\n") in text
     assert "- **investigating** since 2026-11-15 (Sam Chen): one release shipped" in text
+
+
+def test_a_malformed_explanation_is_named_and_the_store_left_as_it_is(db):
+    run_cli("demo", "--no-open", db=db)
+    data = orjson.loads(db.read_bytes())
+    data["explanations"]["1"]["kind"] = "excused"
+    db.write_bytes(orjson.dumps(data))
+    before = db.read_bytes()
+    for command in (("status",), ("minutes", "--last")):
+        found = run_cli(*command, db=db)
+        assert found.returncode == 1 and len(found.stderr.strip().splitlines()) == 1
+        assert found.stderr.startswith("cadence: error: ")
+        assert "explanations document 1 is malformed" in found.stderr and "kind" in found.stderr
+    assert db.read_bytes() == before

@@ -70,6 +70,10 @@ def write(store: Store, today: date, force: bool = False) -> None:
         for objective in spec["objectives"]:
             _write_objective(tx, objective, by_name, today)
         _write_meeting(tx, spec["meeting"], by_name, today)
+        for retired in spec.get("retired_objectives", ()):
+            _write_retired(tx, retired, by_name, today)
+        for action in spec.get("earlier_interventions", ()):
+            _write_earlier_intervention(tx, action, by_name, today)
         store.meta()["demo"] = True
         tx.summary = "loaded the demo data"       # last: each command named its own change
     write_warehouse(store.path.resolve().parent / DEMO_WAREHOUSE, histories, today)
@@ -174,10 +178,7 @@ def _periods(cadence: str, history: dict[str, series.Entry]) -> list[Period]:
 
 
 def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
-    krs = [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
-                kpi=by_name[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
-                current=k["checkins"][-1] if k.get("checkins") else None)
-           for k in spec["key_results"]]
+    krs = _key_results(spec, by_name)
     linked = tuple(by_name[name].id for name in spec.get("kpis", ()))
     # Written when its cycle began: its check-ins go back weeks, and its pace is the cycle's.
     cycle = current_quarter(today)
@@ -185,6 +186,13 @@ def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today
                             today=parse_cycle(cycle).start)
     for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
         _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
+
+
+def _key_results(spec: Spec, by_name: dict[str, Kpi]) -> list[Spec]:
+    return [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
+                 kpi=by_name[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
+                 current=k["checkins"][-1] if k.get("checkins") else None)
+            for k in spec["key_results"]]
 
 
 def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: date) -> None:
@@ -217,3 +225,34 @@ def _write_explanations(tx: Transaction, specs: list[Spec], by_name: dict[str, K
     for e in specs:
         documents.insert(tx, explanations.of_flags(tx, by_name[e["kpi"]].id, e["kind"],
                                                    e["text"], e["owner"], day, meeting_id))
+
+
+# --- follow-through and relapse (issue 19): a retired objective, interventions long due ----
+
+def _write_retired(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
+    """An objective of an earlier quarter, retired on the last day of its first KPI's period
+    `retired_periods_ago` before the latest finished one: that period's value is the
+    baseline its KPI is watched against (the demo's `relapse`)."""
+    kpi = by_name[spec["kpis"][0]]
+    period = latest_finished(today, kpi.cadence)
+    for _ in range(spec["retired_periods_ago"]):
+        period = previous_period(period, kpi.cadence)
+    day = next_period(period, kpi.cadence) - timedelta(days=1)
+    cycle = current_quarter(day)
+    objective = okrs.create(tx, spec["title"], spec["owner"], cycle, _key_results(spec, by_name),
+                            tuple(by_name[name].id for name in spec["kpis"]),
+                            today=parse_cycle(cycle).start)
+    for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
+        _write_checkins(tx, kr, kr_spec.get("checkins", []), day)
+    okrs.retire(tx, {objective.id: spec["note"]}, day)
+
+
+def _write_earlier_intervention(tx: Transaction, spec: Spec, by_name: dict[str, Kpi],
+                                today: date) -> None:
+    """An intervention recorded weeks before the demo's meeting (outside any meeting) and
+    done, due long enough ago for its KPI's values since to say whether it worked."""
+    documents.insert(tx, Action(
+        id="", kind="intervention", text=spec["text"], owner=spec["owner"], meeting=None,
+        created=today - timedelta(weeks=spec["created_weeks_ago"]),
+        due=today - timedelta(weeks=spec["due_weeks_ago"]), status=spec["status"],
+        link=by_name[spec["link"]].id))

@@ -16,7 +16,7 @@ from core.series import Series
 from core.stats import mean
 
 BANDS = ("green", "amber", "red", "none")        # their words: core/words.py
-FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal")
+FLAGS = ("breach", "sustained", "drift", "stale", "no_data", "signal", "relapse")
 XMR_FACTOR = 2.66
 BASELINE_MIN, BASELINE_MAX, RUN_LENGTH = 8, 24, 8
 RECENT = BASELINE_MAX + RUN_LENGTH   # the most values any flag looks at
@@ -33,6 +33,14 @@ class Limits(msgspec.Struct, frozen=True):
     mean: float
     lower: float
     upper: float
+
+
+class Watch(msgspec.Struct, frozen=True):
+    """A retired objective a KPI was linked to, and the day it retired: the KPI's level that
+    day is the baseline `relapse` watches (core/okr.py watches says which objective)."""
+
+    title: str
+    day: date
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -72,13 +80,16 @@ def xmr_limits(baseline: list[float]) -> Limits | None:
     return Limits(centre, lower, upper) if isfinite(lower) and isfinite(upper) else None
 
 
-def assess(kpi: Kpi, series: Series, today: date) -> Health:
+def assess(kpi: Kpi, series: Series, today: date, watch: Watch | None = None) -> Health:
+    """`watch`: the retirement whose baseline the KPI is held to, if any (`relapse`)."""
     values = series.values(max(RECENT, kpi.sustain))
     latest = values[-1] if values else None
     newest = series.newest_period
     bounds = limits(values)
-    return Health(kpi, series, latest, band(kpi, latest),
-                  tuple(flags(kpi, values, newest, bounds, today, series.pull_error)), bounds)
+    found = flags(kpi, values, newest, bounds, today, series.pull_error)
+    if values and (relapsed := relapse(kpi, series, watch)) is not None:
+        found.append(relapsed)           # never beside no_data: a relapse needs a value
+    return Health(kpi, series, latest, band(kpi, latest), tuple(found), bounds)
 
 
 def limits(values: list[float]) -> Limits | None:
@@ -170,3 +181,17 @@ def _signal(kpi: Kpi, values: list[float], bounds: Limits | None) -> Flag | None
             return Flag("signal", f"{RUN_LENGTH} values in a row {side} the earlier mean "
                         f"{_v(kpi, centre)}")
     return None
+
+
+def relapse(kpi: Kpi, series: Series, watch: Watch | None) -> Flag | None:
+    """The KPI's latest value strictly worse than its level when the objective retired: the
+    value of the latest period that started on or before the retire day. Values only up to
+    that period, or none by then (no baseline), raise nothing."""
+    if watch is None:
+        return None
+    base, newest = series.at_or_before(watch.day), series.newest
+    if base is None or newest is None or newest.period <= base.period \
+            or not worse(kpi, base.value, newest.value):
+        return None
+    return Flag("relapse", f"{_v(kpi, newest.value)} again after '{watch.title}' retired at "
+                f"{_v(kpi, base.value)} on {watch.day.isoformat()}")

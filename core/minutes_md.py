@@ -7,7 +7,8 @@ from typing import Any
 
 from core import fmt, meeting_facts
 from core.display import markdown as md
-from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, stage_note
+from core.words import (CONFIDENCE_LABEL, DIRECTION_SYMBOL, FOLLOW_THROUGH_LABEL, VERDICT_LABEL,
+                        follow_through, pace, stage_note)
 
 Json = dict[str, Any]
 
@@ -73,6 +74,7 @@ def _flagged(items: list[Json]) -> list[str]:
         lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
         lines += _explanation(k.get("explanation"))
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
+        lines += _follow_through(k["follow_through"])
         lines.append("")
     return lines[:-1]
 
@@ -86,6 +88,23 @@ def _explanation(found: Json | None) -> list[str]:
             else f"since {md(found['since'])} ({md(found['owner'])})")
     said = f": {md(found['text'])}" if found["text"] else ""
     return [f"- **{md(found['kind'])}** {when}{said}"]
+
+
+def _follow_through(found: Json) -> list[str]:
+    """Did the KPI's past interventions work: a count, then each with its verdict."""
+    if not found["past"]:
+        return []
+    return [f"- Follow-through: {follow_through(found['past'], found['recovered'])}"] + [
+        f"  - {md(a['text'])} — {_who(a)}: {FOLLOW_THROUGH_LABEL[a['verdict']]} "
+        f"({md(a['reason'])})" for a in found["interventions"]]
+
+
+def _forecasts(items: list[Json]) -> list[str]:
+    if not items:
+        return []
+    return _table(["key result", "objective", "target", "where it lands"], [
+        [md(f["title"]), md(f["objective_title"]), _value(f["target"], f["unit"]),
+         md(f["text"]) + (" — misses" if f["misses"] else "")] for f in items])
 
 
 def _checkins(items: list[Json]) -> list[str]:
@@ -130,6 +149,7 @@ def render(m: Json) -> str:
         f"- {md(v['name'])}, {md(v['period'])}: {_value(v['value'], v['unit'])}"
         + (f" ({md(v['note'])})" if v["note"] else "") for v in m["measurements"]])
     lines += _section("OKR check-ins", _checkins(m["checkins"]))
+    lines += _section("Where the key results will land", _forecasts(m["forecasts"]))
     lines += _section("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
                                          for o in m["reprioritised"]])
     lines += _section("Objectives started", [f"- {md(o['title'])}"

@@ -161,6 +161,12 @@ class Series:
     def newest(self) -> Measurement | None:
         return self._measurement(self._periods[-1]) if self._periods else None
 
+    def at_or_before(self, day: date) -> Measurement | None:
+        """The value of the latest period that started on or before `day` (a baseline: a
+        KPI's level when an objective retired, before an intervention was due)."""
+        index = bisect_right(self._periods, day.isoformat())
+        return self._measurement(self._periods[index - 1]) if index else None
+
     def has(self, period: date) -> bool:
         key = period.isoformat()
         return key in self._doc and bool(self._periods) and key <= self._periods[-1]

@@ -4,20 +4,35 @@ from typing import Any
 
 from core import display, explanations, fmt, okr
 from core.board import Board
+from core.follow_through import FollowThrough
+from core.forecast import Forecast, describe
 from core.health import Health
 from core.model import Action
 from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
 def as_json(board: Board) -> dict[str, Any]:
+    judged = _follow_through(board)
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
         "kpis": [{**_kpi_json(h), **_explanation_json(board, h)} for h in board.kpis],
-        "objectives": [_objective_json(v) for v in board.objectives],
-        # `overdue` extends the contract's action object (an open action past its due day).
-        "actions": [{**action_json(a), "overdue": board.is_overdue(a)} for a in board.actions],
+        "objectives": [_objective_json(v, board.forecasts) for v in board.objectives],
+        # `overdue` extends the contract's action object (an open action past its due day);
+        # `follow_through`, an intervention's verdict (null for other actions).
+        "actions": [{**action_json(a), "overdue": board.is_overdue(a),
+                     "follow_through": judged.get(a.id)} for a in board.actions],
     }
+
+
+def follow_through_json(found: FollowThrough) -> dict[str, Any]:
+    return {"verdict": found.verdict, "reason": found.reason, "since": found.since.isoformat()}
+
+
+def _follow_through(board: Board) -> dict[str, dict[str, Any]]:
+    """Action id -> its follow-through, for every intervention on a KPI."""
+    return {f.action.id: follow_through_json(f)
+            for items in board.follow_through.values() for f in items}
 
 
 def _kpi_json(h: Health) -> dict[str, Any]:
@@ -38,7 +53,7 @@ def _explanation_json(board: Board, h: Health) -> dict[str, Any]:
     return {"explanation": explanations.as_json(board.explanation(h.kpi.id))}
 
 
-def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
+def _objective_json(v: okr.ObjectiveView, forecasts: dict[str, Forecast]) -> dict[str, Any]:
     o = v.objective
     return {"id": o.id, "title": o.title, "owner": o.owner, "cycle": o.cycle,
             "status": o.status, "priority": o.priority, "score": v.score,
@@ -48,7 +63,18 @@ def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
             "key_results": [{"id": k.kr.id, "title": k.kr.title, "unit": k.kr.unit,
                              "start": k.kr.start, "target": k.kr.target, "current": k.current,
                              "kpi": k.kr.kpi, "progress": k.progress, "behind": k.behind,
-                             "confidence": k.kr.confidence} for k in v.krs]}
+                             "confidence": k.kr.confidence,
+                             "forecast": forecast_json(forecasts.get(k.kr.id), k.kr.unit)}
+                            for k in v.krs]}
+
+
+def forecast_json(found: Forecast | None, unit: str) -> dict[str, Any] | None:
+    """Where an active key result will land (core/forecast.py); null without a forecast."""
+    if found is None:
+        return None
+    return {"points": found.points, "lands": found.lands, "low": found.low, "high": found.high,
+            "state": found.state, "per_week": found.per_week, "misses": found.misses,
+            "text": describe(found, unit)}
 
 
 def action_json(a: Action) -> dict[str, Any]:

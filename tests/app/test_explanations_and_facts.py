@@ -91,8 +91,8 @@ async def test_the_demo_shows_an_explained_flag_dimmed_without_colour(demo_db, m
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:
         await pilot.press("2")
-        await select_row(pilot, kpi_row(app, "Customer churn"))
-        assert flags_cell(app, "Customer churn").style == "dim italic"
+        await select_row(pilot, kpi_row(app, "Qualified pipeline coverage"))
+        assert flags_cell(app, "Qualified pipeline coverage").style == "dim italic"
         assert flags_cell(app, "Cart abandonment").style == "bold"
         assert "✎ explained: holiday effect" in widget_text(app, "#flag-panel #panel-reasons")
 

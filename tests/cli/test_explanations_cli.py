@@ -20,27 +20,28 @@ def kpis_of(db) -> dict[str, dict]:
 def test_status_shows_the_demos_explanations_and_keeps_every_flag(db):
     run_cli("demo", "--no-open", db=db)
     kpis = kpis_of(db)
-    churn, defects = kpis["Customer churn"], kpis["Defect rate per release"]
-    assert churn["flags"] == ["sustained"]
-    assert churn["explanation"]["kind"] == "explained" and churn["explanation"]["dimmed"]
-    assert (churn["explanation"]["period"], churn["explanation"]["meeting"]) == ("2026-10-01",
-                                                                                "m1")
+    pipeline, defects = kpis["Qualified pipeline coverage"], kpis["Defect rate per release"]
+    assert pipeline["flags"] == ["breach", "sustained", "signal"]
+    explained = pipeline["explanation"]
+    assert explained["kind"] == "explained" and explained["dimmed"]
+    assert (explained["period"], explained["meeting"]) == ("2026-11-09", "m1")
     assert defects["flags"] == ["breach", "signal"]
     assert defects["explanation"]["line"] == ("investigating since 2026-11-15 (Sam Chen): one "
                                               "release shipped a broken migration")
     assert kpis["Uptime"]["explanation"] is None
     text = run_cli("status", db=db).stdout
-    assert "  Customer churn: explained: holiday effect" in text
+    assert "  Qualified pipeline coverage: explained: holiday effect" in text
 
 
 def test_a_new_value_ends_explained_but_not_investigating(db, write_csv):
     run_cli("demo", "--no-open", db=db)
-    csv = write_csv("new.csv", "kpi,date,value\nCustomer churn,2026-10-15,2.7\n"
+    csv = write_csv("new.csv", "kpi,date,value\nQualified pipeline coverage,2026-11-12,2.1\n"
                                "Defect rate per release,2026-11-16,2.9\n")
     assert run_cli("import", "measurements", str(csv), db=db).returncode == 0
     kpis = kpis_of(db)
-    assert kpis["Customer churn"]["flags"] == ["sustained"]
-    assert kpis["Customer churn"]["explanation"] is None        # the same month, a new value
+    pipeline = kpis["Qualified pipeline coverage"]
+    assert pipeline["flags"] == ["breach", "sustained", "signal"]
+    assert pipeline["explanation"] is None                      # the same week, a new value
     assert kpis["Defect rate per release"]["explanation"]["kind"] == "investigating"
 
 
@@ -53,7 +54,7 @@ def test_the_minutes_carry_explanations_and_facts_alike_in_json_and_markdown(db)
                      "decisions": 1, "decisions_owned": 1, "actions": 3, "carried": 0,
                      "settled": 0}
     flagged = {k["name"]: k for k in found["flagged"]}
-    assert flagged["Customer churn"]["explanation"]["kind"] == "explained"
+    assert flagged["Qualified pipeline coverage"]["explanation"]["kind"] == "explained"
     text = run_cli("minutes", "--last", db=db).stdout
     assert ("- **What it did:** no stage over time; 4 of 8 flagged KPIs discussed, 4 left; the "
             "1 decision with an owner; 3 actions created; nothing carried over\n") in text

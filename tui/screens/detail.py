@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from core import fmt, okr, words
+from core import fmt, follow_through, okr, words
 from core.board import Board
 from core.health import Health
 from core.model import Action
@@ -39,12 +39,25 @@ def kpi_facts(h: Health, board: Board | None = None) -> Group:
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
     if board is not None and (standing := board.explanation(k.id)) is not None:
         rows.append(("✎ owner's word", standing.line))
+    rows += follow_through_rows(h, board)
     if k.formula.strip() or k.source:
         rows.append(("numbers from", source_line(k)))
     recent = h.series.recent(6)
     rows += [(period_label(m.period, k.cadence), value_line(h, m, board)) for m in
              reversed(recent)] or [("last values", "—")]
     return Group(facts(rows))
+
+
+def follow_through_rows(h: Health, board: Board | None) -> list[tuple[str, Text | str]]:
+    """Did its past interventions work: the count, then each with its verdict and reason."""
+    found = board.past_interventions(h.kpi.id) if board else []
+    if not found:
+        return []
+    rows: list[tuple[str, Text | str]] = [
+        ("follow-through", words.follow_through(len(found), follow_through.recovered(found)))]
+    return rows + [(words.FOLLOW_THROUGH_LABEL[f.verdict],
+                    text.join(text.plain(f.action.text, "bold"), text.plain(f.reason)))
+                   for f in found]
 
 
 def source_line(k) -> str:
@@ -72,6 +85,8 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
             ("confidence", text.confidence(kr.confidence)),
             ("pace", words.pace(view.behind)),
             ("KPI", board.name_of(kr.kpi) or "—")]
+    if (found := board.forecasts.get(kr.id)) is not None:
+        rows.append(("forecast", text.forecast(found, kr.unit)))
     for c in reversed(view.checkins[-8:]):
         moved = f"{fmt.value(c.previous, kr.unit)} → {fmt.value(c.value, kr.unit)}"
         rows.append((f"check-in {c.day}", f"{moved}, {c.confidence.replace('_', ' ')}"

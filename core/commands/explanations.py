@@ -3,10 +3,10 @@ long it stands), recorded in a meeting like a decision and undone like one."""
 
 from datetime import date
 
-from core import health, queries, series
+from core import health, okr, queries, series
 from core.commands import documents
 from core.errors import CadenceError
-from core.model import Explanation
+from core.model import Explanation, Objective
 from core.names import require_plain
 from core.store import Transaction
 
@@ -28,7 +28,10 @@ def of_flags(tx: Transaction, kpi_id: str, kind: str, text: str, owner: str, day
     require_plain(owner, "owner", kind)          # a name; the text is free text, like a note
     kpi = queries.kpi(tx, kpi_id)
     values = series.Series(kpi.id, tx.docs(series.TABLE).get(kpi.key) or {}, day)
-    found = health.assess(kpi, values, day)
+    # Judged as the board judges it (core/board.py load), relapse's watch included: the flags
+    # kept are those the room saw.
+    watch = okr.watches(tx.records(Objective), day).get(kpi.id)
+    found = health.assess(kpi, values, day, watch)
     if not found.flags:
         raise CadenceError(f"{kpi.name} has no flag: nothing to explain")
     newest = values.newest

@@ -97,6 +97,8 @@ def test_explained_ends_when_a_newer_period_arrives(session):
 def test_explained_ends_when_a_flag_it_never_saw_appears(store, session):
     explain(session, "Customer churn", owner="Ana")          # monthly: 2026-10 is its newest
     board = board_of(session)
+    assert board.explanation(kpi_id(session, "Customer churn")).explanation.flags == (
+        "sustained", "relapse")                               # relapse too, as the board has it
     assert board.explanation(kpi_id(session, "Customer churn")) is not None
     later = load(store, date(2026, 12, 5))                   # 2026-11 has ended without a value
     churn = later.find_kpi("Customer churn")

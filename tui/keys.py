@@ -52,6 +52,8 @@ KEYS: tuple[Key, ...] = (
         KPI_STAGES, changes=True),
     Key("o", "objective", "New OKR", "start an objective to lift the selected flagged KPI",
         KPI_STAGES, changes=True),
+    Key("x", "explain", "Explain", "explain the selected KPI's flags, or say they are being "
+        "investigated", KPI_STAGES, footer=False, changes=True),
     Key("m", "measure", "Measure", "record a value for the selected KPI (default: the latest "
         "finished period)", KPI_STAGES, changes=True),
     Key("c", "check_in", "Check in", "check in the selected key result (value, confidence, "

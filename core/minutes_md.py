@@ -130,6 +130,28 @@ def _carried(items: list[Json]) -> list[str]:
         for a in items])
 
 
+def _issues(m: Json) -> list[str]:
+    """Solved (each with what it was solved into), dropped, and still open, top first."""
+    lines: list[str] = []
+    parts = (("Solved", m["issues_solved"]), ("Dropped", m["issues_dropped"]),
+             ("Still open", m["issues_open"]))
+    for heading, items in ((h, i) for h, i in parts if i):
+        lines += ["", f"**{heading}**", ""] if lines else [f"**{heading}**", ""]
+        for i in items:
+            rank = f"#{i['rank']} " if i["rank"] else ""
+            about = f", about {md(i['link_name'])}" if i["link_name"] else ""
+            lines.append(f"- {rank}{md(i['title'])} (raised by {md(i['raised_by'])}{about})")
+            lines += [f"  - {md(a['kind'])}: {md(a['text'])} — {_who(a)}" for a in i["decisions"]]
+    return lines
+
+
+def _completion(c: Json) -> list[str]:
+    if not c["due"]:
+        return ["Nothing fell due since the meeting before."]
+    return [f"{c['on_time']} of {c['due']} done on time ({c['rate']:.0%}): the actions and "
+            "interventions that fell due since the meeting before."]
+
+
 def _stages(items: list[Json]) -> list[str]:
     return _table(["stage", "spent", "timebox", ""], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
@@ -156,5 +178,7 @@ def render(m: Json) -> str:
     lines += _section("KPIs and OKRs changed", [f"- {md(c['summary'])}" for c in m["changes"]])
     lines += _section("Decisions and actions", _decisions(m["decisions"]))
     lines += _section("Carried-over actions", _carried(m["carried_over"]))
+    lines += _section("Issues", _issues(m))
+    lines += _section("To-do completion", _completion(m["completion"]))
     lines += _section("Time per stage", _stages(m["stages"]))
     return "\n".join(lines) + "\n"

@@ -133,3 +133,37 @@ def test_the_titles_an_issue_starts_with_say_what_is_wrong(session):
     behind = sum(1 for k in view.krs if k.behind)
     assert rules.objective_title(view).startswith(f"{view.objective.title}: score ")
     assert ("behind" in rules.objective_title(view)) == bool(behind)
+
+
+def test_the_minutes_list_what_the_meeting_solved_dropped_and_left_open_as_of_its_end(
+        demo_db, session):
+    from core import minutes
+    from core.minutes_md import render
+    from core.store import Store
+    from tests.helpers import MINUTES_SCHEMA
+    import jsonschema
+    first, second = board_of(session).open_issues
+    raised = raise_(session, "Pricing page | confuses trials", "Priya Nair")
+    session.run(EventKind.ISSUE_SOLVE, issues.solve, first.id, "decision",
+                "Weekend cover by rota", "Lena Fischer", None, first.link, TODAY)
+    session.run(EventKind.ISSUE_DROP, issues.drop, second.id, TODAY)
+    end_meeting(session)
+    found = minutes.build(Store(demo_db), session.meeting)
+    jsonschema.validate(found, MINUTES_SCHEMA)
+    assert [(i["title"], [d["text"] for d in i["decisions"]]) for i in found["issues_solved"]] \
+        == [(first.title, ["Weekend cover by rota"])]
+    assert [i["title"] for i in found["issues_dropped"]] == [second.title]
+    assert [(i["rank"], i["title"]) for i in found["issues_open"]] == [(1, raised.title)]
+    text = render(found)
+    assert "- Weekend tickets wait until Monday (raised by Lena Fischer, about First response " \
+           "time)\n  - decision: Weekend cover by rota — Lena Fischer" in text
+    assert "- #1 Pricing page \\| confuses trials (raised by Priya Nair)" in text
+    # The next meeting solves what was left open: the ended meeting's minutes stay as they were.
+    before = render(minutes.build(Store(demo_db), session.meeting))
+    following = meeting_on(demo_db, facilitator="Noor Haddad")
+    following.run(EventKind.ISSUE_SOLVE, issues.solve, raised.id, "action", "Rewrite it",
+                  "Priya Nair", None, None, TODAY)
+    assert render(minutes.build(Store(demo_db), session.meeting)) == before
+    later = minutes.build(Store(demo_db), following.meeting)
+    assert [i["title"] for i in later["issues_solved"]] == [raised.title]
+    assert later["issues_open"] == []

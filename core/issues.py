@@ -18,10 +18,11 @@ def ranked(issues: Iterable[Issue]) -> list[Issue]:
 
 
 def kpi_title(health: Health) -> str:
-    """An issue raised on a flagged KPI starts as its name and its flags' reasons:
-    "Cart abandonment: breach — 8.1% is worse than the threshold 7%"."""
-    reasons = "; ".join(f"{f.name} — {f.reason}" for f in health.flags)
-    return f"{health.kpi.name}: {reasons}" if reasons else health.kpi.name
+    """An issue raised on a flagged KPI starts as its name and its flags ("Defect rate per
+    release: breach, signal"): short enough to read in a list; the reasons are a keypress
+    away on the KPI itself."""
+    flags = ", ".join(health.flag_names)
+    return f"{health.kpi.name}: {flags}" if flags else health.kpi.name
 
 
 def objective_title(view: okr.ObjectiveView) -> str:

@@ -134,6 +134,7 @@ class DecisionsStage(StageView):
         return self.chosen(Issue, "an issue")
 
     def run_issue(self, kind: EventKind, command, done: str, *args) -> None:
+        """A change to the selected issue, said with its title; the cursor stays on it."""
         if issue := self.issue():
             self.change(lambda: self.controller.session.run(kind, command, issue.id, *args),
                         lambda _: done.format(title=issue.title), lambda _: [issue.id])
@@ -143,10 +144,10 @@ class DecisionsStage(StageView):
                        + ("up." if up else "down."), up)
 
     def action_pick_issue(self) -> None:
-        if (issue := self.issue()) and picked(issue, self._meeting):
-            self.run_issue(EventKind.ISSUE_TOP, issues.pick, "{title} put back.")
-        else:
-            self.run_issue(EventKind.ISSUE_TOP, issues.pick, "{title} picked for discussion.")
+        item = self.board.by_id.get(self.selected or "")
+        back = isinstance(item, Issue) and picked(item, self._meeting)
+        self.run_issue(EventKind.ISSUE_TOP, issues.pick,
+                       "{title} put back." if back else "{title} picked for discussion.")
 
     def action_keep_issue(self) -> None:
         self.run_issue(EventKind.ISSUE_KEEP, issues.keep,

@@ -86,7 +86,7 @@ def heading(kind: str, title: str) -> list[Text]:
 
 class DecisionsStage(StageView):
     stage_id = "decisions"
-    noun, summary = "decision, action or issue", "#decisions-summary"
+    noun, summary = "decision or action", "#decisions-summary"
     _board: Board | None = None
     _meeting: str | None = None
 
@@ -115,7 +115,7 @@ class DecisionsStage(StageView):
         open_issues = ctx.board.open_issues
         issues = [i for i in open_issues if matches(ctx.filter, i.title, i.raised_by,
                                                     ctx.board.name_of(i.link))]
-        if open_issues:        # the issues list first, then what this meeting decided
+        if issues or (open_issues and rows):   # the issues list, then what was decided
             rows += [(i.id, issue_cells(ctx.board, i, ctx.meeting)) for i in issues]
             groups = [(ISSUES_HEADING, heading("ISSUES", f"{len(open_issues)} open, top first")),
                       (DECIDED_HEADING, heading("DECIDED", f"{len(mine)} in this meeting"))]

@@ -17,6 +17,7 @@ this one's): the to-dos this meeting reviews (all due by its day for the first m
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import msgspec
 
@@ -136,7 +137,7 @@ def find(board: Board, name: str) -> str | None:
     return next((p for p in board.people if name_key(p) == key), None)
 
 
-def as_json(people: list[Person]) -> list[dict]:
+def as_json(people: list[Person]) -> list[dict[str, Any]]:
     return [{"name": p.name,
              "kpis": [{"id": h.kpi.id, "name": h.kpi.name, "band": h.band} for h in p.kpis],
              "objectives": [{"id": v.objective.id, "title": v.objective.title,
@@ -151,7 +152,7 @@ def as_json(people: list[Person]) -> list[dict]:
              "follow_through": completion_json(p.follow_through)} for p in people]
 
 
-def completion_json(found: Completion) -> dict:
+def completion_json(found: Completion) -> dict[str, Any]:
     return {"due": found.due, "on_time": found.on_time, "rate": found.rate}
 
 

@@ -1,6 +1,8 @@
 """People: one name merged into another ("Lena" into "Lena Fischer"), every reference
 rewritten in one change — so one undo takes it all back."""
 
+from collections.abc import Callable
+
 from core.commands import documents
 from core.errors import CadenceError, ValidationError
 from core.model import Action, Issue, Kpi, Meeting, Objective
@@ -42,7 +44,7 @@ def merge(tx: Transaction, source: str, into: str) -> int:
     return changed
 
 
-def _merged_meeting(meeting: Meeting, same, into: str) -> Meeting:
+def _merged_meeting(meeting: Meeting, same: Callable[[str], bool], into: str) -> Meeting:
     """Attendees with `into` once, in the place of the first of the two; the facilitator; a
     rating given under the old name kept under the new (the new name's own, if it has one)."""
     attendees: list[str] = []

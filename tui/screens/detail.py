@@ -134,8 +134,8 @@ def issue_facts(i: Issue, board: Board) -> Group:
                         ("raised in", getattr(raised, "title", "") or str(i.created)),
                         ("about", board.name_of(i.link) or "—"), ("status", i.status),
                         ("rank", f"#{i.rank}" if i.rank else "—"),
-                        *((("solved into", f"{a.kind}: {a.text} — {a.owner}")
-                           for a in solved_into if a))]))
+                        *(("solved into", f"{a.kind}: {a.text} — {a.owner}")
+                           for a in solved_into if a)]))
 
 
 class DetailScreen(ModalScreen[None]):

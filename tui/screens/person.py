@@ -12,7 +12,6 @@ from textual.widgets import Label, Static
 
 from core import people, words
 from core.board import Board
-from core.events import EventKind
 from tui import text
 
 

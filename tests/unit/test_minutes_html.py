@@ -8,8 +8,10 @@ from tests.unit.test_minutes import meeting  # noqa: F401  (the fixture)
 
 SECTIONS = ("Decisions", "Actions by owner", "Off track", "Since last meeting",
             "Flagged KPIs discussed", "KPIs discussed", "Values recorded", "OKR check-ins",
-            "Where the key results will land", "Re-prioritised", "Objectives started", "Retired", "KPIs and OKRs changed", "Carried-over actions",
-            "KPI health", "Time per stage", "Appendix: flagged KPIs not discussed")
+            "Where the key results will land", "Re-prioritised", "Objectives started",
+            "Retired", "KPIs and OKRs changed", "Carried-over actions", "Issues",
+            "To-do completion", "KPI health", "Time per stage",
+            "Appendix: flagged KPIs not discussed")
 
 
 def test_every_section_of_a_full_meeting(meeting):  # noqa: F811

@@ -159,3 +159,18 @@ def contrast(one: str, other: str) -> float:
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
     lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+async def every_page(app, pilot, scroller: str) -> str:
+    """The text of a scrolling dialog (`scroller`: a selector of its scrolling container),
+    page by page: what lies below the fold is read all the same (the help at 160x60, a KPI
+    detail with many reasons)."""
+    found = app.screen.query_one(scroller)
+    pages, y = [], 0
+    while True:
+        found.scroll_to(y=y, animate=False)
+        await pilot.pause()
+        pages.append(screen_text(app))
+        if y >= found.max_scroll_y:
+            return "\n".join(pages)
+        y = min(y + max(found.size.height - 2, 1), found.max_scroll_y)

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from core.store import Store
-from tests.app.helpers import (FrozenTime, key_bar_text, kpi_id, kpi_row, make_app, notified,
-                               run, screen_text, select_row, table_text, type_text, widget_text)
+from tests.app.helpers import (FrozenTime, every_page, key_bar_text, kpi_id, kpi_row, make_app,
+                               notified, run, screen_text, select_row, table_text, type_text,
+                               widget_text)
 from tests.helpers import TODAY, load
 from tui.keys import KEYS, WIDGET_KEYS
 from tui.screens.detail import DetailScreen
@@ -318,20 +319,6 @@ async def test_enter_opens_the_detail_of_the_selected_row(demo_db):
         assert "⚑ drift" in text and "88% → 84% → 79% → 75%" in text
         await pilot.press("escape", "3", "enter")
         assert "check-in" in screen_text(app) and "objective" in screen_text(app)
-
-
-async def every_page(app, pilot, scroller: str) -> str:
-    """The text of a scrolling dialog, page by page: at 160x60 the help no longer fits, and a
-    key listed below the fold is listed all the same."""
-    found = app.screen.query_one(scroller)
-    pages, y = [], 0
-    while True:
-        found.scroll_to(y=y, animate=False)
-        await pilot.pause()
-        pages.append(screen_text(app))
-        if y >= found.max_scroll_y:
-            return "\n".join(pages)
-        y = min(y + max(found.size.height - 2, 1), found.max_scroll_y)
 
 
 async def test_help_lists_every_key(demo_db):

@@ -126,7 +126,7 @@ async def test_the_kpi_detail_gives_the_owners_word(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:
         await pilot.press("2")
-        await select_row(pilot, kpi_row(app, "Defect rate per release"))
+        await select_row(pilot, kpi_row(app, "On-time sprint delivery"))
         await pilot.press("enter")
         shown = " ".join(screen_text(app).split())
-        assert "✎ owner's word investigating since 2026-11-15 (Sam Chen): one release" in shown
+        assert "✎ owner's word investigating since 2026-11-15 (Sam Chen): urgent customer" in shown

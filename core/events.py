@@ -28,6 +28,9 @@ class EventKind(StrEnum):
     KPI_UPDATE = "kpi.update"
     KPI_ARCHIVE = "kpi.archive"
     KPI_PROCESS_CHANGE = "kpi.process_change"   # a process change marked (or unmarked)
+    CYCLE_TURN = "cycle.turn"   # a cycle closed: objectives retired, unfinished carried on
+    AGENDA_SAVE = "agenda.save"         # a team's agenda template saved (`cadence agendas`)
+    AGENDA_REMOVE = "agenda.remove"
     UNDO = "undo"
     IMPORT = "import"
     PULL = "pull"               # `cadence pull`: values from sources and formulas

@@ -12,6 +12,7 @@ events that were undone are skipped.
 from pathlib import Path
 from typing import Any
 
+from core import agendas
 from core import board as boards
 from core import clock, compare, fmt, follow_through, okr
 from core import since as changes
@@ -125,7 +126,8 @@ def _header(m: Meeting, path: Path) -> Json:
             "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at, path),
             "attendees": list(m.attendees), "facilitator": m.facilitator,
             "ratings": dict(m.ratings),
-            "rating_average": round(mean(ratings), 1) if ratings else None}
+            "rating_average": round(mean(ratings), 1) if ratings else None,
+            "agenda": m.agenda, "agenda_title": agendas.shown_name(m.agenda)}
 
 
 def _kpi_line(h: Health) -> Json:

@@ -35,6 +35,7 @@ def _header(m: Json) -> list[str]:
     lines = [f"# {md(m['title'])}", "",
              f"- **Date:** {md(m['date'])}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
              f"({fmt.number(m['duration_min'])} min{'' if m['end'] else ', in progress'})",
+             f"- **Agenda:** {md(m['agenda_title'])}",
              f"- **Facilitator:** {md(m['facilitator']) or '—'}",
              f"- **Attendees:** {', '.join(md(a) for a in m['attendees']) or '—'}"]
     if m["rating_average"] is not None:

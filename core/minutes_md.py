@@ -44,6 +44,14 @@ def _header(m: Json) -> list[str]:
     return lines
 
 
+def _carried_from(o: Json) -> str:
+    """An objective a cycle's turn carried forward: from which cycle, into which."""
+    if not o.get("carried_from"):
+        return ""
+    return (f" (carried forward from {md(o.get('carried_from_cycle') or o['carried_from'])} "
+            f"to {md(o.get('cycle') or '')})")
+
+
 def _since(s: Json | None) -> list[str]:
     """What changed since the meeting before this one ended: the minutes start with it."""
     if s is None:
@@ -149,7 +157,7 @@ def render(m: Json) -> str:
     lines += _section("Where the key results will land", _forecasts(m["forecasts"]))
     lines += _section("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
                                          for o in m["reprioritised"]])
-    lines += _section("Objectives started", [f"- {md(o['title'])}"
+    lines += _section("Objectives started", [f"- {md(o['title'])}" + _carried_from(o)
                                              for o in m["objectives_started"]])
     lines += _section("Retired", [
         f"- {md(o['title'])}: final score {fmt.score(o['final_score'])}"

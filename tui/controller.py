@@ -84,6 +84,10 @@ class Controller:
         self.ended_once = threading.Event()     # set once an end was tried (tui/terminal)
         self._problem_told: str | None = None
         self.baseline = changes.Baseline()       # the last ended meeting's read model
+        # The cycle's turn as the facilitator plans it (tui/stages/turn.py, `C`): carry forward
+        # or retire, by objective id; and the cycle this meeting closes, once it has shown it.
+        self.carry: dict[str, bool] = {}
+        self.closing: str | None = None
 
     def attach(self, ui: Ui) -> None:
         self.ui = ui

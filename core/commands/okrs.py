@@ -11,7 +11,7 @@ from core.commands import documents
 from core.errors import CadenceError, ValidationError
 from core.model import CheckIn, KeyResult, Kpi, Objective
 from core.names import name_key, require_plain_fields
-from core.periods import parse_cycle
+from core.periods import next_cycle, parse_cycle
 from core.store import Transaction
 
 # The fields that are names (plain text: core/names.py).
@@ -104,7 +104,7 @@ def turn(tx: Transaction, cycle: str, carry: Collection[str], notes: Mapping[str
     stray = next((i for i in carry if i not in views), None)
     if stray is not None:
         raise CadenceError(f"{stray!r} is no active objective of {label}")
-    after = turns.next_cycle(label)
+    after = next_cycle(label)
     for ident in carry:
         if not turns.remaining(views[ident]):
             raise CadenceError(f"{views[ident].objective.title!r}: every key result is at "

@@ -19,8 +19,8 @@ from tui.forms.meeting_forms import retire_form
 from tui.widgets.review_table import Column, ReviewTable
 
 COLUMNS = (Column("objective", 30, text=True), Column("final score", 11),
-           Column("status", 7), Column("next", 16, priority=2),
-           Column("closing note", 20, priority=1, least=10))
+           Column("status", 7), Column("next", 10, priority=1),
+           Column("closing note", 20, priority=2, least=10))
 
 
 class CycleCloseScreen(ModalScreen[None]):
@@ -90,6 +90,7 @@ class CycleCloseScreen(ModalScreen[None]):
                 if spends_plan:
                     self.carry.clear()
                 self.refill()
+            self.query_one(ReviewTable).focus()         # the list again, for the next key
         self.app.push_screen(form, done)
 
     def action_retire_one(self) -> None:

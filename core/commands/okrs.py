@@ -26,11 +26,16 @@ def create(tx: Transaction, title: str, owner: str, cycle: str,
     written `today`: its pace counts from then when that is mid-cycle. `carried_from`: the
     objective of the cycle before it carries on (`turn`)."""
     cycle = parse_cycle(cycle).label
-    require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
+    # A carried objective's names are copied from the store, not typed: one an older store
+    # holds with a control character (shown visibly everywhere) must not block the turn.
+    typed = carried_from is None
+    if typed:
+        require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
     refuse_taken_title(tx, title, None)
     okr.refuse_too_many(len(key_results))
     for index, fields in enumerate(key_results):
-        require_plain_fields(dict(fields), KR_NAMES, "key result")
+        if typed:
+            require_plain_fields(dict(fields), KR_NAMES, "key result")
         refuse_repeated_kr(key_results[:index], str(fields.get("title", "")))
     objective = documents.insert(tx, Objective(
         id="", title=title.strip(), owner=owner.strip(), cycle=cycle,

@@ -191,3 +191,18 @@ def test_the_minutes_list_the_turn(demo_db):
     from core.minutes_md import render
     assert "- Keep customers (carried forward from 2026-Q3 to 2026-Q4)" in render(found)
     assert board_of(session).today == TODAY
+
+
+def test_a_title_an_older_store_holds_with_a_control_character_is_carried_as_it_is(db):
+    """Copied, not typed: the turn is not blocked; a typed one is still refused."""
+    store, o, _ = store_with_cycle(db)
+    with store.transaction("test") as tx:          # as a store from before the rule has it
+        doc = dict(tx.get("objectives", o["idle"].key))
+        tx.put("objectives", o["idle"].key, {**doc, "title": "Enter\x1b[2J Spain"})
+    make_turn(store, o, carry=[o["idle"].id])
+    assert [x.title for x in store.records(Objective) if x.status == "active"][-1] == \
+        "Enter\x1b[2J Spain"
+    with pytest.raises(ValidationError, match="holds the control character U\\+001B"):
+        with store.transaction("test") as tx:
+            okrs.create(tx, "Typed\x1b[2J", "Ann", "2026-Q4",
+                        [dict(title="x", start=0, target=1)], today=TURN_DAY)

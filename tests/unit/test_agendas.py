@@ -117,9 +117,9 @@ def test_a_team_agenda_is_removed_but_a_builtin_stays(db):
     with Store(db).transaction(EventKind.AGENDA_REMOVE) as tx:
         agendas.remove(tx, "board prep")
     assert agendas.team(Store(db)) == []
-    with pytest.raises(CadenceError, match="a built-in agenda cannot be removed"):
-        with Store(db).transaction(EventKind.AGENDA_REMOVE) as tx:
-            agendas.remove(tx, "monthly")
+    with pytest.raises(CadenceError, match="a built-in agenda cannot be removed"), \
+            Store(db).transaction(EventKind.AGENDA_REMOVE) as tx:
+        agendas.remove(tx, "monthly")
 
 
 def test_a_hand_edited_agenda_document_is_a_malformed_store(db):

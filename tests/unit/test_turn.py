@@ -202,7 +202,7 @@ def test_a_title_an_older_store_holds_with_a_control_character_is_carried_as_it_
     make_turn(store, o, carry=[o["idle"].id])
     assert [x.title for x in store.records(Objective) if x.status == "active"][-1] == \
         "Enter\x1b[2J Spain"
-    with pytest.raises(ValidationError, match="holds the control character U\\+001B"):
-        with store.transaction("test") as tx:
-            okrs.create(tx, "Typed\x1b[2J", "Ann", "2026-Q4",
-                        [dict(title="x", start=0, target=1)], today=TURN_DAY)
+    with pytest.raises(ValidationError, match="holds the control character U\\+001B"), \
+            store.transaction("test") as tx:
+        okrs.create(tx, "Typed\x1b[2J", "Ann", "2026-Q4",
+                    [dict(title="x", start=0, target=1)], today=TURN_DAY)

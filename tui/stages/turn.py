@@ -27,9 +27,10 @@ def plan_of(controller, board: Board) -> turn.Turn | None:
     return turn.plan(board.objectives, controller.closing, controller.carry)
 
 
-def fate(item: turn.Item, plan: turn.Turn) -> Text:
+def fate(item: turn.Item, plan: turn.Turn, short: bool = False) -> Text:
     if item.carry:
-        return text.plain(f"→ carries to {plan.next}", "bold cyan")
+        return text.plain(f"→ {plan.next}" if short else f"→ carries to {plan.next}",
+                          "bold cyan")
     return text.plain("✓ retires", "dim")
 
 
@@ -239,7 +240,7 @@ class DraftingStage(TurnStage):
             return
         head = f"→ {o.title}" if item.carry else f"✓ {o.title}"
         groups.append((o.id, [text.plain(head, "bold" if item.carry else "dim"), Text(""),
-                              Text(""), fate(item, plan)]))
+                              Text(""), fate(item, plan, short=True)]))
         order.append(o.id)
         shown = item.remaining if item.carry else item.view.krs
         for kr in shown:

@@ -36,6 +36,9 @@ class EventKind(StrEnum):
     ISSUE_KEEP = "issue.keep"
     ISSUE_DROP = "issue.drop"
     PEOPLE_MERGE = "people.merge"       # one name merged into another (core/commands/people.py)
+    CYCLE_TURN = "cycle.turn"   # a cycle closed: objectives retired, unfinished carried on
+    AGENDA_SAVE = "agenda.save"         # a team's agenda template saved (`cadence agendas`)
+    AGENDA_REMOVE = "agenda.remove"
     UNDO = "undo"
     IMPORT = "import"
     PULL = "pull"               # `cadence pull`: values from sources and formulas

@@ -12,6 +12,7 @@ events that were undone are skipped.
 from pathlib import Path
 from typing import Any
 
+from core import agendas
 from core import board as boards
 from core import (clock, compare, explanations, fmt, follow_through, meeting_facts, okr,
                   people)
@@ -104,8 +105,7 @@ def build(store: Store, meeting_id: str | None = None) -> Json:
         "checkins": _checkins(seen, meeting, board),
         "forecasts": _forecasts(board),
         "reprioritised": _reprioritised(events, board),
-        "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
-                               if e.kind == EventKind.OBJECTIVE_CREATE],
+        "objectives_started": _started(events, board),
         "retired": _retired(events, board),
         "changes": [{"kind": e.kind, "summary": e.summary} for e in events
                     if is_system(e.kind)],
@@ -173,7 +173,8 @@ def _header(m: Meeting, path: Path) -> Json:
             "end": m.ended_at, "duration_min": _minutes_between(m.started_at, m.ended_at, path),
             "attendees": list(m.attendees), "facilitator": m.facilitator,
             "ratings": dict(m.ratings),
-            "rating_average": round(mean(ratings), 1) if ratings else None}
+            "rating_average": round(mean(ratings), 1) if ratings else None,
+            "agenda": m.agenda, "agenda_title": agendas.shown_name(m.agenda)}
 
 
 def _kpi_line(h: Health) -> Json:
@@ -264,6 +265,28 @@ def _objective_ref(board: boards.Board, key: int) -> Json:
     return {"id": ident, "title": view.objective.title if view else ident}
 
 
+def _started(events: list[Event], board: boards.Board) -> list[Json]:
+    """Objectives the meeting wrote: one at a time, or carried forward by a cycle's turn
+    (those name the objective they carry on: `carried_from`, with its cycle)."""
+    found = []
+    for event in events:
+        if event.kind == EventKind.OBJECTIVE_CREATE:
+            found.append(_objective_ref(board, event.changes[0].key))
+        elif event.kind == EventKind.CYCLE_TURN:
+            found += [_carried_ref(board, c.key) for c in event.changes
+                      if c.table == Objective.TABLE and c.before is None]
+    return found
+
+
+def _carried_ref(board: boards.Board, key: int) -> Json:
+    found = _objective_ref(board, key)
+    view = board.get(found["id"], okr.ObjectiveView)
+    source = view.objective.carried_from if view else None
+    before = board.get(source or "", okr.ObjectiveView)
+    return {**found, "carried_from": source, "cycle": view.objective.cycle if view else None,
+            "carried_from_cycle": before.objective.cycle if before else None}
+
+
 def _reprioritised(events: list[Event], board: boards.Board) -> list[Json]:
     """Each active objective the meeting raised or lowered: from its rank before the meeting
     first changed it (a retirement above it renumbers it too; one started in the meeting
@@ -298,7 +321,8 @@ def _retired(events: list[Event], board: boards.Board) -> list[Json]:
     """Objectives the meeting retired (a cycle close retires several in one change), as they
     stood at its end."""
     found = []
-    for event in (e for e in events if e.kind == EventKind.OBJECTIVE_RETIRE):
+    for event in (e for e in events
+                  if e.kind in (EventKind.OBJECTIVE_RETIRE, EventKind.CYCLE_TURN)):
         for change in event.changes:
             view = (board.get(make_id(Objective.TABLE, change.key), okr.ObjectiveView)
                     if change.table == Objective.TABLE else None)

@@ -35,12 +35,21 @@ def _header(m: Json) -> list[str]:
     lines = [f"# {md(m['title'])}", "",
              f"- **Date:** {md(m['date'])}, {_clock(m['start'])}–{_clock(m['end'])} UTC "
              f"({fmt.number(m['duration_min'])} min{'' if m['end'] else ', in progress'})",
+             f"- **Agenda:** {md(m['agenda_title'])}",
              f"- **Facilitator:** {md(m['facilitator']) or '—'}",
              f"- **Attendees:** {', '.join(md(a) for a in m['attendees']) or '—'}"]
     if m["rating_average"] is not None:
         lines.append(f"- **Rating:** {fmt.number(m['rating_average'])} / 10 "
                      f"({len(m['ratings'])} rating{'s' * (len(m['ratings']) != 1)})")
     return lines
+
+
+def _carried_from(o: Json) -> str:
+    """An objective a cycle's turn carried forward: from which cycle, into which."""
+    if not o.get("carried_from"):
+        return ""
+    return (f" (carried forward from {md(o.get('carried_from_cycle') or o['carried_from'])} "
+            f"to {md(o.get('cycle') or '')})")
 
 
 def _since(s: Json | None) -> list[str]:
@@ -223,7 +232,7 @@ def render(m: Json) -> str:
     lines += _optional("Where the key results will land", _forecasts(m["forecasts"]))
     lines += _optional("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
                                           for o in m["reprioritised"]])
-    lines += _optional("Objectives started", [f"- {md(o['title'])}"
+    lines += _optional("Objectives started", [f"- {md(o['title'])}" + _carried_from(o)
                                               for o in m["objectives_started"]])
     lines += _optional("Retired", [
         f"- {md(o['title'])}: final score {fmt.score(o['final_score'])}"

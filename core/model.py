@@ -57,7 +57,7 @@ SUSTAIN_MAX = 52
 Doc = dict[str, Any]
 PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
             "meetings": "m", "actions": "a", "events": "e", "explanations": "x",
-            "issues": "i"}
+            "issues": "i", "agendas": "ag"}
 
 
 def make_id(table: str, key: int) -> str:
@@ -256,6 +256,16 @@ class Objective(Record, frozen=True):
     # The day it was written: its pace counts from then (core/okr.py pace_elapsed). None in
     # objectives written before Cadence kept it.
     created: date | None = None
+    # The objective of the cycle before whose unfinished key results this one carries on
+    # (core/turn.py). Absent from the document while None, as every objective written
+    # before the cycle's turn existed reads.
+    carried_from: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = super().to_doc()
+        if doc["carried_from"] is None:
+            del doc["carried_from"]
+        return doc
 
     def __post_init__(self) -> None:
         who = f"objective {self.title!r}"
@@ -370,6 +380,9 @@ class Meeting(Record, frozen=True):
     ratings: dict[str, int] = msgspec.field(default_factory=dict)
     # Carried-over actions reviewed in this meeting: action id -> open / done / dropped.
     verdicts: dict[str, str] = msgspec.field(default_factory=dict)
+    # The agenda template it ran (core/agendas.py): a built-in's name or the team's. Every
+    # meeting before templates existed was the weekly operating review.
+    agenda: str = "weekly"
 
     def __post_init__(self) -> None:
         require_text(self.title, "title", "meeting")
@@ -380,6 +393,49 @@ class Meeting(Record, frozen=True):
         require_timestamp(self.started_at, "started_at", "meeting")
         if self.ended_at is not None:
             require_timestamp(self.ended_at, "ended_at", "meeting")
+
+
+# An agenda is at most nine stages (the keys 1..9 jump to them), each 1 to 240 minutes long.
+AGENDA_MOST_STAGES = 9
+TIMEBOX_MOST_MIN = 240
+
+
+class AgendaStage(msgspec.Struct, frozen=True):
+    """A stage of a team's agenda: a stage of the registry (core/stages.py) and its timebox."""
+
+    id: str
+    timebox_min: int
+
+
+class Agenda(Record, frozen=True):
+    """A team's own agenda template, kept in the store (core/agendas.py has the built-ins)."""
+
+    TABLE: ClassVar[str] = "agendas"
+    id: str
+    name: str
+    stages: tuple[AgendaStage, ...]
+
+    def __post_init__(self) -> None:
+        who = f"agenda {self.name!r}"
+        require_text(self.name, "name", "agenda")
+        if not self.stages:
+            raise ValidationError("stages", "names no stage (e.g. health,okrs,decisions)", who)
+        if len(self.stages) > AGENDA_MOST_STAGES:
+            raise ValidationError("stages", f"{len(self.stages)} stages; an agenda has at most "
+                                  f"{AGENDA_MOST_STAGES} (keys 1-{AGENDA_MOST_STAGES})", who)
+        seen: set[str] = set()
+        for stage in self.stages:
+            if stages.find(stage.id) is None:
+                raise ValidationError("stages", f"no stage {stage.id!r} (stages: "
+                                      f"{', '.join(t.id for t in stages.REGISTRY)})", who)
+            if stage.id in seen:
+                raise ValidationError("stages", f"{stage.id!r} is named twice", who)
+            seen.add(stage.id)
+            box = stage.timebox_min
+            if isinstance(box, bool) or not isinstance(box, int) \
+                    or not 1 <= box <= TIMEBOX_MOST_MIN:
+                raise ValidationError("timebox", f"{stage.id}={box!r} is not a whole number of "
+                                      f"minutes from 1 to {TIMEBOX_MOST_MIN}", who)
 
 
 class Action(Record, frozen=True):

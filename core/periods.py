@@ -188,3 +188,19 @@ def parse_cycle(text: str, field: str = "cycle") -> Cycle:
 
 def current_quarter(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def next_cycle(text: str) -> str:
+    """The cycle after this one, of its kind: the next quarter, half or year; for custom
+    dates, as many days again from the day after it ends (a cycle's turn drafts it)."""
+    cycle = parse_cycle(text)
+    label = cycle.label
+    if _CYCLE_CUSTOM.match(label):
+        start = cycle.end + timedelta(days=1)
+        return parse_cycle(f"{start}..{start + timedelta(days=cycle.days - 1)}").label
+    after = cycle.end + timedelta(days=1)
+    if _CYCLE_QUARTER.match(label):
+        return parse_cycle(current_quarter(after)).label
+    if _CYCLE_HALF.match(label):
+        return parse_cycle(f"{after.year}-H{1 if after.month <= 6 else 2}").label
+    return parse_cycle(str(after.year)).label

@@ -61,6 +61,7 @@ class Presence(msgspec.Struct, frozen=True):
     current: int = 0
     paused: bool = False
     meeting_s: float = 0.0
+    agenda: str = "weekly"      # the template's name (core/agendas.py), for a take-over
     heartbeat: float = msgspec.field(default_factory=time.time)
     pid: int = msgspec.field(default_factory=os.getpid)
     host: str = msgspec.field(default_factory=socket.gethostname)
@@ -83,7 +84,7 @@ def usable(found: Presence) -> bool:
     """Can a follower mirror it and a facilitator take it over without an index or a number
     out of range? (Types are msgspec's: a stage is an int, a heartbeat a float.)"""
     stages = found.stages or DEFAULT_STAGES
-    return (1 <= found.stage <= len(DEFAULT_STAGES) and len(stages) <= MAX_STAGES
+    return (1 <= found.stage <= len(stages) and len(stages) <= MAX_STAGES
             and 0 <= found.current < len(stages)
             and 0 <= found.meeting_s <= LONGEST_MEETING_S and math.isfinite(found.heartbeat)
             and 0 < found.pid < 2**31)

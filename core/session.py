@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
 
-from core import clock
+from core import agendas, clock
 from core.commands import meetings
 from core.events import EventKind
 from core.model import Meeting
@@ -28,15 +28,18 @@ class Session:
         self.planned: Meeting | None = None     # started, not yet written (plan)
 
     def plan(self, title: str | None = None, attendees: tuple[str, ...] = (),
-             facilitator: str = "") -> Meeting:
+             facilitator: str = "", agenda: agendas.Template | None = None) -> Meeting:
         """A meeting that starts now and is written with the first change (or
         `start_planned()`): the app shows its first screen before the durable write that
-        records the start, which takes 50 ms on a store of half a million values."""
+        records the start, which takes 50 ms on a store of half a million values. `agenda`:
+        its template (default: the weekly operating review)."""
         today = clock.today()
         meetings.check_names(title, attendees, facilitator)
-        self.planned = Meeting(id="", title=title or f"Operating review {today}", day=today,
+        agenda = agenda or agendas.weekly()
+        self.planned = Meeting(id="", title=title or default_title(agenda, today), day=today,
                                started_at=clock.now(), attendees=tuple(attendees),
-                               facilitator=facilitator)
+                               facilitator=facilitator, stages=agenda.planned(),
+                               agenda=agenda.name)
         return self.planned
 
     def start_planned(self) -> Meeting | None:
@@ -95,5 +98,13 @@ class Session:
         self.meeting = None
         self.planned = None if running is None else Meeting(
             id="", title=running.title, day=running.day, started_at=running.started_at,
-            attendees=running.attendees, facilitator=running.facilitator)
+            attendees=running.attendees, facilitator=running.facilitator,
+            stages=running.stages, agenda=running.agenda)
         return False
+
+
+def default_title(agenda: agendas.Template, today: object) -> str:
+    """"Operating review DATE" for the weekly review (as ever); a template's own title else."""
+    if agenda.name == agendas.WEEKLY:
+        return f"Operating review {today}"
+    return f"{agenda.title} {today}"

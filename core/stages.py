@@ -26,9 +26,15 @@ REGISTRY: tuple[StageType, ...] = (
     StageType("okrs", "OKR check-ins", 20),
     StageType("decisions", "Decisions", 10),
     StageType("wrapup", "Wrap-up", 5),
+    # The monthly strategy review's: the facilitator picks KPIs or objectives and goes deep.
+    StageType("deepdive", "Deep dive", 30),
+    # The quarterly review's: key results' final values, the cycle's close, the next cycle.
+    StageType("scoring", "Scoring", 20),
+    StageType("close", "Cycle close", 15),
+    StageType("drafting", "Next cycle", 20),
 )
-# The weekly operating review: every stage, in this order.
-WEEKLY: tuple[str, ...] = tuple(t.id for t in REGISTRY)
+# The weekly operating review: the contract's five stages, in this order (keys 1-5).
+WEEKLY: tuple[str, ...] = ("health", "flagged", "okrs", "decisions", "wrapup")
 
 _BY_ID = {t.id: t for t in REGISTRY}
 _BY_TITLE = {t.title: t for t in REGISTRY}

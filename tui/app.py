@@ -16,7 +16,8 @@ from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.screen import Screen
 
-from core import display, presence
+from core import agendas, display, presence
+from core.errors import CadenceError
 from core.presence import Mode
 from core.board import Board
 from core.meeting import MeetingClock
@@ -40,16 +41,20 @@ class CadenceApp(App):
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
                  mode: str = Mode.FACILITATE, live: presence.Presence | None = None,
-                 board: Board | None = None):
+                 board: Board | None = None, agenda: agendas.Template | None = None):
         """`mode` (core.presence.Mode): facilitate (a new meeting), follow (watch `live` or
         wait for one), or take_over (go on with `live`, whose facilitator is gone). `board`:
-        the store's read model as the command loaded it (so the app does not load it again)."""
+        the store's read model as the command loaded it (so the app does not load it again).
+        `agenda`: the template a new meeting runs (`--agenda`); None runs the weekly review,
+        or asks first when the team keeps agendas of its own."""
         super().__init__()
         text.use_colour(not self.no_color)      # Textual has read NO_COLOR
         self.read = ReadModel(store, board)
         self.session = Session(self.read)
-        self.meeting = (title, tuple(attendees), facilitator)   # how a new one starts
         self.mode, self.live = mode, live
+        self.asking = self._asks_agenda(agenda)
+        # How a new meeting starts.
+        self.meeting = (title, tuple(attendees), facilitator, agenda or agendas.weekly())
         self.controller = self._controller(clock or MeetingClock())
         self._hangup = None                     # tui.terminal.Hangup, once mounted (POSIX)
         # The last notifications, as shown: a toast vanishes and may overlap others, so what
@@ -61,6 +66,14 @@ class CadenceApp(App):
         # printed by tui/cli.py run_app, where the terminal keeps it.
         self.after_exit: list[str] = []
 
+    def _asks_agenda(self, agenda: agendas.Template | None) -> bool:
+        """Whether the app asks which agenda first: a new meeting on a store whose team keeps
+        agendas of its own, and none given (a plain `cadence` on any other store opens the
+        weekly review at once, as the contract has it)."""
+        store = self.session.store
+        return (agenda is None and self.mode == Mode.FACILITATE and not store.is_empty()
+                and bool(agendas.team(store)))
+
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == Mode.FOLLOW:
             return Following(self.session)
@@ -70,9 +83,29 @@ class CadenceApp(App):
             self.session.meeting = self.live.meeting
             clock = MeetingClock.resume(self.live.stages, self.live.current, self.live.paused,
                                         self.live.meeting_s)
+            self.meeting = (*self.meeting[:-1], self._taken_agenda(self.live))
+        elif self.session.meeting is None:
+            clock.stages = list(self.meeting[-1].planned())
         if not self.session.store.is_empty() and self.session.meeting is None:
             self.session.plan(*self.meeting)          # written with its first change
         return Facilitating(self.session, clock)
+
+    def _taken_agenda(self, live: presence.Presence) -> agendas.Template:
+        """The agenda of a meeting taken over before anything was recorded (planned anew
+        here), as the presence names it (its stages' times are the live clock's)."""
+        try:
+            return agendas.find(self.session.store, live.agenda)
+        except CadenceError:                  # removed since: its stages are the clock's
+            return agendas.weekly()
+
+    def open_agenda(self, agenda: agendas.Template) -> None:
+        """The agenda picked (tui/screens/agenda_picker.py): the meeting planned with it, its
+        clock starting now, and the meeting screen over the picker."""
+        self.meeting = (*self.meeting[:-1], agenda)
+        self.session.plan(*self.meeting)
+        self.controller.clock = MeetingClock(list(agenda.planned()), now=self.controller.clock.now)
+        self.asking = False
+        self.push_screen(MeetingScreen(self.controller))
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -99,6 +132,9 @@ class CadenceApp(App):
         if self.session.store.is_empty():
             from tui.screens.empty import EmptyScreen
             return EmptyScreen(self.session, follower=self.mode == Mode.FOLLOW)
+        if self.asking:
+            from tui.screens.agenda_picker import AgendaPicker
+            return AgendaPicker(agendas.every(self.session.store))
         taken_over = self.live if self.mode == Mode.TAKE_OVER else None
         start = View(taken_over.stage, taken_over.selected) if taken_over else None
         return MeetingScreen(self.controller, start)

@@ -88,6 +88,7 @@ def run_app(store: Store, args, follow: bool = False) -> int:
     check_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
                 getattr(args, "facilitator", ""))
     loaded = board.load(store, clock.today())
+    agenda = chosen_agenda(store, getattr(args, "agenda", None))
     if follow:
         mode, live = presence.Mode.FOLLOW, presence.current(store.path, loaded.by_id)
     else:
@@ -101,7 +102,7 @@ def run_app(store: Store, args, follow: bool = False) -> int:
     app = CadenceApp(store, title=getattr(args, "title", None),
                      attendees=tuple(getattr(args, "attendee", ())),
                      facilitator=getattr(args, "facilitator", ""), mode=mode, live=live,
-                     board=loaded)
+                     board=loaded, agenda=agenda)
     app.run()
     if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
         with suppress(OSError, ValueError):             # the terminal may be gone too
@@ -117,6 +118,50 @@ def run_app(store: Store, args, follow: bool = False) -> int:
     if code > 128:                 # after signal N (tui/terminal.py): the terminal may be gone,
         leave(code)                # and flushing to it at exit would turn the status into 120
     return code
+
+
+def chosen_agenda(store: Store, name: str | None):
+    """The template `--agenda` names (an unknown name: one line listing them, before the
+    terminal is taken); None when none was given (the app asks when the team has its own)."""
+    if name is None:
+        return None
+    from core import agendas
+    return agendas.find(store, name)
+
+
+def cmd_agendas(args) -> int:
+    """`cadence agendas`: the built-in templates and the team's; `add` and `remove` keep the
+    team's."""
+    from core import agendas
+    store = _open(args)
+    if args.format == "json":
+        write_json([agendas.as_json(t) for t in agendas.every(store)])
+    else:
+        print(display.block(agendas.as_text(agendas.every(store))))
+    return 0
+
+
+def cmd_agendas_add(args) -> int:
+    from core import agendas
+    from core.events import EventKind
+    store = _open(args)
+    ids = agendas.parse_stages(args.stages)
+    boxes = agendas.parse_timeboxes(args.timebox)
+    with store.transaction(EventKind.AGENDA_SAVE) as tx:
+        saved = agendas.add(tx, args.name, ids, boxes)
+    say(f"Agenda {saved.name!r} saved: {len(saved.stages)} stages; `cadence --agenda "
+        f"{saved.name}` opens a meeting with it")
+    return 0
+
+
+def cmd_agendas_remove(args) -> int:
+    from core import agendas
+    from core.events import EventKind
+    store = _open(args)
+    with store.transaction(EventKind.AGENDA_REMOVE) as tx:
+        gone = agendas.remove(tx, args.name)
+    say(f"Agenda {gone.name!r} removed (the meetings that ran it keep its name)")
+    return 0
 
 
 def cmd_meet(args) -> int:
@@ -511,6 +556,9 @@ def build_parser() -> Parser:
                          default=argparse.SUPPRESS, help="someone in the meeting (repeat)")
     meeting.add_argument("--facilitator", metavar="NAME", default=argparse.SUPPRESS,
                          help="who runs the meeting")
+    meeting.add_argument("--agenda", metavar="NAME", default=argparse.SUPPRESS,
+                         help="the agenda template to run (`cadence agendas` lists them; "
+                              "default: weekly, or asked when the team has its own)")
     meeting.add_argument("--take-over", action="store_true", default=argparse.SUPPRESS,
                          help="go on with the live meeting of a facilitator who is gone "
                               "(heartbeat older than 30 s, or their app here has ended)")
@@ -612,6 +660,24 @@ def build_parser() -> Parser:
     merge.add_argument("source", metavar="FROM", help='the name to merge away ("Lena")')
     merge.add_argument("into", metavar="INTO", help='the name it becomes ("Lena Fischer")')
     merge.set_defaults(run=cmd_people_merge, read_only=False)
+    agendas_ = commands.add_parser("agendas", parents=[common],
+                                   help="list the agenda templates (built-in and the team's); "
+                                        "add or remove the team's")
+    agendas_.add_argument("--format", choices=("text", "json"), default="text")
+    agendas_.set_defaults(run=cmd_agendas, read_only=True)
+    agendas_do = agendas_.add_subparsers(title="commands", metavar="COMMAND",
+                                         parser_class=Parser)
+    add = agendas_do.add_parser("add", parents=[common], help="save the team's own agenda")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--stages", required=True, metavar="IDS",
+                     help="stage ids in order, comma-separated (e.g. health,okrs,decisions; "
+                          "`cadence agendas` shows every stage's id)")
+    add.add_argument("--timebox", action="append", default=[], metavar="STAGE=MIN",
+                     help="a stage's minutes, 1-240 (repeat; default: the stage's own)")
+    add.set_defaults(run=cmd_agendas_add, read_only=False)
+    remove = agendas_do.add_parser("remove", parents=[common], help="remove a team's agenda")
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(run=cmd_agendas_remove, read_only=False)
     meetings = commands.add_parser("meetings", parents=[common],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")

@@ -84,6 +84,10 @@ class Controller:
         self.ended_once = threading.Event()     # set once an end was tried (tui/terminal)
         self._problem_told: str | None = None
         self.baseline = changes.Baseline()       # the last ended meeting's read model
+        # The cycle's turn as the facilitator plans it (tui/stages/turn.py, `C`): carry forward
+        # or retire, by objective id; and the cycle this meeting closes, once it has shown it.
+        self.carry: dict[str, bool] = {}
+        self.closing: str | None = None
 
     def attach(self, ui: Ui) -> None:
         self.ui = ui
@@ -283,7 +287,8 @@ class Facilitating(Controller):
                 meeting=self.meeting_id, title=self.title(), facilitator=self.facilitator(),
                 stage=view.stage, selected=view.selected, filter=view.filter,
                 detail=self.detail, stages=self.clock.snapshot(), current=self.clock.current,
-                paused=self.clock.paused, meeting_s=self.clock.meeting_s()))
+                paused=self.clock.paused, meeting_s=self.clock.meeting_s(),
+                agenda=self.agenda_name()))
         except CadenceError as exc:          # e.g. a folder where the file goes: said once
             if str(exc) != self._presence_problem:
                 self.ui.notify(str(exc), severity="warning", timeout=10)
@@ -298,6 +303,10 @@ class Facilitating(Controller):
     def facilitator(self) -> str:
         meeting = self.current_meeting()
         return meeting.facilitator if meeting else ""
+
+    def agenda_name(self) -> str:
+        meeting = self.current_meeting()
+        return meeting.agenda if meeting else "weekly"
 
     # --- a change refused ----------------------------------------------------------------------
 

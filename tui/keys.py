@@ -19,6 +19,9 @@ KPI_STAGES = frozenset({"health", "flagged"})
 OKRS = frozenset({"okrs"})
 WRAPUP = frozenset({"wrapup"})
 DECISIONS = frozenset({"decisions"})    # the weekly review's issues list lives there
+# The quarterly review's stages: key results scored, the cycle closed, the next one drafted.
+SCORING = frozenset({"scoring"})
+TURN = frozenset({"close", "drafting"})
 MOST_STAGES = 9                   # `1`..`9` jump to a stage; an agenda has at most nine
 
 
@@ -58,13 +61,19 @@ KEYS: tuple[Key, ...] = (
     Key("m", "measure", "Measure", "record a value for the selected KPI (default: the latest "
         "finished period)", KPI_STAGES, changes=True),
     Key("c", "check_in", "Check in", "check in the selected key result (value, confidence, "
-        "note)", OKRS, changes=True),
+        "note)", OKRS | SCORING, changes=True),
     Key("plus", "priority(True)", "Raise", "raise the selected objective's priority", OKRS,
         display="+", changes=True),
     Key("minus", "priority(False)", "Lower", "lower the selected objective's priority", OKRS,
         display="-", changes=True),
     Key("r", "retire", "Retire", "retire the selected objective (final score, closing note)",
-        OKRS, changes=True),
+        OKRS | frozenset({"close"}), changes=True),
+    Key("space", "toggle_carry", "Carry/retire", "carry the selected objective forward into "
+        "the next cycle (its key results not at target, from today's values), or let it retire",
+        TURN, display="space", changes=True),
+    Key("C", "turn", "Close cycle", "close the cycle as planned: every objective retires with "
+        "its final score, those marked carry forward into the next cycle (asks closing notes)",
+        TURN, changes=True),
     Key("v", "verdict", "Verdict", "settle the selected carried-over action: done, still open "
         "or dropped", WRAPUP, changes=True),
     Key("a", "attendees", "Attendees", "edit the attendees and the facilitator", WRAPUP,

@@ -1,16 +1,17 @@
 """Objectives and key results: created, ranked, checked in, edited, retired, and deleted
 while still drafts. The rules (score, pace, how many key results) are core/okr.py's."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from core import okr, queries
+from core import turn as turns
 from core.commands import documents
 from core.errors import CadenceError, ValidationError
 from core.model import CheckIn, KeyResult, Kpi, Objective
 from core.names import name_key, require_plain_fields
-from core.periods import parse_cycle
+from core.periods import next_cycle, parse_cycle
 from core.store import Transaction
 
 # The fields that are names (plain text: core/names.py).
@@ -20,19 +21,26 @@ KR_NAMES = ("title", "unit")
 
 def create(tx: Transaction, title: str, owner: str, cycle: str,
            key_results: Sequence[Mapping[str, Any]], kpis: tuple[str, ...] = (), *,
-           today: date) -> Objective:
+           today: date, carried_from: str | None = None) -> Objective:
     """A new active objective ranked last, with its key results (KeyResult fields each),
-    written `today`: its pace counts from then when that is mid-cycle."""
+    written `today`: its pace counts from then when that is mid-cycle. `carried_from`: the
+    objective of the cycle before it carries on (`turn`)."""
     cycle = parse_cycle(cycle).label
-    require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
+    # A carried objective's names are copied from the store, not typed: one an older store
+    # holds with a control character (shown visibly everywhere) must not block the turn.
+    typed = carried_from is None
+    if typed:
+        require_plain_fields({"title": title, "owner": owner}, OBJECTIVE_NAMES, "objective")
     refuse_taken_title(tx, title, None)
     okr.refuse_too_many(len(key_results))
     for index, fields in enumerate(key_results):
-        require_plain_fields(dict(fields), KR_NAMES, "key result")
+        if typed:
+            require_plain_fields(dict(fields), KR_NAMES, "key result")
         refuse_repeated_kr(key_results[:index], str(fields.get("title", "")))
     objective = documents.insert(tx, Objective(
         id="", title=title.strip(), owner=owner.strip(), cycle=cycle,
-        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis), created=today))
+        priority=len(queries.active_ranking(tx)) + 1, kpis=tuple(kpis), created=today,
+        carried_from=carried_from))
     for position, fields in enumerate(key_results):
         documents.insert(tx, KeyResult(id="", objective=objective.id, position=position,
                                        **fields))
@@ -78,6 +86,44 @@ def retire(tx: Transaction, notes: Mapping[str, str], today: date) -> list[Objec
     rank(tx, [o for o in queries.active_ranking(tx) if o.id not in gone])
     tx.summary = f"retired {', '.join(repr(o.title) for o in retired)}"
     return retired
+
+
+class Turned(NamedTuple):
+    """What a cycle's turn did: the objectives retired (all of the cycle's active ones) and
+    the next cycle's objectives carried forward from some of them."""
+    retired: list[Objective]
+    carried: list[Objective]
+
+
+def turn(tx: Transaction, cycle: str, carry: Collection[str], notes: Mapping[str, str],
+         today: date) -> Turned:
+    """Close `cycle` and draft the next (core/turn.py): every active objective of it retired
+    with its final score as of `today` and its closing note; those in `carry` carried
+    forward, each as a new active objective of the next cycle with its key results not at
+    target, starting from today's values. One change: one undo takes it all back."""
+    label = parse_cycle(cycle).label
+    actives = [o for o in queries.active_ranking(tx) if o.cycle == label]
+    if not actives:
+        raise CadenceError(f"{label} has no active objective to close")
+    views = {o.id: queries.objective_view(tx, o, today) for o in actives}
+    stray = next((i for i in carry if i not in views), None)
+    if stray is not None:
+        raise CadenceError(f"{stray!r} is no active objective of {label}")
+    after = next_cycle(label)
+    for ident in carry:
+        if not turns.remaining(views[ident]):
+            raise CadenceError(f"{views[ident].objective.title!r}: every key result is at "
+                               "target; nothing to carry forward (it retires)")
+    said = {o.id: (notes.get(o.id) or "").strip() or
+            (f"carried forward to {after}" if o.id in carry else "") for o in actives}
+    retired = retire(tx, said, today)
+    carried = [create(tx, o.title, o.owner, after,
+                      [turns.carried_kr(k) for k in turns.remaining(views[o.id])], o.kpis,
+                      today=today, carried_from=o.id)
+               for o in actives if o.id in carry]
+    tx.summary = (f"closed {label}: retired {len(retired)}"
+                  + (f", carried {len(carried)} forward to {after}" if carried else ""))
+    return Turned(retired, carried)
 
 
 def update(tx: Transaction, objective_id: str, **fields: Any) -> Objective:

@@ -200,34 +200,41 @@ async def test_delete_a_draft_but_not_an_objective_with_history(demo_db):
         assert [v.objective.priority for v in load(demo_db).active] == [1, 2, 3, 4]
 
 
-async def test_close_a_cycle_retires_with_final_scores_and_keeps_the_kpis(demo_db):
+async def test_close_a_cycle_retires_with_final_scores_and_carries_the_unfinished(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 40)) as pilot:
         scores = {v.objective.id: v.score for v in load(demo_db).active}
         await pilot.press("3", "C")
         assert app.screen.id == "cycle-close" and "Close the cycle 2026-Q4" in screen_text(app)
+        assert screen_text(app).count("→ 2027-Q1") == 4          # every one is unfinished
         await pilot.press("r")
         await type_text(pilot, "Support is calmer")
         await pilot.press("enter")
         assert load(demo_db).by_id["o1"].objective.status == "retired"
+        await pilot.press("up", "up", "space")          # o3 (above o1, now last) retires
+        assert screen_text(app).count("→ 2027-Q1") == 2
         await pilot.press("a")
         assert app.screen.id == "close-cycle-form"
         await type_text(pilot, "Trials converted")
         await pilot.press("enter")
         board = load(demo_db)
-        assert board.active == []
         for oid, score in scores.items():
             retired = board.by_id[oid].objective
             assert retired.status == "retired" and retired.final_score == pytest.approx(score)
         assert board.by_id["o2"].objective.closing_note == "Trials converted"
+        assert board.by_id["o4"].objective.closing_note == "carried forward to 2027-Q1"
+        assert [(v.objective.title, v.objective.cycle, v.objective.carried_from)
+                for v in board.active] == [
+            ("Turn more trial users into confident, active customers", "2027-Q1", "o2"),
+            ("Improve retention this quarter", "2027-Q1", "o4")]
         assert len(board.kpis) == 10
         await pilot.press("escape")
-        assert "No active objective" in screen_text(app)
         await pilot.press("H")
         assert "Make support feel effortless" in table_text(app)
         assert "retired 2026-11-22 · Support is calmer" in table_text(app)
         await pilot.press("u")                                  # the whole close at once
         assert len(load(demo_db).active) == 3
+        assert len(load(demo_db).objectives) == len(scores) + 1   # + the demo's retired one
 
 
 async def test_an_empty_store_starts_with_the_first_kpi(db, monkeypatch):

@@ -43,3 +43,22 @@ def test_kpi_detail_with_grid_and_process_change(snap_compare, demo_db, size):
             await pilot.press("pagedown")
             await pilot.pause()
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=open_uptime)
+
+
+@pytest.mark.parametrize(("agenda", "stage"), [("monthly", 4), ("quarterly", 3),
+                                               ("quarterly", 4)])
+def test_agenda_stage_at_80x24(snap_compare, demo_db, agenda, stage):
+    """The monthly's deep dive, the quarterly's cycle close and next cycle (issue 20)."""
+    from core import agendas
+    from core.store import Store
+    app = make_app(demo_db, agenda=agendas.find(Store(demo_db), agenda))
+    assert snap_compare(app, terminal_size=(80, 24), press=[str(stage)])
+
+
+def test_agenda_picker(snap_compare, demo_db):
+    from core import agendas
+    from core.events import EventKind
+    from core.store import Store
+    with Store(demo_db).transaction(EventKind.AGENDA_SAVE) as tx:
+        agendas.add(tx, "Board prep", ["health", "okrs", "decisions"], {"okrs": 30})
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24))

@@ -56,3 +56,26 @@ async def test_a_follower_shows_the_presence_file_inert(hostile_db):
         assert_inert(message, "a follower's notification", newlines=False)
 
 
+
+
+async def test_the_monthly_and_quarterly_stages_show_store_text_inert(hostile_db):
+    """The deep dive (a KPI's and an objective's detail), the scoring, the cycle's close and
+    the next cycle as drafted and as turned, over the hostile store."""
+    from core import agendas
+    from core.store import Store
+    checks: list[str] = []
+    for name, keys in (("monthly", ("4", "down", "down", "enter", "escape", "end", "enter",
+                                    "escape")),
+                       ("quarterly", ("2", "3", "space", "4", "C", "escape", "C", "enter",
+                                      "3", "4", "enter", "escape"))):
+        app = make_app(hostile_db, agenda=agendas.find(Store(hostile_db), name))
+        async with run(app, size=(160, 50)) as pilot:
+            for key in keys:
+                await visit(pilot, key, checks)
+            notes = list(app.told)
+        for message in notes:
+            assert_inert(message, f"a notification ({name})", newlines=False)
+    for index, screen in enumerate(checks):
+        assert_inert(screen, f"screen {index}")
+    assert any(MARKUP in screen for screen in checks), "markup must show literally"
+    assert any("is closed." in screen for screen in checks), "the turn was made"

@@ -55,6 +55,21 @@ def test_the_presence_cadence_writes_is_read_back(meeting_db):
     assert presence.role(meeting_db, False, load(meeting_db).by_id)[0] == "follow"
 
 
+def test_a_presence_past_stage_5_is_read_when_its_agenda_has_the_stage(meeting_db):
+    """A monthly review's sixth stage: followers mirror it (stage 6 of five is no presence,
+    above)."""
+    from core import agendas
+    monthly = next(t for t in agendas.BUILTIN if t.name == "monthly").planned()
+    found = {**json.loads(presence_json()), "stage": 6, "current": 5, "agenda": "monthly",
+             "stages": [msgspec.to_builtins(s) for s in monthly]}
+    presence.sidecar(meeting_db).write_bytes(json.dumps(found).encode())
+    live = presence.read(meeting_db)
+    assert live is not None and (live.stage, live.agenda) == (6, "monthly")
+    found["stage"] = 7
+    presence.sidecar(meeting_db).write_bytes(json.dumps(found).encode())
+    assert presence.read(meeting_db) is None
+
+
 def test_a_heartbeat_in_the_future_locks_nobody_out(meeting_db):
     crafted(meeting_db, "a heartbeat an hour ahead")
     meetings = load(meeting_db).by_id

@@ -16,8 +16,8 @@ WEEKLY = [("health", "KPI health", 10), ("flagged", "Flagged", 15),
           ("wrapup", "Wrap-up", 5)]
 
 
-def test_the_weekly_agenda_is_the_registry_in_order():
-    assert [(t.id, t.title, t.timebox_min) for t in stages.REGISTRY] == WEEKLY
+def test_the_weekly_agenda_is_the_registrys_first_five_in_order():
+    assert [(t.id, t.title, t.timebox_min) for t in stages.REGISTRY[:5]] == WEEKLY
     assert tuple(i for i, _, _ in WEEKLY) == stages.WEEKLY
 
 

@@ -3,7 +3,7 @@ parsed by core/inputs, each save is one change of the meeting (core/session.py r
 command of core/commands/), and a refusal shows next to its field."""
 
 
-from core import fmt, okr
+from core import fmt, okr, turn
 from core.board import Board
 from core.errors import ValidationError
 from core.health import Health
@@ -163,16 +163,25 @@ def key_result_form(session: Session, view: okr.ObjectiveView) -> FormScreen:
     return FormScreen("New key result", _kr_fields(board), save, intro, "key-result-form")
 
 
-def close_cycle_form(session: Session, views: list[okr.ObjectiveView]) -> FormScreen:
-    """Retire every objective of a cycle at once, each with its final score and note."""
-    fields = [Field(f"n{i}", f"{v.objective.title} — final score {fmt.score(v.score)}",
+def close_cycle_form(session: Session, plan: turn.Turn) -> FormScreen:
+    """Close a cycle as planned (core/turn.py): every objective retires with its final score
+    and a closing note; those marked carry forward into the next cycle. One change."""
+    items = plan.items
+    fields = [Field(f"n{i}", f"{item.view.objective.title} — final score "
+                    f"{fmt.score(item.view.score)} · "
+                    + (f"carried forward ({len(item.remaining)} key results)" if item.carry
+                       else "retires"),
                     placeholder="closing note: what we learned")
-              for i, v in enumerate(views)]
+              for i, item in enumerate(items)]
 
     def save(values: dict[str, str]):
-        notes = {v.objective.id: values[f"n{i}"] for i, v in enumerate(views)}
-        return session.run(EventKind.OBJECTIVE_RETIRE, okrs.retire, notes, today())
-    cycle = views[0].objective.cycle if views else ""
-    intro = (f"Close {cycle}: each objective is retired with its final score; its KPIs stay "
-             "on the health screen.")
-    return FormScreen(f"Close the cycle {cycle}", fields, save, intro, "close-cycle-form")
+        notes = {item.view.objective.id: values[f"n{i}"] for i, item in enumerate(items)}
+        carry = [item.view.objective.id for item in plan.carried]
+        return session.run(EventKind.CYCLE_TURN, okrs.turn, plan.cycle, carry, notes, today())
+    carried = len(plan.carried)
+    intro = (f"Close {plan.cycle}: each objective is retired with its final score; its KPIs "
+             "stay on the health screen, watched against the level they reached. "
+             + (f"{carried} carried forward to {plan.next} with the key results not at "
+                "target, starting from today's values." if carried else
+                f"Nothing is carried forward to {plan.next}."))
+    return FormScreen(f"Close the cycle {plan.cycle}", fields, save, intro, "close-cycle-form")

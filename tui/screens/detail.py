@@ -1,4 +1,5 @@
-"""`enter`: everything about the selected row — a KPI, a key result or an action."""
+"""`enter`: everything about the selected row — a KPI, an objective, a key result or an
+action."""
 
 from rich.console import Group
 from rich.table import Table
@@ -14,6 +15,7 @@ from core.board import Board
 from core.health import Health
 from core.model import Action, Issue
 from core.periods import period_label
+from core.words import WARNING_LABEL
 from tui import text
 from tui.widgets.kpi_chart import KpiChart
 from tui.widgets.scorecard_grid import ScorecardGrid
@@ -120,6 +122,27 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
     return Group(facts(rows))
 
 
+def objective_facts(view: okr.ObjectiveView, board: Board) -> Group:
+    """An objective: its score and pace, then each key result as its own detail shows it
+    (progress, forecast, check-ins): a deep dive's view of it."""
+    o = view.objective
+    rows: list[tuple[str, Text | str]] = [
+        ("score", text.score(view.score, okr.score_band(view.score))),
+        ("owner", o.owner), ("cycle", f"{o.cycle}, {view.elapsed:.0%} gone"),
+        ("status", o.status if o.status == "active" else
+         f"retired {o.retired_on} · final {fmt.score(o.final_score)}"),
+        ("KPIs", ", ".join(board.name_of(k) for k in o.kpis) or "—")]
+    if o.carried_from:
+        before = board.by_id.get(o.carried_from)
+        rows.append(("carried from", before.objective.title + f" ({before.objective.cycle})"
+                     if isinstance(before, okr.ObjectiveView) else o.carried_from))
+    rows += [(f"⚠ {WARNING_LABEL[w.code]}", w.text) for w in view.warnings]
+    parts: list[Table | Text] = [facts(rows)]
+    for kr in view.krs:
+        parts += [Text(""), text.plain(kr.kr.title, "bold"), kr_facts(kr, board)]
+    return Group(*parts)
+
+
 def action_facts(a: Action, board: Board) -> Group:
     meeting = board.by_id.get(a.meeting)
     return Group(facts([("kind", a.kind), ("text", a.text), ("owner", a.owner),
@@ -182,6 +205,9 @@ class DetailScreen(ModalScreen[None]):
                 yield Label(text.plain(f"Issue #{item.rank}" if item.rank else "Issue"),
                             classes="form-title")
                 yield Static(issue_facts(item, self.board))
+            elif isinstance(item, okr.ObjectiveView):
+                yield Label(text.plain(item.objective.title), classes="form-title")
+                yield Static(objective_facts(item, self.board))
             else:
                 yield Label(text.plain(item.kind.capitalize()), classes="form-title")
                 yield Static(action_facts(item, self.board))

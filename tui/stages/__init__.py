@@ -3,6 +3,7 @@ is imported before the first frame; the others on their first visit (a few milli
 hence the imports inside the function."""
 
 from collections.abc import Sequence
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from core.model import Stage
@@ -19,21 +20,24 @@ def kinds(stages: Sequence[Stage]) -> list[str]:
             for i, s in enumerate(stages)]
 
 
+# Each kind of stage's view: its module and class, imported on the stage's first visit.
+VIEWS: dict[str, tuple[str, str]] = {
+    "health": ("tui.stages.health", "HealthStage"),
+    "flagged": ("tui.stages.flagged", "FlaggedStage"),
+    "okrs": ("tui.stages.okrs", "OkrStage"),
+    "decisions": ("tui.stages.decisions", "DecisionsStage"),
+    "wrapup": ("tui.stages.wrapup", "WrapUpStage"),
+    "deepdive": ("tui.stages.deepdive", "DeepDiveStage"),
+    "scoring": ("tui.stages.scoring", "ScoringStage"),
+    "close": ("tui.stages.turn", "CloseStage"),
+    "drafting": ("tui.stages.turn", "DraftingStage"),
+}
+
+
 def view_class(stage_id: str) -> type["StageView"]:
     """The view that shows a stage of this kind."""
-    if stage_id == "health":
-        from tui.stages.health import HealthStage
-        return HealthStage
-    if stage_id == "flagged":
-        from tui.stages.flagged import FlaggedStage
-        return FlaggedStage
-    if stage_id == "okrs":
-        from tui.stages.okrs import OkrStage
-        return OkrStage
-    if stage_id == "decisions":
-        from tui.stages.decisions import DecisionsStage
-        return DecisionsStage
-    if stage_id == "wrapup":
-        from tui.stages.wrapup import WrapUpStage
-        return WrapUpStage
-    raise ValueError(f"no view for the stage kind {stage_id!r}")
+    if stage_id not in VIEWS:
+        raise ValueError(f"no view for the stage kind {stage_id!r}")
+    module, name = VIEWS[stage_id]
+    found: type[StageView] = getattr(import_module(module), name)
+    return found

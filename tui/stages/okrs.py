@@ -190,7 +190,8 @@ class OkrStage(StageView):
     def action_close_cycle(self) -> None:
         from tui.screens.cycle_close import CycleCloseScreen
         if view := self.objective():
-            screen = CycleCloseScreen(self.controller.session, view.objective.cycle)
+            screen = CycleCloseScreen(self.controller.session, view.objective.cycle,
+                                      self.controller.carry)
             self.app.push_screen(screen, lambda _: self.post_message(self.Changed("")))
 
     def action_show_retired(self) -> None:

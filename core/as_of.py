@@ -42,6 +42,8 @@ class StoreAsOf:
     def records(self, cls: type[R]) -> list[R]:
         if cls is Event:
             return cast(list[R], list(self._events))
+        if cls.TABLE not in self._tables:      # nothing taken back: the store's, converted once
+            return self.store.records(cls)
         return values(self, cls, self.docs(cls.TABLE))
 
     def events(self) -> list[Event]:

@@ -12,6 +12,8 @@ import msgspec
 
 from core import health, okr, series
 from core.errors import ValidationError
+from core.follow_through import FollowThrough, judge, past
+from core.forecast import Forecast, forecast, points
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
@@ -128,6 +130,39 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
         return [a for a in self.actions
                 if a.link == kpi_id and a.kind == "intervention" and a.status == "open"]
 
+    @cached_property
+    def follow_through(self) -> dict[str, list[FollowThrough]]:
+        """KPI id -> its interventions judged by its values since (core/follow_through.py),
+        newest first. Computed when first asked (the flagged detail, status, the minutes),
+        not on every store version."""
+        found: dict[str, list[FollowThrough]] = defaultdict(list)
+        for a in self.actions:
+            h = self.get(a.link, health.Health) if a.kind == "intervention" else None
+            if h is not None:
+                found[h.kpi.id].append(judge(a, h))
+        return dict(found)
+
+    def past_interventions(self, kpi_id: str) -> list[FollowThrough]:
+        """The KPI's interventions whose day has passed, judged: "did it work?"."""
+        return past(self.follow_through.get(kpi_id, []), self.today)
+
+    @cached_property
+    def forecasts(self) -> dict[str, Forecast]:
+        """Key result id -> where it will land (core/forecast.py), for the active objectives'
+        key results that have one. Computed when first asked (the OKR stage, status, the
+        minutes). A key result linked to an archived KPI has no values here: no forecast."""
+        found = {}
+        for view in self.active:
+            cycle = parse_cycle(view.objective.cycle)
+            for kr in view.krs:
+                h = self.get(kr.kr.kpi, health.Health)
+                kpi_values = None if kr.kr.kpi is None else \
+                    [(m.period, m.value) for m in h.series.recent()] if h else []
+                made = forecast(kr, points(kr, kpi_values, cycle), cycle, self.today)
+                if made is not None:
+                    found[kr.kr.id] = made
+        return found
+
     def verdicts(self, meeting_id: str | None) -> dict[str, str]:
         meeting = self.by_id.get(meeting_id) if meeting_id else None
         return meeting.verdicts if isinstance(meeting, Meeting) else {}
@@ -199,7 +234,10 @@ def load(store: Readable, today: date) -> Board:
     a past meeting's minutes show the health its meeting saw."""
     values = all_series(store, today)
     kpis = sorted((k for k in store.records(Kpi) if not k.archived), key=kpi_order)
-    healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today)
+    records = store.records(Objective)
+    watches = okr.watches(records, today)           # relapse: each KPI's watched baseline
+    healths = tuple(health.assess(k, values.get(k.id) or series.Series(k.id, {}), today,
+                                  watches.get(k.id))
                     for k in kpis)
     # Archived KPIs still feed the key results linked to them.
     latest = {kpi: s.values(1)[0] for kpi, s in values.items() if len(s)}
@@ -210,7 +248,7 @@ def load(store: Readable, today: date) -> Board:
     for c in sorted(store.records(CheckIn), key=lambda c: (c.day, c.key)):
         checkins[c.kr].append(c)
     objectives = tuple(okr.view(o, krs[o.id], checkins, latest, today)
-                       for o in okr.ranked(store.records(Objective)))
+                       for o in okr.ranked(records))
     actions = tuple(sorted(store.records(Action), key=lambda a: (a.created, a.key), reverse=True))
     meetings = tuple(store.records(Meeting))
     return Board(today, healths, objectives, actions, meetings)

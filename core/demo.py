@@ -57,9 +57,13 @@ def write(store: Store, today: date, force: bool = False) -> None:
 
     Whatever the store held before is kept in the demo's event, so even --force loses nothing.
     The past is written as it was (a past meeting, its actions, weeks of check-ins); KPIs,
-    their values and objectives through the commands, as a team would make them.
+    their values and objectives through the commands, as a team would make them. Two events
+    in one write: everything up to the past meeting's end, then what came after it (the values
+    of periods that ended after it, the actions done since), so the app's "since last
+    meeting" and the past meeting's minutes (as of its end, core/as_of.py) each see their own.
     """
     spec = load_spec()
+    met = today - timedelta(days=spec["meeting"]["days_ago"])
     with store.transaction(EventKind.DEMO) as tx:
         if holds_other_data(store) and not force:
             raise CadenceError(f"{store.path}: holds other data; use --force to replace it "
@@ -67,12 +71,36 @@ def write(store: Store, today: date, force: bool = False) -> None:
         _clear(tx)
         histories: dict[str, History] = {}
         by_name = {k["name"]: _write_kpi(tx, k, today, histories) for k in spec["kpis"]}
+        later = {name: _after(history, met) for name, history in histories.items()}
+        for name, (_, values) in later.items():
+            kpis.record_values(tx, by_name[name], _before(histories[name][1], values), met)
         for objective in spec["objectives"]:
             _write_objective(tx, objective, by_name, today)
-        _write_meeting(tx, spec["meeting"], by_name, today)
+        done_since = _write_meeting(tx, spec["meeting"], by_name, today)
+        for retired in spec.get("retired_objectives", ()):
+            _write_retired(tx, retired, by_name, today)
+        for action in spec.get("earlier_interventions", ()):
+            _write_earlier_intervention(tx, action, by_name, today)
         store.meta()["demo"] = True
         tx.summary = "loaded the demo data"       # last: each command named its own change
+        tx.next_event(EventKind.DEMO, "the demo's values and actions since its past meeting")
+        for name, (_, values) in later.items():
+            kpis.record_values(tx, by_name[name], values, today)
+        for action in done_since:
+            documents.save(tx, action.evolve(status="done"))
     write_warehouse(store.path.resolve().parent / DEMO_WAREHOUSE, histories, today)
+
+
+def _after(history: "History", met: date) -> "History":
+    """The values of periods that ended after the meeting's day: recorded since."""
+    cadence, values = history
+    return cadence, {p: v for p, v in values.items()
+                     if next_period(date.fromisoformat(p), cadence) > met}
+
+
+def _before(values: dict[str, series.Entry], later: dict[str, series.Entry]
+            ) -> dict[str, series.Entry]:
+    return {p: v for p, v in values.items() if p not in later}
 
 
 def _clear(tx: Transaction) -> None:
@@ -84,7 +112,8 @@ def _clear(tx: Transaction) -> None:
 
 def _write_kpi(tx: Transaction, spec: Spec, today: date,
                histories: dict[str, "History"]) -> Kpi:
-    kpi = kpis.add(tx, **{k: v for k, v in spec.items() if k not in ("history", "stale_by")})
+    kpi = kpis.add(tx, **{k: v for k, v in spec.items()
+                          if k not in ("history", "stale_by", "process_change_ago")})
     period = latest_finished(today, kpi.cadence)
     for _ in range(spec.get("stale_by", 0)):
         period = previous_period(period, kpi.cadence)
@@ -92,8 +121,12 @@ def _write_kpi(tx: Transaction, spec: Spec, today: date,
     for value in reversed(spec["history"]):
         history[period.isoformat()] = float(value)
         period = previous_period(period, kpi.cadence)
-    kpis.record_values(tx, kpi, history, today)
-    histories[kpi.name] = (kpi.cadence, history)
+    histories[kpi.name] = (kpi.cadence, history)       # recorded by write(), in two parts
+    if "process_change_ago" in spec:        # N periods before the latest: limits restart there
+        changed = latest_finished(today, kpi.cadence)
+        for _ in range(spec["process_change_ago"]):
+            changed = previous_period(changed, kpi.cadence)
+        kpi = kpis.mark_change(tx, kpi.id, changed, today)
     return kpi
 
 
@@ -174,10 +207,7 @@ def _periods(cadence: str, history: dict[str, series.Entry]) -> list[Period]:
 
 
 def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
-    krs = [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
-                kpi=by_name[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
-                current=k["checkins"][-1] if k.get("checkins") else None)
-           for k in spec["key_results"]]
+    krs = _key_results(spec, by_name)
     linked = tuple(by_name[name].id for name in spec.get("kpis", ()))
     # Written when its cycle began: its check-ins go back weeks, and its pace is the cycle's.
     cycle = current_quarter(today)
@@ -185,6 +215,13 @@ def _write_objective(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today
                             today=parse_cycle(cycle).start)
     for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
         _write_checkins(tx, kr, kr_spec.get("checkins", []), today)
+
+
+def _key_results(spec: Spec, by_name: dict[str, Kpi]) -> list[Spec]:
+    return [dict(title=k["title"], unit=k["unit"], start=k["start"], target=k["target"],
+                 kpi=by_name[k["kpi"]].id if "kpi" in k else None, confidence=k["confidence"],
+                 current=k["checkins"][-1] if k.get("checkins") else None)
+            for k in spec["key_results"]]
 
 
 def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: date) -> None:
@@ -195,15 +232,55 @@ def _write_checkins(tx: Transaction, kr: KeyResult, values: list[float], today: 
         previous = value
 
 
-def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
+def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date
+                   ) -> list[Action]:
+    """The past meeting, ended, with the actions it took; returns those done since (done,
+    and due after the meeting's day), written open here: the meeting saw them open."""
     day = today - timedelta(days=spec["days_ago"])
     meeting = Meeting(id="", title=f"{spec['title']} {day}", day=day,
                       started_at=f"{day}T09:00:00+00:00", ended_at=f"{day}T10:00:00+00:00",
                       facilitator=spec["facilitator"], attendees=tuple(spec["attendees"]),
                       ratings=spec["ratings"])
     meeting_id = documents.insert(tx, meeting).id
+    done_since = []
     for a in spec["actions"]:
         due = today + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None
-        documents.insert(tx, Action(id="", kind=a["kind"], text=a["text"], owner=a["owner"],
-                                    meeting=meeting_id, created=day, due=due, status=a["status"],
-                                    link=by_name[a["link"]].id if a.get("link") else None))
+        since = a["status"] == "done" and due is not None and due > day
+        action = documents.insert(tx, Action(
+            id="", kind=a["kind"], text=a["text"], owner=a["owner"], meeting=meeting_id,
+            created=day, due=due, status="open" if since else a["status"],
+            link=by_name[a["link"]].id if a.get("link") else None))
+        if since:
+            done_since.append(action)
+    return done_since
+
+
+# --- follow-through and relapse (issue 19): a retired objective, interventions long due ----
+
+def _write_retired(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: date) -> None:
+    """An objective of an earlier quarter, retired on the last day of its first KPI's period
+    `retired_periods_ago` before the latest finished one: that period's value is the
+    baseline its KPI is watched against (the demo's `relapse`)."""
+    kpi = by_name[spec["kpis"][0]]
+    period = latest_finished(today, kpi.cadence)
+    for _ in range(spec["retired_periods_ago"]):
+        period = previous_period(period, kpi.cadence)
+    day = next_period(period, kpi.cadence) - timedelta(days=1)
+    cycle = current_quarter(day)
+    objective = okrs.create(tx, spec["title"], spec["owner"], cycle, _key_results(spec, by_name),
+                            tuple(by_name[name].id for name in spec["kpis"]),
+                            today=parse_cycle(cycle).start)
+    for kr, kr_spec in zip(queries.key_results_of(tx, objective.id), spec["key_results"]):
+        _write_checkins(tx, kr, kr_spec.get("checkins", []), day)
+    okrs.retire(tx, {objective.id: spec["note"]}, day)
+
+
+def _write_earlier_intervention(tx: Transaction, spec: Spec, by_name: dict[str, Kpi],
+                                today: date) -> None:
+    """An intervention recorded weeks before the demo's meeting (outside any meeting) and
+    done, due long enough ago for its KPI's values since to say whether it worked."""
+    documents.insert(tx, Action(
+        id="", kind="intervention", text=spec["text"], owner=spec["owner"], meeting=None,
+        created=today - timedelta(weeks=spec["created_weeks_ago"]),
+        due=today - timedelta(weeks=spec["due_weeks_ago"]), status=spec["status"],
+        link=by_name[spec["link"]].id))

@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     KPI_CREATE = "kpi.create"
     KPI_UPDATE = "kpi.update"
     KPI_ARCHIVE = "kpi.archive"
+    KPI_PROCESS_CHANGE = "kpi.process_change"   # a process change marked (or unmarked)
     UNDO = "undo"
     IMPORT = "import"
     PULL = "pull"               # `cadence pull`: values from sources and formulas
@@ -48,6 +49,7 @@ class EventKind(StrEnum):
 _NOT_UNDOABLE = frozenset({EventKind.UNDO, EventKind.MEETING_START, EventKind.MEETING_UPDATE,
                            EventKind.IMPORT, EventKind.PULL, EventKind.DEMO})
 _SYSTEM = frozenset({EventKind.KPI_CREATE, EventKind.KPI_UPDATE, EventKind.KPI_ARCHIVE,
+                     EventKind.KPI_PROCESS_CHANGE,
                      EventKind.OBJECTIVE_UPDATE, EventKind.OBJECTIVE_DELETE, EventKind.KR_CREATE,
                      EventKind.KR_UPDATE})
 _BY_VALUE = {kind.value: kind for kind in EventKind}

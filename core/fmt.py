@@ -29,7 +29,10 @@ def number(value: float) -> str:
 def value(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    text = number(value)
+    return _with_unit(number(value), unit)
+
+
+def _with_unit(text: str, unit: str) -> str:
     unit = unit.strip()
     if not unit:
         return text
@@ -55,3 +58,13 @@ def sparkline(values: list[float]) -> str:
         return SPARK[3] * len(finite)
     top = len(SPARK) - 1
     return "".join(SPARK[round(fraction(v, low, high) * top)] for v in finite)
+
+
+def delta(change: float, unit: str = "", signed: bool = True) -> str:
+    """A change of a value: "+0.12 pt" for a percentage (points: a move from 4% to 5% is
+    one point, not 1%), "-5 min", "+$1,200"; a change too small for two decimals keeps two
+    significant digits (+0.004 pt), so a slow needed rate never reads as +0."""
+    size = abs(change)
+    text = f"{size:.2g}" if 0 < size < 0.005 else number(size)
+    sign = ("-" if change < 0 else "+") if signed and text != "0" else ""
+    return sign + (f"{text} pt" if unit.strip() == "%" else _with_unit(text, unit))

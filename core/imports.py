@@ -18,8 +18,8 @@ from core.events import EventKind
 from core.inputs import parse_number
 from core.model import CONFIDENCES, DIRECTIONS, SOURCES, CheckIn, Doc, KeyResult, Kpi, Objective
 from core.names import name_key, require_plain_fields
-from core.periods import (CADENCES, current_quarter, parse_cycle, period_label, period_start,
-                          require_day)
+from core.periods import (CADENCES, current_quarter, parse_cycle, parse_period, period_label,
+                          period_start, require_day)
 from core.store import Store, Transaction
 
 KPI_COLUMNS = ("name", "owner", "unit", "direction", "target", "threshold", "cadence")
@@ -100,7 +100,8 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
         formula=lambda: row.text("formula", False),
         source=lambda: row.choice("source", SOURCES, False),
         connection=lambda: row.text("connection", False),
-        query=lambda: row.text("query", False))
+        query=lambda: row.text("query", False),
+        changes=lambda: process_changes(row, fields["cadence"]))
     fields.update((name, read()) for name, read in optional.items() if row.has(name))
     kpis.check_names(fields)
     if existing is not None:
@@ -108,6 +109,14 @@ def _kpi_from_row(row: csvrows.Row, existing: Kpi | None) -> Kpi:
             fields["name"] = existing.name
         return existing.evolve(**fields)
     return Kpi(id="", **fields)
+
+
+def process_changes(row: csvrows.Row, cadence: str) -> tuple[date, ...]:
+    """The optional `changes` column: the periods the KPI's process changed at (its limits
+    restart at the latest: core/health.py), dates or period labels separated by `;`."""
+    with row.checked():
+        return tuple(sorted({parse_period(part, cadence, "changes")
+                             for part in row.text("changes", False).split(";") if part.strip()}))
 
 
 # --- measurements ----------------------------------------------------------------------------

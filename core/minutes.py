@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from core import board as boards
-from core import clock, fmt, okr
+from core import clock, compare, fmt, follow_through, okr
+from core import since as changes
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
 from core.events import EventKind, is_system
@@ -23,7 +24,7 @@ from core.minutes_md import render
 from core.model import Action, Change, CheckIn, Event, Meeting, Objective, make_id, split_id
 from core.periods import period_label
 from core.stats import mean
-from core.status import action_json
+from core.status import action_json, follow_through_json, forecast_json
 from core.storage import atomic_write
 from core.store import ABSENT, Store
 
@@ -96,10 +97,13 @@ def build(store: Store, meeting_id: str | None = None) -> Json:
     return {
         "schema": SCHEMA,
         "meeting": _header(meeting, store.path),
+        # What changed since the meeting before it ended, as this one saw it (core/since.py).
+        "since_last_meeting": changes.as_json(changes.since_last(seen, board, meeting.id)),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
         "measurements": _measurements(meeting, board),
         "checkins": _checkins(seen, meeting, board),
+        "forecasts": _forecasts(board),
         "reprioritised": _reprioritised(events, board),
         "objectives_started": [_objective_ref(board, e.changes[0].key) for e in events
                                if e.kind == EventKind.OBJECTIVE_CREATE],
@@ -128,7 +132,8 @@ def _kpi_line(h: Health) -> Json:
     k = h.kpi
     return {"id": k.id, "name": k.name, "band": h.band, "latest": h.latest, "unit": k.unit,
             "target": k.target, "threshold": k.threshold, "direction": k.direction,
-            "sparkline": fmt.sparkline(h.series.values(12))}
+            "sparkline": fmt.sparkline(h.series.values(12)),
+            "compare": compare.as_json(k, compare.compare(k, h.series))}
 
 
 def _health(board: boards.Board) -> Json:
@@ -149,7 +154,24 @@ def _settled(meeting: Meeting, board: boards.Board) -> list[Action]:
 def _flagged(h: Health, board: boards.Board) -> Json:
     interventions = [_action(a, board) for a in board.open_interventions(h.kpi.id)]
     return {**_kpi_line(h), "flags": [{"flag": f.name, "reason": f.reason} for f in h.flags],
-            "interventions": interventions}
+            "interventions": interventions, "follow_through": _follow_through(h, board)}
+
+
+def _follow_through(h: Health, board: boards.Board) -> Json:
+    """Did the KPI's past interventions work (core/follow_through.py), as of the meeting's
+    day: how many, how many recovered, and each with its verdict."""
+    found = board.past_interventions(h.kpi.id)
+    return {"past": len(found), "recovered": follow_through.recovered(found),
+            "interventions": [{**_action(f.action, board), **follow_through_json(f)}
+                              for f in found]}
+
+
+def _forecasts(board: boards.Board) -> list[Json]:
+    """Where each active key result will land, as of the meeting's day (core/forecast.py)."""
+    return [{"kr": k.kr.id, "title": k.kr.title, "unit": k.kr.unit,
+             "objective": v.objective.id, "objective_title": v.objective.title,
+             "target": k.kr.target, **(forecast_json(board.forecasts[k.kr.id], k.kr.unit) or {})}
+            for v in board.active for k in v.krs if k.kr.id in board.forecasts]
 
 
 def _measurements(meeting: Meeting, board: boards.Board) -> list[Json]:

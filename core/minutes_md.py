@@ -7,7 +7,9 @@ from typing import Any
 
 from core import fmt
 from core.display import markdown as md
-from core.words import CONFIDENCE_LABEL, DIRECTION_SYMBOL, VERDICT_LABEL, pace, stage_note
+from core.since import HEADINGS, KINDS, NO_EARLIER
+from core.words import (CONFIDENCE_LABEL, DIRECTION_SYMBOL, FOLLOW_THROUGH_LABEL, VERDICT_LABEL,
+                        follow_through, pace, stage_note)
 
 Json = dict[str, Any]
 
@@ -41,6 +43,17 @@ def _header(m: Json) -> list[str]:
     return lines
 
 
+def _since(s: Json | None) -> list[str]:
+    """What changed since the meeting before this one ended: the minutes start with it."""
+    if s is None:
+        return [NO_EARLIER]
+    lines = [f"Since {md(s['title'])} ({md(s['day'])}): {md(s['summary'])}."]
+    for kind in (k for k in KINDS if s[k]):
+        lines += ["", f"**{HEADINGS[kind]}**", ""]
+        lines += [f"- {md(i['name'])}: {md(i['reason'])}" for i in s[kind]]
+    return lines
+
+
 def _health(h: Json) -> list[str]:
     c = h["counts"]
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
@@ -64,9 +77,29 @@ def _flagged(items: list[Json]) -> list[str]:
             f"{md(k['band'])}, latest {_value(k['latest'], k['unit'])}"
         lines += [f"### {md(k['name'])} ({state})", ""]
         lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
+        if (k.get("compare") or {}).get("previous"):        # a KPI with a value
+            lines.append(f"- Compared: {md(k['compare']['phrase'])}")
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
+        lines += _follow_through(k["follow_through"])
         lines.append("")
     return lines[:-1]
+
+
+def _follow_through(found: Json) -> list[str]:
+    """Did the KPI's past interventions work: a count, then each with its verdict."""
+    if not found["past"]:
+        return []
+    return [f"- Follow-through: {follow_through(found['past'], found['recovered'])}"] + [
+        f"  - {md(a['text'])} — {_who(a)}: {FOLLOW_THROUGH_LABEL[a['verdict']]} "
+        f"({md(a['reason'])})" for a in found["interventions"]]
+
+
+def _forecasts(items: list[Json]) -> list[str]:
+    if not items:
+        return []
+    return _table(["key result", "objective", "target", "where it lands"], [
+        [md(f["title"]), md(f["objective_title"]), _value(f["target"], f["unit"]),
+         md(f["text"]) + (" — misses" if f["misses"] else "")] for f in items])
 
 
 def _checkins(items: list[Json]) -> list[str]:
@@ -105,12 +138,14 @@ def _stages(items: list[Json]) -> list[str]:
 
 def render(m: Json) -> str:
     lines = _header(m["meeting"])
+    lines += _section("Since last meeting", _since(m["since_last_meeting"]))
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Flagged KPIs", _flagged(m["flagged"]))
     lines += _section("Values recorded", [
         f"- {md(v['name'])}, {md(v['period'])}: {_value(v['value'], v['unit'])}"
         + (f" ({md(v['note'])})" if v["note"] else "") for v in m["measurements"]])
     lines += _section("OKR check-ins", _checkins(m["checkins"]))
+    lines += _section("Where the key results will land", _forecasts(m["forecasts"]))
     lines += _section("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
                                          for o in m["reprioritised"]])
     lines += _section("Objectives started", [f"- {md(o['title'])}"

@@ -42,6 +42,9 @@ SOURCES = ("sql", "csv", "command")
 # The fields that say so: absent from a KPI's document while empty, so the stores written
 # before they existed read (and re-import) as they were.
 SOURCE_FIELDS = ("formula", "source", "connection", "query")
+# Likewise absent while empty: the periods at which a KPI's process changed (core/health.py
+# restarts its process limits there).
+OPTIONAL_FIELDS = (*SOURCE_FIELDS, "changes")
 # A connection is named, never spelled out: its URL (and password) stays in connections.toml.
 _CONNECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 # The most periods `sustained` may wait for: a year of weekly values. Its reason lists each
@@ -153,10 +156,13 @@ class Kpi(Record, frozen=True):
     source: str = ""            # "", or one of SOURCES
     connection: str = ""        # a sql source's connection name (core/sources/connections.py)
     query: str = ""             # the SQL, the CSV file (or glob), or the command line
+    # Starts of the periods at which the process changed (an intervention landed), oldest
+    # first: the XmR limits restart at the latest one (core/health.py).
+    changes: tuple[date, ...] = ()
 
     def to_doc(self) -> dict[str, Any]:
         doc = super().to_doc()
-        for name in SOURCE_FIELDS:
+        for name in OPTIONAL_FIELDS:
             if not doc[name]:
                 del doc[name]
         return doc
@@ -168,6 +174,8 @@ class Kpi(Record, frozen=True):
         require_text(self.name, "name", who)
         require_choice(self.direction, DIRECTIONS, "direction", who)
         require_choice(self.cadence, CADENCES, "cadence", who)
+        for change in self.changes:
+            require_day(change, "changes", who)
         require_number(self.target, "target", who)
         require_number(self.threshold, "threshold", who)
         if self.baseline is not None:

@@ -6,6 +6,7 @@ from datetime import date
 import msgspec
 
 from core.errors import ValidationError
+from core.health import Watch
 from core.model import CheckIn, KeyResult, Objective
 from core.periods import parse_cycle
 from core.stats import fraction, mean
@@ -120,3 +121,20 @@ def ranked(objectives: list[Objective]) -> list[Objective]:
     retired = sorted((o for o in objectives if o.status == "retired"),
                      key=lambda o: (o.retired_on or date.min, o.key), reverse=True)
     return active + retired
+
+
+def watches(objectives: list[Objective], today: date) -> dict[str, Watch]:
+    """KPI id -> the retirement its `relapse` flag watches: of the retired objectives linked
+    to it (Objective.kpis) by `today`, the most recent (the later baseline is the one the
+    team last reached). An active objective on the same KPI does not suspend the watch: a
+    relapse is a fact about the KPI, as a breach stays flagged while an intervention is open;
+    the new objective is the team's answer to it, not a reason to stop saying it."""
+    found: dict[str, tuple[date, int, Watch]] = {}
+    for o in objectives:
+        day = o.retired_on
+        if o.status != "retired" or day is None or day > today:
+            continue
+        for kpi in o.kpis:
+            if kpi not in found or (day, o.key) > found[kpi][:2]:
+                found[kpi] = (day, o.key, Watch(o.title, day))
+    return {kpi: watch for kpi, (_, _, watch) in found.items()}

@@ -68,6 +68,16 @@ def previous_period(start: date, cadence: str) -> date:
     return _add_months(start, -1 if cadence == "monthly" else -3)
 
 
+def periods_back(start: date, cadence: str, count: int) -> date:
+    """The start of the period `count` periods before the one starting at `start`, in one
+    step (previous_period `count` times, for the comparisons of every KPI in `status`)."""
+    if cadence == "daily":
+        return start - timedelta(days=count)
+    if cadence == "weekly":
+        return start - timedelta(weeks=count)
+    return _add_months(start, -count if cadence == "monthly" else -3 * count)
+
+
 def latest_finished(today: date, cadence: str) -> date:
     """The start of the last period that has fully ended by today."""
     return previous_period(period_start(today, cadence), cadence)

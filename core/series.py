@@ -16,7 +16,7 @@ recent values a screen shows — the rest stay as parsed until a chart asks for 
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from datetime import date
 from itertools import chain
@@ -149,6 +149,20 @@ class Series:
             return cast(list[float], entries)
         return [e["value"] if isinstance(e, dict) else e for e in entries]
 
+    def since(self, start: date) -> list[float]:
+        """The values of the periods from `start` on, oldest first (a process's phase after a
+        marked change: core/health.py)."""
+        first = bisect_left(self._periods, start.isoformat())
+        return self.values(len(self._periods) - first) if first < len(self._periods) else []
+
+    def value_at(self, period: date) -> float | None:
+        """The value of one period (its start), None when it has none."""
+        key = period.isoformat()
+        found = self._doc.get(key)
+        if found is None or not self._periods or key > self._periods[-1]:   # after `upto`
+            return None
+        return value_of(found)
+
     def recent(self, last: int | None = None) -> list[Measurement]:
         """The measurements, or the newest `last` of them, oldest first."""
         return [self._measurement(p) for p in self._periods[-last if last else 0:]]
@@ -160,6 +174,12 @@ class Series:
     @property
     def newest(self) -> Measurement | None:
         return self._measurement(self._periods[-1]) if self._periods else None
+
+    def at_or_before(self, day: date) -> Measurement | None:
+        """The value of the latest period that started on or before `day` (a baseline: a
+        KPI's level when an objective retired, before an intervention was due)."""
+        index = bisect_right(self._periods, day.isoformat())
+        return self._measurement(self._periods[index - 1]) if index else None
 
     def has(self, period: date) -> bool:
         key = period.isoformat()

@@ -25,3 +25,13 @@ def fraction(value: float, low: float, high: float) -> float:
     if not (isfinite(part) and isfinite(whole)):
         part, whole = value / 2 - low / 2, high / 2 - low / 2
     return part / whole
+
+
+def moving_range(values: Sequence[float]) -> float:
+    """The mean of the moves between consecutive values (a KPI's typical period-to-period
+    movement, Wheeler's mR-bar); 0 for fewer than two values. Finite for finite values."""
+    if len(values) < 2:
+        return 0.0
+    moves = [abs(b - a) if isfinite(b - a) else abs(b / 2 - a / 2) * 2
+             for a, b in zip(values, values[1:])]
+    return mean(moves)

@@ -2,22 +2,41 @@
 
 from typing import Any
 
-from core import display, fmt, okr
+from core import compare, display, fmt, okr
+from core import since as changes
 from core.board import Board
+from core.follow_through import FollowThrough
+from core.forecast import Forecast, describe
 from core.health import Health
 from core.model import Action
 from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
-def as_json(board: Board) -> dict[str, Any]:
+def as_json(board: Board, since: changes.Since | None = None) -> dict[str, Any]:
+    """`since`: what changed since the last ended meeting (core/since.py), None when no
+    meeting has ended."""
+    judged = _follow_through(board)
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
         "kpis": [_kpi_json(h) for h in board.kpis],
-        "objectives": [_objective_json(v) for v in board.objectives],
-        # `overdue` extends the contract's action object (an open action past its due day).
-        "actions": [{**action_json(a), "overdue": board.is_overdue(a)} for a in board.actions],
+        "objectives": [_objective_json(v, board.forecasts) for v in board.objectives],
+        # `overdue` extends the contract's action object (an open action past its due day);
+        # `follow_through`, an intervention's verdict (null for other actions).
+        "actions": [{**action_json(a), "overdue": board.is_overdue(a),
+                     "follow_through": judged.get(a.id)} for a in board.actions],
+        "since_last_meeting": changes.as_json(since),
     }
+
+
+def follow_through_json(found: FollowThrough) -> dict[str, Any]:
+    return {"verdict": found.verdict, "reason": found.reason, "since": found.since.isoformat()}
+
+
+def _follow_through(board: Board) -> dict[str, dict[str, Any]]:
+    """Action id -> its follow-through, for every intervention on a KPI."""
+    return {f.action.id: follow_through_json(f)
+            for items in board.follow_through.values() for f in items}
 
 
 def _kpi_json(h: Health) -> dict[str, Any]:
@@ -29,10 +48,21 @@ def _kpi_json(h: Health) -> dict[str, Any]:
             "target": k.target, "threshold": k.threshold, "flags": h.flag_names,
             "reasons": {f.name: f.reason for f in h.flags},
             "limits": None if h.limits is None else
-            {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper}}
+            {"mean": h.limits.mean, "lower": h.limits.lower, "upper": h.limits.upper},
+            "process": process_json(h),
+            "compare": compare.as_json(k, compare.compare(k, h.series))}
 
 
-def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
+def process_json(h: Health) -> dict[str, Any]:
+    """The XmR reading beside `limits`: the marked process changes, the one the limits
+    restart from, whether they are locked, and which rule raised `signal`."""
+    rule = next((f.rule for f in h.flags if f.name == "signal"), None)
+    return {"changes": [c.isoformat() for c in h.kpi.changes],
+            "phase": h.phase and h.phase.isoformat(), "locked": h.locked,
+            "signal_rule": rule}
+
+
+def _objective_json(v: okr.ObjectiveView, forecasts: dict[str, Forecast]) -> dict[str, Any]:
     o = v.objective
     return {"id": o.id, "title": o.title, "owner": o.owner, "cycle": o.cycle,
             "status": o.status, "priority": o.priority, "score": v.score,
@@ -42,7 +72,18 @@ def _objective_json(v: okr.ObjectiveView) -> dict[str, Any]:
             "key_results": [{"id": k.kr.id, "title": k.kr.title, "unit": k.kr.unit,
                              "start": k.kr.start, "target": k.kr.target, "current": k.current,
                              "kpi": k.kr.kpi, "progress": k.progress, "behind": k.behind,
-                             "confidence": k.kr.confidence} for k in v.krs]}
+                             "confidence": k.kr.confidence,
+                             "forecast": forecast_json(forecasts.get(k.kr.id), k.kr.unit)}
+                            for k in v.krs]}
+
+
+def forecast_json(found: Forecast | None, unit: str) -> dict[str, Any] | None:
+    """Where an active key result will land (core/forecast.py); null without a forecast."""
+    if found is None:
+        return None
+    return {"points": found.points, "lands": found.lands, "low": found.low, "high": found.high,
+            "state": found.state, "per_week": found.per_week, "misses": found.misses,
+            "text": describe(found, unit)}
 
 
 def action_json(a: Action) -> dict[str, Any]:
@@ -56,7 +97,7 @@ GUIDANCE = ("The store holds no KPIs or objectives yet.\n"
             "  Or import CSV:  cadence import kpis FILE.csv, then measurements and okrs")
 
 
-def as_text(board: Board) -> str:
+def as_text(board: Board, since: changes.Since | None = None) -> str:
     if not board.kpis and not board.objectives:
         return GUIDANCE
     counts = board.counts()
@@ -74,6 +115,8 @@ def as_text(board: Board) -> str:
     if open_actions:
         lines += ["", "OPEN ACTIONS"] + [f"  {a.id}  {a.text} — {a.owner}" + _due(board, a)
                                          for a in open_actions]
+    if since is not None:
+        lines += ["", "SINCE LAST MEETING", *changes.short_lines(since)]
     # Each line is one line, whatever a name holds: a newline in it would forge a line.
     return "\n".join(map(display.line, lines))
 

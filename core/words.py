@@ -72,3 +72,16 @@ def origin(kind: str, connection: str = "", pulled_at: str = "", meeting: str = 
     if kind == "meeting":
         return f"typed in {meeting}" if meeting else "typed in a meeting"
     return "typed or imported"
+
+
+# --- did it work? (core/follow_through.py) -------------------------------------------------
+# An intervention's verdict: a symbol and a word, so it reads without colour.
+FOLLOW_THROUGH_LABEL = {"recovered": "✓ recovered", "improving": "↗ improving",
+                        "no change": "= no change", "worse": "✖ worse",
+                        "too early": "… too early"}
+
+
+def follow_through(past: int, recovered: int) -> str:
+    """A flagged KPI's interventions whose day has passed: "3 past interventions, 2
+    recovered"."""
+    return f"{past} past intervention{'s' * (past != 1)}, {recovered} recovered"

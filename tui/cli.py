@@ -187,13 +187,14 @@ def cmd_demo(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from core import board, status
+    from core import board, since, status
     store = _open(args)
     current = board.load(store, clock.today())
+    changed = since.since_last(store, current)
     if args.format == "json":
-        write_json(status.as_json(current))
+        write_json(status.as_json(current, changed))
     else:
-        print(status.as_text(current))
+        print(status.as_text(current, changed))
     return 0
 
 

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from core import presence
+from core import since as changes
 from core.board import Board
 from core.errors import CadenceError, StoreError
 from core.meeting import MeetingClock
@@ -82,6 +83,7 @@ class Controller:
         self.leaving = False                    # the terminal is gone or a signal came
         self.ended_once = threading.Event()     # set once an end was tried (tui/terminal)
         self._problem_told: str | None = None
+        self.baseline = changes.Baseline()       # the last ended meeting's read model
 
     def attach(self, ui: Ui) -> None:
         self.ui = ui
@@ -108,6 +110,19 @@ class Controller:
     @property
     def meeting_id(self) -> str | None:
         return self.session.meeting
+
+    def since_ready(self) -> bool:
+        """Whether what changed since the last ended meeting is known at once: the first ask
+        builds that meeting's read model, which the health stage leaves for after a frame."""
+        return self.baseline.ready(self.store, self.board())
+
+    def since(self) -> changes.Since | None:
+        """What changed since the last meeting ended; None when none has, or when the store
+        cannot be read as it stood then (the app goes on without it)."""
+        try:
+            return self.baseline.compare(self.store, self.board())
+        except CadenceError:
+            return None
 
     def current_meeting(self) -> Meeting | None:
         return self.session.current_meeting()

@@ -75,6 +75,8 @@ KEYS: tuple[Key, ...] = (
     Key("n", "next_stage", "Next", "next stage", DECK, moves=True),
     Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),
+    Key("l", "since_list", "Since", "list what changed since the last meeting ended",
+        footer=False),
     Key("e", "export", "Export", "export the minutes beside the store and show the path",
         footer=False, changes=True),
     Key("P", "pull", "Pull", "pull the KPIs that have a source or a formula now (the meeting "
@@ -97,6 +99,8 @@ KEYS: tuple[Key, ...] = (
     Key("M", "scorecard", "Fill scorecard", "fill the scorecard: a value for every KPI whose "
         "latest finished period has none, one form after another", KPI_STAGES, footer=False,
         changes=True),
+    Key("B", "process_change", "Process change", "mark a process change: the KPI's limits "
+        "restart there", KPI_STAGES, footer=False, changes=True),
     Key("N", "new_objective", "New objective", "write a new objective with its first key "
         "result", OKRS, footer=False, changes=True),
     Key("A", "add_key_result", "Add key result", "add a key result to the selected objective",

@@ -6,6 +6,7 @@ parses no markup), styled here in one place."""
 from rich.text import Text
 
 from core import display, fmt
+from core.forecast import Forecast, describe
 from core.words import CONFIDENCE_LABEL
 from core.words import BAND_LABEL
 
@@ -100,3 +101,14 @@ def bar(share: float, width: int = 10) -> Text:
 
 def join(*parts: Text | str, sep: str = "  ") -> Text:
     return Text(sep).join(p if isinstance(p, Text) else plain(p) for p in parts)
+
+
+def forecast(found: Forecast, unit: str, whole: bool = True) -> Text:
+    """Where a key result will land (core/forecast.py), a miss said in words (it reads
+    without colour) and styled as a key result behind its pace. Not `whole`: without the
+    range and the "its target", for the OKR stage's line under its list (4 rows at most at
+    80 columns, with the objective's line; the detail has it whole)."""
+    said = describe(found, unit, with_range=whole)
+    miss = " · misses its target" if whole else " · misses"
+    return plain(said + miss if found.misses else said,
+                 STYLE["behind"] if found.misses else "")

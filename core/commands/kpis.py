@@ -97,6 +97,40 @@ def archive(tx: Transaction, kpi_id: str) -> Kpi:
     return kpi
 
 
+def mark_change(tx: Transaction, kpi_id: str, period: date | str, today: date) -> Kpi:
+    """Mark that the KPI's process changed at a period (an intervention landed): its process
+    limits restart there (core/health.py). A period not yet started, or already marked, is
+    refused."""
+    kpi, start = _change_period(tx, kpi_id, period, today)
+    label = period_label(start, kpi.cadence)
+    if start in kpi.changes:
+        raise ValidationError("period", f"{label} is already marked as a process change")
+    changed = documents.evolve(tx, Kpi, kpi.id, changes=tuple(sorted({*kpi.changes, start})))
+    tx.summary = f"{kpi.name}: process change marked at {label}"
+    return changed
+
+
+def unmark_change(tx: Transaction, kpi_id: str, period: date | str, today: date) -> Kpi:
+    """Take a process change mark back (the limits no longer restart there)."""
+    kpi, start = _change_period(tx, kpi_id, period, today)
+    label = period_label(start, kpi.cadence)
+    if start not in kpi.changes:
+        raise ValidationError("period", f"{label} is not marked as a process change")
+    changed = documents.evolve(tx, Kpi, kpi.id,
+                               changes=tuple(c for c in kpi.changes if c != start))
+    tx.summary = f"{kpi.name}: process change at {label} unmarked"
+    return changed
+
+
+def _change_period(tx: Transaction, kpi_id: str, period: date | str,
+                   today: date) -> tuple[Kpi, date]:
+    kpi = queries.kpi(tx, kpi_id)
+    start = parse_period(period, kpi.cadence) if isinstance(period, str) else period
+    if (later := series.not_started(kpi, start, today)) is not None:
+        raise ValidationError("period", later)
+    return kpi, start
+
+
 def refuse_look_alike(tx: Transaction, name: str, key: int | None) -> None:
     """One KPI per name as people read it (core.names.name_key): a look-alike of another
     KPI's name is refused naming that KPI."""

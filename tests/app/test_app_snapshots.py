@@ -30,3 +30,16 @@ def test_intervention_form(snap_compare, demo_db):
         await pilot.press("i")
         pilot.app.focused.cursor_blink = False
     assert snap_compare(make_app(demo_db), terminal_size=(100, 30), run_before=blink_off)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_kpi_detail_with_grid_and_process_change(snap_compare, demo_db, size):
+    """Uptime: the comparisons and the 13-period grid; its chart with the prior year, the
+    process change the demo marks and the limits locked from it (at 80x24, scrolled to them)."""
+    async def open_uptime(pilot):
+        await pilot.press(*["down"] * 4, "enter")
+        await pilot.pause()
+        if size == (80, 24):
+            await pilot.press("pagedown")
+            await pilot.pause()
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=open_uptime)

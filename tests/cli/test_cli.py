@@ -153,7 +153,8 @@ def test_status_marks_overdue_actions_in_text_and_json(db):
     listed = json.loads(run_cli("status", "--format", "json", db=db).stdout)["actions"]
     assert {a["text"][:20]: a["overdue"] for a in listed} == {
         "Draft a staffing pla": True, "A/B test a one-page ": False,
-        "Share the Q4 pipelin": False, "Freeze non-critical ": False}   # done: not overdue
+        "Share the Q4 pipelin": False, "Freeze non-critical ": False,   # done: not overdue
+        "Add a weekend suppor": False, "Review every stalled": False}
     later = json.loads(run_cli("status", "--format", "json", db=db, today="2026-12-01").stdout)
     assert [a["overdue"] for a in later["actions"] if a["status"] == "open"] == [True, True]
 

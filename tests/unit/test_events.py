@@ -12,7 +12,8 @@ from tests.helpers import end_meeting, meeting_on, undo_last
 # What the service API (core/service.py, since gone) and core/minutes.py spelled before the
 # enum (issue 16).
 NOT_UNDOABLE = {"undo", "meeting.start", "meeting.update", "import", "pull", "demo"}
-SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "objective.update",
+SYSTEM_CHANGES = {"kpi.create", "kpi.update", "kpi.archive", "kpi.process_change",
+                  "objective.update",
                   "objective.delete", "kr.create", "kr.update"}
 
 

@@ -398,3 +398,26 @@ def test_a_store_from_before_schema_2_is_read_as_of_the_meetings_end(db):
     assert found["kpi_health"]["off_track"][0]["latest"] == 21.0
     assert [f["name"] for f in found["flagged"]] == []
     assert load(Store(db), TODAY).kpis[0].latest == 30.0                 # today's store has it
+
+
+def test_follow_through_relapse_and_forecasts_stay_as_the_meeting_saw_them(ended, db, tmp_path,
+                                                                           monkeypatch, clock):
+    """Issue 19's verdicts, `relapse` and forecasts are judged as of the meeting's day: values
+    arriving later change them now, never in the minutes."""
+    def seen() -> dict:
+        return minutes.build(Store(db), "m1")
+    before = seen()
+    flagged = {k["name"]: k for k in before["flagged"]}
+    rota = flagged["First response time"]["follow_through"]["interventions"][0]
+    assert rota["verdict"] == "no change"
+    assert "relapse" in [f["flag"] for f in flagged["Customer churn"]["flags"]]
+    lands = {f["title"]: f["lands"] for f in before["forecasts"]}
+    later(monkeypatch, clock)
+    import_new_periods(Store(db), tmp_path)          # FRT 21 min, churn 1.2%
+    now = load(Store(db), LATER)
+    frt = now.find_kpi("First response time")
+    assert [f.verdict for f in now.follow_through[frt.kpi.id]] == ["improving"]   # W47: late
+    assert "relapse" not in now.find_kpi("Customer churn").flag_names
+    kr = next(k for v in now.active for k in v.krs if k.kr.title == "First response time")
+    assert now.forecasts[kr.kr.id].lands != lands["First response time"]
+    assert seen() == before

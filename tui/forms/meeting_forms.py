@@ -11,7 +11,7 @@ from core.commands import actions, kpis, meetings, okrs
 from core.events import EventKind
 from core.model import CONFIDENCES, Action, Meeting, Verdict
 from core.names import name_key
-from core.periods import current_quarter, latest_finished, period_label
+from core.periods import current_quarter, latest_finished, parse_period, period_label
 from core.session import Session
 from core.words import CONFIDENCE_LABEL, VERDICT_LABEL, due_phrase
 from tui import text
@@ -198,3 +198,41 @@ def verdict_form(session: Session, action: Action) -> FormScreen:
                       [Field("verdict", "Verdict", Verdict.DONE,
                              choices=(Verdict.DONE, Verdict.OPEN, Verdict.DROPPED),
                              labels=VERDICT_LABEL)], save, intro, "verdict-form")
+
+
+def process_change_form(session: Session, health: Health) -> FormScreen:
+    """B: the period the KPI's process changed at (an intervention landed), default its latest
+    value's. Saved, its process limits restart there; a period already marked asks a second
+    enter and then removes the mark. The form returns what was done, said by the stage."""
+    k = health.kpi
+    newest = health.series.newest_period or latest_finished(today(), k.cadence)
+    default = period_label(newest, k.cadence)
+
+    def marked(value: str) -> bool:
+        try:
+            return parse_period(value, k.cadence) in k.changes
+        except ValidationError:
+            return False
+
+    def preview(value: str) -> Preview:
+        if marked(value):
+            return Preview("already marked", confirm="enter again removes the mark")
+        return Preview("")
+
+    def save(values: dict[str, str]) -> str:
+        period = values["period"]
+        unmark = marked(period)
+        command = kpis.unmark_change if unmark else kpis.mark_change
+        changed = session.run(EventKind.KPI_PROCESS_CHANGE, command, k.id, period, today())
+        label = period_label(parse_period(period, k.cadence), k.cadence)
+        if unmark:
+            return f"{changed.name}: the process change at {label} is unmarked (u undoes)."
+        return (f"{changed.name}: process change marked at {label}; its limits restart there "
+                "(u undoes).")
+    marks = ", ".join(period_label(c, k.cadence) for c in k.changes) or "none yet"
+    intro = text.assemble((k.name, "bold"), ": the period its process changed at (say, when an "
+                          "intervention landed). Its process limits restart there, from the "
+                          f"values from then on, and lock after 20 of them. Marked: {marks}.")
+    return FormScreen("Mark a process change",
+                      [Field("period", "Period", default, placeholder="YYYY-MM-DD or " + default,
+                             preview=preview)], save, intro, "process-change-form")

@@ -9,13 +9,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from core import fmt, okr, words
+from core import compare, fmt, follow_through, okr, words
 from core.board import Board
 from core.health import Health
 from core.model import Action
 from core.periods import period_label
 from tui import text
 from tui.widgets.kpi_chart import KpiChart
+from tui.widgets.scorecard_grid import ScorecardGrid
 
 
 def facts(rows: list[tuple[str, Text | str]]) -> Table:
@@ -35,14 +36,52 @@ def kpi_facts(h: Health, board: Board | None = None) -> Group:
             ("owner", k.owner), ("area", k.area or "—"), ("about", k.description or "—")]
     if h.limits:
         rows.append(("process limits", f"{fmt.value(h.limits.lower, k.unit)} – "
-                                       f"{fmt.value(h.limits.upper, k.unit)}"))
+                                       f"{fmt.value(h.limits.upper, k.unit)}"
+                                       + process_note(h)))
+    elif h.phase:
+        rows.append(("process limits", "none yet" + process_note(h)))
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
+    rows += follow_through_rows(h, board)
+    rows += comparison_rows(h)
     if k.formula.strip() or k.source:
         rows.append(("numbers from", source_line(k)))
     recent = h.series.recent(6)
     rows += [(period_label(m.period, k.cadence), value_line(h, m, board)) for m in
              reversed(recent)] or [("last values", "—")]
     return Group(facts(rows))
+
+
+def follow_through_rows(h: Health, board: Board | None) -> list[tuple[str, Text | str]]:
+    """Did its past interventions work: the count, then each with its verdict and reason."""
+    found = board.past_interventions(h.kpi.id) if board else []
+    if not found:
+        return []
+    rows: list[tuple[str, Text | str]] = [
+        ("follow-through", words.follow_through(len(found), follow_through.recovered(found)))]
+    return rows + [(words.FOLLOW_THROUGH_LABEL[f.verdict],
+                    text.join(text.plain(f.action.text, "bold"), text.plain(f.reason)))
+                   for f in found]
+
+
+def process_note(h: Health) -> str:
+    """After a marked process change: where the limits restart, and whether they are locked."""
+    if h.phase is None:
+        return ""
+    since = period_label(h.phase, h.kpi.cadence)
+    return f" ({'locked' if h.locked else 'from the values'} since the process change in {since})"
+
+
+def comparison_rows(h: Health) -> list[tuple[str, str]]:
+    """The weekly business review's comparisons (core/compare.py), computed for this KPI only
+    as its detail opens."""
+    k = h.kpi
+    found = compare.compare(k, h.series)
+    if found.previous is None or found.year_ago is None:
+        return []
+    return [("vs previous", compare.delta_phrase(k, found.previous)),
+            ("vs a year earlier", compare.delta_phrase(k, found.year_ago)),
+            ("trailing means", ", ".join(compare.trailing_phrase(k, t)
+                                         for t in found.trailing))]
 
 
 def source_line(k) -> str:
@@ -70,6 +109,8 @@ def kr_facts(view: okr.KrView, board: Board) -> Group:
             ("confidence", text.confidence(kr.confidence)),
             ("pace", words.pace(view.behind)),
             ("KPI", board.name_of(kr.kpi) or "—")]
+    if (found := board.forecasts.get(kr.id)) is not None:
+        rows.append(("forecast", text.forecast(found, kr.unit)))
     for c in reversed(view.checkins[-8:]):
         moved = f"{fmt.value(c.previous, kr.unit)} → {fmt.value(c.value, kr.unit)}"
         rows.append((f"check-in {c.day}", f"{moved}, {c.confidence.replace('_', ' ')}"
@@ -116,6 +157,8 @@ class DetailScreen(ModalScreen[None]):
             if isinstance(item, Health):
                 yield Label(text.plain(item.kpi.name), classes="form-title")
                 yield Static(kpi_facts(item, self.board))
+                yield Static(ScorecardGrid(compare.grid(item.kpi, item.series), item.kpi.unit),
+                             id="detail-grid")
                 chart = KpiChart(id="detail-chart")
                 chart.health = item          # drawn once mounted; nothing to look up later
                 yield chart

@@ -126,6 +126,16 @@ class MeetingScreen(Screen):
         self.filter = message.value
         self.refill()
 
+    def action_since_list(self) -> None:
+        """`l`: what changed since the last meeting ended, every item with its reason (a
+        follower reads it too: it changes nothing)."""
+        from tui.screens.since import SinceScreen
+        found = self.controller.since()
+        if found is None:
+            self.notify("No meeting has ended yet: nothing to compare with.")
+        else:
+            self.app.push_screen(SinceScreen(found))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
         self.app.push_screen(HelpScreen(self.controller.clock.stages))

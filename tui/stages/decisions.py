@@ -64,7 +64,9 @@ class DecisionsStage(StageView):
 
     def populate(self, ctx: Context) -> None:
         self._board = ctx.board
-        mine = [a for a in ctx.board.actions if a.meeting == ctx.meeting]
+        # Before the meeting is written (its first frame) there is no "this meeting": an
+        # action recorded outside any meeting (the demo's earlier interventions) is not its.
+        mine = [a for a in ctx.board.actions if ctx.meeting and a.meeting == ctx.meeting]
         shown = [a for a in mine if action_matches(ctx.board, a, ctx.filter)]
         self.table.fill([(a.id, action_cells(ctx.board, a)) for a in reversed(shown)])
         summary = (f"{len(mine)} recorded in this meeting; d records a decision or action"

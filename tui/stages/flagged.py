@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from core import words
+from core import follow_through, words
 from core.board import Board
 from core.model import Action
 from tui import text
@@ -23,11 +23,27 @@ COLUMNS = (BAND_COLUMN, Column("KPI", 20, text=True), FLAGS_COLUMN)
 def interventions(board: Board, kpi_id: str) -> Text:
     mine = board.open_interventions(kpi_id)
     if not mine:
-        return Text("No open intervention — press i to record one.", style="dim")
-    return Text("\n").join(
-        text.join(text.plain("▸ " + a.text), text.plain(a.owner, "cyan"),
-                  overdue_phrase(board, a))
-        for a in mine)
+        shown = Text("No open intervention — press i to record one.", style="dim")
+    else:
+        shown = Text("\n").join(
+            text.join(text.plain("▸ " + a.text), text.plain(a.owner, "cyan"),
+                      overdue_phrase(board, a))
+            for a in mine)
+    judged = follow_through_line(board, kpi_id)
+    return shown if judged is None else Text("\n").join([shown, judged])
+
+
+def follow_through_line(board: Board, kpi_id: str) -> Text | None:
+    """Did the KPI's past interventions work: "2 past interventions, 1 recovered", and the
+    latest one's verdict (enter shows each with its reason)."""
+    found = board.past_interventions(kpi_id)
+    if not found:
+        return None
+    return text.join(text.plain(words.follow_through(len(found), follow_through.recovered(found)),
+                                "bold"),
+                     text.join("latest", text.plain(words.FOLLOW_THROUGH_LABEL[found[0].verdict],
+                                                    text.STYLE["flag"]), sep=" "),
+                     text.plain(found[0].action.text), text.plain("(enter shows each)", "dim"))
 
 
 def overdue_phrase(board: Board, a: Action) -> Text:

@@ -1,12 +1,13 @@
 """KPI health: counts by band, then every KPI — north star first, then by area."""
 
+import textwrap
 from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from core import fmt, words
+from core import fmt, since, words
 from core.board import Board
 from core.commands import kpis
 from core.events import EventKind
@@ -51,6 +52,29 @@ def follow_up_line(ctx: Context, wrapup: int | None) -> Text | None:
     settle = f" · {wrapup} settles them" if wrapup else ""
     return Text(words.follow_up(found.open, found.overdue, found.due_today) + settle,
                 style=text.STYLE["warning"] if found.overdue else "dim")
+
+
+COMPARING = "comparing with the last meeting…"
+LIST_HINT = "· l lists them"
+_GLUE = "\x00"                # holds the hint together while the lines are broken
+
+
+def since_line(found: since.Since, width: int) -> Text:
+    """What changed since the last meeting ended, in at most two lines of `width`, the hint
+    whole at the end: the counts that do not fit are left to `l`."""
+    room = 2 * width
+    while True:
+        head = since.headline(found, room=room - len(LIST_HINT) - 1)
+        lines = textwrap.wrap(f"{head} {LIST_HINT.replace(' ', _GLUE)}", max(width, 20),
+                              break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= 2 or room < width:
+            break
+        room -= 8
+    day = f"Since {found.meeting.day}:"
+    shown = [text.plain(line.replace(_GLUE, " ")) for line in lines]
+    shown[0].stylize("bold", 0, len(day))
+    shown[-1].stylize("dim", len(shown[-1]) - len(LIST_HINT))
+    return Text("\n").join(shown)
 
 
 def kpi_cells(h: Health) -> list[Text]:
@@ -100,6 +124,8 @@ class HealthStage(KpiStage):
     stage_id = "health"
     noun, summary = "KPI", "#counts"
     _board: Board | None = None
+    _ctx: Context | None = None
+    _comparing = False          # the comparison with the last meeting waits for a frame
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts", classes="summary")
@@ -108,12 +134,35 @@ class HealthStage(KpiStage):
         yield KpiPanel(id="health-panel")          # on a tall terminal only (cadence.tcss)
 
     def populate(self, ctx: Context) -> None:
-        self._board = ctx.board
-        summary = [counts_line(ctx), follow_up_line(ctx, self.controller.number_of("wrapup"))]
-        self.query_one("#counts", Static).update(Text("\n").join(s for s in summary if s))
+        self._board, self._ctx = ctx.board, ctx
+        self.show_summary(ctx)
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, partial(kpi_cells, h)) for h in shown])
         self.show_selection()
+
+    def show_summary(self, ctx: Context) -> None:
+        """The counts, what changed since the last meeting, what is left to settle."""
+        summary = [counts_line(ctx), self.since_summary(),
+                   follow_up_line(ctx, self.controller.number_of("wrapup"))]
+        self.query_one("#counts", Static).update(Text("\n").join(s for s in summary if s))
+
+    def since_summary(self) -> Text | None:
+        """What changed since the last meeting ended; the first time, after the first frame
+        (it reads the store as that meeting left it: a second read model, 60 ms at L)."""
+        if not self.controller.since_ready():
+            if not self._comparing:
+                self._comparing = True
+                self.call_after_refresh(self._compared)
+            return Text(COMPARING, style="dim")
+        found = self.controller.since()
+        return None if found is None else since_line(found, self.app.size.width - 2)
+
+    def _compared(self) -> None:
+        self.controller.since()
+        self._comparing = False
+        ctx = self._ctx
+        if ctx is not None and not (ctx.filter and not self.table.row_count):  # no_match
+            self.show_summary(ctx)
 
     def show_selection(self) -> None:
         """The selected KPI whole under the list, whatever the width cuts from the table; on

@@ -43,6 +43,17 @@ class KpiStage(StageView):
         if health := self.chosen(Health, "a KPI"):
             self.open_form(kpi_form(self.controller.session, health), f"{health.kpi.name} saved.")
 
+    def action_process_change(self) -> None:
+        """B: mark (or unmark) the period the selected KPI's process changed at."""
+        from tui.forms.meeting_forms import process_change_form
+        if health := self.chosen(Health, "a KPI"):
+            self.app.push_screen(process_change_form(self.controller.session, health),
+                                 self._process_changed)
+
+    def _process_changed(self, result: object) -> None:
+        if result is not None:
+            self.post_message(self.Changed(str(result)))
+
     def action_scorecard(self) -> None:
         """One form after another for every KPI missing its latest value (the controller's
         walk); escape stops it. The keys typed behind `M` wait for its first form."""

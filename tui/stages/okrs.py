@@ -76,7 +76,9 @@ def selected_line(board: Board | None, kr: okr.KrView | None) -> Text:
                      *([text.join("check-ins", text.spark(list(kr.history), "none"), sep=" ")]
                        if kr.history else []),
                      text.plain(f"{kr.progress:.0%}"), text.confidence(k.confidence), pace(kr),
-                     *([text.plain(f"KPI {board.name_of(k.kpi)}")] if k.kpi else []), sep=" · ")
+                     *([text.plain(f"KPI {board.name_of(k.kpi)}")] if k.kpi else []),
+                     *([text.forecast(board.forecasts[k.id], k.unit, whole=False)]
+                       if k.id in board.forecasts else []), sep=" · ")
     objective = text.join(text.plain(f"#{o.priority} {o.title}", "bold"),
                           text.join("score", text.score(view.score, okr.score_band(view.score)),
                                     sep=" "),

@@ -30,8 +30,11 @@ from typing import Any, TypeVar
 import msgspec
 
 from core import board as boards
-from core import health, okr
+from core import health, okr, series
+from core import since as changes
+from core.as_of import StoreAsOf, written_by
 from core.errors import CadenceError, StoreError
+from core.model import Meeting
 from core.store import Store
 
 # A team's name prefixes its KPIs and objectives (`growth:Revenue`) and is written bare in an
@@ -151,11 +154,13 @@ def _short(value: object) -> str:
 # --- the team stores, read only ---------------------------------------------------------------
 
 class TeamRead(msgspec.Struct, frozen=True):
-    """What one team store gave: its board, or why it could not be read."""
+    """What one team store gave: its board and the store (or the store as of an event) it was
+    read from, or why it could not be read."""
 
     team: Team
     board: boards.Board | None
-    problem: str | None = None          # "growth: /path: cannot be read (...)"
+    problem: str | None = None          # "/path: cannot be read (...)"
+    source: Any = None                  # a boards.Readable: since-last-meeting reads it again
 
 
 def open_team(team: Team) -> Store:
@@ -172,13 +177,82 @@ def open_team(team: Team) -> Store:
     return Store(team.store)
 
 
-def read_team(team: Team, today: date, store: Store | None = None) -> TeamRead:
-    """The team's board as of `today`, or the one line that says why there is none."""
+def as_of(store: Store, when: str | None) -> boards.Readable:
+    """The team store as it stood at `when` (an ISO time: an ended roll-up meeting's end), its
+    events written after it taken back (core/as_of.py); the store itself for None."""
+    if when is None:
+        return store
+    events = store.events()
+    kept = written_by(events, when, store.path)
+    return store if kept == len(events) else StoreAsOf(store, events, kept)
+
+
+def read_team(team: Team, today: date, store: Store | None = None,
+              when: str | None = None) -> TeamRead:
+    """The team's board as of `today` (and, with `when`, the store as it stood then), or the
+    one line that says why there is none."""
     try:
-        found = store if store is not None else open_team(team)
-        return TeamRead(team, boards.load(found, today))
+        source = as_of(store if store is not None else open_team(team), when)
+        return TeamRead(team, boards.load(source, today), None, source)
     except CadenceError as exc:
-        return TeamRead(team, None, f"{team.name}: {exc}")
+        return TeamRead(team, None, str(exc))
+
+
+class Review:
+    """A roll-up opened: its file, its own store, and the team stores, each kept once read so
+    that looking again re-reads only a file that changed (a `stat` per team)."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.rollup = read(path)
+        self.own = Store(self.rollup.own_store)
+        self.own.outside = self.knows
+        self._stores: dict[str, Store] = {}
+        self.latest: RollupBoard | None = None      # the board last made (`board`)
+
+    def knows(self, link: str) -> bool:
+        """Whether a decision may link to `link` from the roll-up's store: a team's KPI,
+        objective or key result, as the roll-up last read it."""
+        board = self.latest
+        item = board.by_id.get(link) if board is not None and team_of(link) else None
+        return isinstance(item, health.Health | okr.ObjectiveView | okr.KrView)
+
+    def store(self, team: Team) -> Store:
+        """The team's store, read again if its file changed. One that turned unreadable, or
+        was replaced (a checkout in the team's repository), is opened afresh: a reader has
+        nothing of its own to keep."""
+        held = self._stores.get(team.name)
+        if held is not None:
+            try:
+                held.refresh()
+                return held
+            except CadenceError:
+                del self._stores[team.name]
+        found = self._stores[team.name] = open_team(team)
+        return found
+
+    def teams(self, today: date, when: str | None = None) -> list[TeamRead]:
+        reads = []
+        for team in self.rollup.teams:
+            try:
+                store = self.store(team)
+            except CadenceError as exc:
+                reads.append(TeamRead(team, None, str(exc)))
+                continue
+            reads.append(read_team(team, today, store, when))
+        return reads
+
+    def versions(self) -> tuple[int | None, ...]:
+        """Which version of each team store is held (None: not readable): a read model
+        rebuilds when one moved."""
+        return tuple(getattr(self._stores.get(t.name), "version", None)
+                     for t in self.rollup.teams)
+
+    def board(self, today: date, own: boards.Board | None = None) -> "RollupBoard":
+        """The roll-up as of `today`: its own store (`own`: its board, if the caller has it)
+        and every team store as they are."""
+        own = own if own is not None else boards.load(self.own, today)
+        self.latest = combine(self.rollup, own, self.teams(today))
+        return self.latest
 
 
 # --- one board over every team ------------------------------------------------------------
@@ -209,8 +283,9 @@ class RollupBoard(boards.Board, frozen=True, dict=True):
 
     @property
     def problems(self) -> list[str]:
-        """One line per team store that could not be read."""
-        return [t.problem for t in self.teams if t.problem]
+        """One line per team store that could not be read: "growth: /path: cannot be read
+        (no such file)"."""
+        return [f"{t.team.name}: {t.problem}" for t in self.teams if t.problem]
 
 
 def team_of(ident: str | None) -> str | None:
@@ -276,3 +351,58 @@ def load(rollup: Rollup, own: Store, today: date) -> RollupBoard:
     """The roll-up as of `today`, every team store read once."""
     reads = [read_team(team, today) for team in rollup.teams]
     return combine(rollup, boards.load(own, today), reads)
+
+
+def _qualified_item(team: str, item: changes.Item) -> changes.Item:
+    prefix = team + SEPARATOR
+    extra = item.extra
+    if "objective" in extra:
+        extra = {**extra, "objective": prefix + extra["objective"]}
+    return _with(item, id=prefix + item.id, name=prefix + item.name, extra=extra)
+
+
+# --- since the last leadership meeting, across teams ----------------------------------------
+
+def since_last(board: RollupBoard, own: boards.Readable, own_now: boards.Board,
+               but: str | None = None) -> changes.Since | None:
+    """What changed since the roll-up's last ended meeting (other than `but`), in its own
+    store and in every team store read now: each team's store as it stood at that meeting's
+    end (its event log cut there), judged on the meeting's day, against the team as read now.
+    The team's items are qualified like its KPIs (`growth:Revenue`). None when no roll-up
+    meeting has ended. `own_now`: the roll-up store's own board (`own` read now)."""
+    meeting = changes.last_ended(own.records(Meeting), own.path, but)
+    if meeting is None:
+        return None
+    items = list(changes.compare(changes.then(own, meeting), own, own_now).items)
+    for found in board.teams:
+        if found.board is None or found.source is None:
+            continue
+        base = found.source.store if isinstance(found.source, StoreAsOf) else found.source
+        then = as_of(base, meeting.ended_at)
+        was = changes.Then(meeting, boards.load(then, meeting.day),
+                           dict(then.docs(series.TABLE)))
+        items += [_qualified_item(found.team.name, i)
+                  for i in changes.compare(was, found.source, found.board).items]
+    order = {kind: n for n, kind in enumerate(changes.KINDS)}
+    return changes.Since(meeting, tuple(sorted(items, key=lambda i: order[i.kind])))
+
+
+class MinutesScope:
+    """What a leadership meeting reviewed, for its minutes (core/minutes.py: Scope): its own
+    store as the meeting saw it and every team store as it stood at the meeting's end (or as
+    it is, while the meeting runs), judged as of its day. Team stores keep their history, so
+    an ended meeting's minutes stay the same however much the teams record later."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        self._own: boards.Board | None = None
+
+    def board(self, seen: boards.Readable, meeting: Meeting) -> boards.Board:
+        self._own = boards.load(seen, meeting.day)
+        return combine(self.review.rollup, self._own,
+                       self.review.teams(meeting.day, meeting.ended_at))
+
+    def since(self, seen: boards.Readable, board: boards.Board,
+              meeting: Meeting) -> changes.Since | None:
+        assert isinstance(board, RollupBoard) and self._own is not None   # made by board()
+        return since_last(board, seen, self._own, meeting.id)

@@ -186,8 +186,37 @@ def cmd_demo(args) -> int:
     return run_app(store, args)
 
 
+def _review(args):
+    """The roll-up `--rollup` names (core/rollup.py), its file checked whole."""
+    from core import rollup
+    if getattr(args, "db", None):
+        raise CadenceError("--rollup and --db: give one (a roll-up keeps its own store beside "
+                           "its file)")
+    return rollup.Review(args.rollup)
+
+
+def cmd_rollup_status(args) -> int:
+    """Every team's status at once; a team store that cannot be read is one line (in the
+    JSON, under `unreadable`, and said on stderr) and the others are shown."""
+    from core import board, rollup, rollup_status
+    review = _review(args)
+    today = clock.today()
+    own = board.load(review.own, today)
+    current = review.board(today, own)
+    changed = rollup.since_last(current, review.own, own)
+    if args.format == "json":
+        for problem in current.problems:
+            say(f"cadence: warning: {problem}", err=True)
+        write_json(rollup_status.as_json(current, changed))
+    else:
+        print(rollup_status.as_text(current, changed))
+    return 0
+
+
 def cmd_status(args) -> int:
     from core import board, since, status
+    if getattr(args, "rollup", None):
+        return cmd_rollup_status(args)
     store = _open(args)
     current = board.load(store, clock.today())
     changed = since.since_last(store, current)
@@ -201,11 +230,22 @@ def cmd_status(args) -> int:
 def cmd_minutes(args) -> int:
     from core import minutes
     from core.minutes_md import render
-    store = _open(args)
+    scope, stores = None, []
+    if getattr(args, "rollup", None):              # the leadership meeting's, over its teams
+        from core import rollup
+        from core.model import Meeting
+        review = _review(args)
+        store, scope = review.own, rollup.MinutesScope(review)
+        stores = [team.store for team in review.rollup.teams]
+        if not store.records(Meeting) and args.meeting is None:
+            raise CadenceError(f"{review.rollup.path}: no leadership meeting yet; "
+                               f"`cadence --rollup {review.rollup.path}` opens one")
+    else:
+        store = _open(args)
     output = None if args.output in (None, "-") else Path(args.output)
-    if output is not None:
-        check_output(output, store.path, args.force)     # before any work: a typo costs nothing
-    found = minutes.build(store, args.meeting)
+    if output is not None:              # before any work: a typo costs nothing
+        check_output(output, store.path, args.force, stores)
+    found = minutes.build(store, args.meeting, scope)
     payload = display.json(encode(found)) if args.format == "json" else render(found).encode()
     if output is None:
         sys.stdout.buffer.write(payload)
@@ -221,12 +261,14 @@ def cmd_minutes(args) -> int:
     return 0
 
 
-def check_output(output: Path, store: Path, force: bool) -> None:
+def check_output(output: Path, store: Path, force: bool, others: list[Path] = ()) -> None:
     """An output file never names the store or one of its files (the store would become
-    Markdown, event log and all), and replaces an existing file only with --force."""
-    if is_store_file(output, store):
-        raise CadenceError(f"{output}: is the store {store} or one of its files; choose "
-                           "another output file")
+    Markdown, event log and all) — nor, for a roll-up, a team's store (`others`) — and
+    replaces an existing file only with --force."""
+    for found in (store, *others):
+        if is_store_file(output, found):
+            raise CadenceError(f"{output}: is the store {found} or one of its files; choose "
+                               "another output file")
     if output.is_dir():
         raise CadenceError(f"{output}: is a folder; name a file")
     if output.is_file() and not force:
@@ -235,7 +277,7 @@ def check_output(output: Path, store: Path, force: bool) -> None:
 
 def cmd_meetings(args) -> int:
     from core import minutes
-    store = _open(args)
+    store = _review(args).own if getattr(args, "rollup", None) else _open(args)
     listed = minutes.meeting_list(store)
     if args.format == "json":
         write_json(listed)
@@ -388,6 +430,10 @@ def build_parser() -> Parser:
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the store file (default: $CADENCE_DB, else the user data folder)")
+    rollup = Parser(add_help=False)
+    rollup.add_argument("--rollup", metavar="FILE", default=argparse.SUPPRESS,
+                        help="a leadership review over the team stores this TOML file names "
+                             "(README: Roll-ups)")
     # Shared options default to SUPPRESS: parents share action objects, and a None default
     # from the subcommand would wipe out a value given before it.
     meeting = Parser(add_help=False)
@@ -423,7 +469,7 @@ def build_parser() -> Parser:
                        help="browsers watching at once; each is a process "
                             f"(default {MAX_VIEWERS})")
     serve.set_defaults(run=cmd_serve)
-    status_ = commands.add_parser("status", parents=[common],
+    status_ = commands.add_parser("status", parents=[common, rollup],
                                   help="print KPI health, flags and OKR progress")
     status_.add_argument("--format", choices=("text", "json"), default="text")
     status_.set_defaults(run=cmd_status, read_only=True)
@@ -453,7 +499,7 @@ def build_parser() -> Parser:
     init = sources_do.add_parser("init", parents=[common], help="create the connections "
                                  "file (0600) with a commented example, and print its path")
     init.set_defaults(run=cmd_sources_init, read_only=True)
-    minutes_ = commands.add_parser("minutes", parents=[common],
+    minutes_ = commands.add_parser("minutes", parents=[common, rollup],
                                    help="write a meeting's minutes (default: the last meeting)")
     which = minutes_.add_mutually_exclusive_group()
     which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
@@ -463,7 +509,7 @@ def build_parser() -> Parser:
                           help="write to FILE, not stdout (`-` is stdout)")
     minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")
     minutes_.set_defaults(run=cmd_minutes, read_only=True)
-    meetings = commands.add_parser("meetings", parents=[common],
+    meetings = commands.add_parser("meetings", parents=[common, rollup],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")
     meetings.set_defaults(run=cmd_meetings, read_only=True)

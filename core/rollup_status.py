@@ -1,0 +1,45 @@
+"""`cadence status --rollup FILE`: the status of every team at once, as text or as JSON.
+
+It is `cadence status` (core/status.py) over the roll-up's board, plus who is in it: the
+JSON's KPIs, objectives and actions each carry a `team` (null: the roll-up's own), their
+`name` and `title` as the team wrote them (the id says whose: `growth:k3`), and the teams
+whose store could not be read are listed with why.
+"""
+
+from typing import Any
+
+from core import display, status
+from core import since as changes
+from core.rollup import RollupBoard, own_name, team_of
+
+
+def as_json(board: RollupBoard, since: changes.Since | None = None) -> dict[str, Any]:
+    found = status.as_json(board, since)
+    return {
+        "title": board.title,
+        **found,
+        "kpis": [_of_team(kpi, "name") for kpi in found["kpis"]],
+        "objectives": [_of_team(o, "title") for o in found["objectives"]],
+        "actions": [{**a, "team": team_of(a["link"])} for a in found["actions"]],
+        "teams": [{"name": t.team.name, "store": str(t.team.store),
+                   "readable": t.problem is None} for t in board.teams],
+        "unreadable": [{"team": t.team.name, "store": str(t.team.store), "error": t.problem}
+                       for t in board.teams if t.problem],
+    }
+
+
+def _of_team(item: dict[str, Any], field: str) -> dict[str, Any]:
+    """A KPI's or objective's JSON with its team, and its name as the team wrote it."""
+    team = team_of(item["id"])
+    return {"id": item["id"], "team": team, **item,
+            field: own_name(item[field]) if team else item[field]}
+
+
+def as_text(board: RollupBoard, since: changes.Since | None = None) -> str:
+    names = ", ".join(t.team.name for t in board.teams)
+    lines = [f"{board.title}: a roll-up of {len(board.teams)} team"
+             f"{'s' * (len(board.teams) != 1)} ({names})"]
+    lines += [f"  not read: {problem}" for problem in board.problems]
+    readable = any(t.board is not None for t in board.teams)
+    body = status.as_text(board, since) if readable else "No team store could be read."
+    return "\n".join(map(display.line, lines)) + "\n\n" + body

@@ -1,0 +1,187 @@
+"""`cadence status --rollup FILE` and `cadence minutes --rollup FILE`, run as a user runs them:
+every team's status at once, a team store that cannot be read one line while the rest is
+shown, every bad roll-up file one line and exit 1, and no team folder touched, byte for
+byte."""
+
+import json
+import time
+
+import pytest
+
+from core import rollup
+from core.commands import actions, kpis
+from core.events import EventKind
+from core.model import Kpi
+from core.store import Store
+from tests.helpers import TODAY, end_meeting, meeting_on, run_cli
+from tests.hostile import HOSTILE, assert_inert, assert_json_escaped
+from tests.rollups import TEAMS, folder_state, rollup_file, teams_state, three_teams
+
+
+def test_status_shows_every_team_and_says_which_store_it_could_not_read(tmp_path):
+    path = three_teams(tmp_path, missing="finance")
+    before, org = teams_state(tmp_path), folder_state(tmp_path / "org")
+    result = run_cli("status", "--rollup", str(path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Leadership review: a roll-up of 4 teams (growth, sales, ops, finance)"
+    assert lines[1] == (f"  not read: finance: {path.parent}/../teams/finance/cadence.json: "
+                        "cannot be read (no such file)")
+    assert "growth:Cart abandonment" in result.stdout and "ops:CSAT" in result.stdout
+    assert result.stderr == ""
+    assert teams_state(tmp_path) == before
+    assert folder_state(tmp_path / "org") == org           # status writes no store of its own
+
+
+def test_status_json_gives_each_kpi_objective_and_action_its_team(tmp_path):
+    path = three_teams(tmp_path, missing="finance")
+    before = teams_state(tmp_path)
+    result = run_cli("status", "--rollup", str(path), "--format", "json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["title"] == "Leadership review" and data["today"] == "2026-11-22"
+    assert {k["team"] for k in data["kpis"]} == set(TEAMS)
+    cart = next(k for k in data["kpis"] if k["id"].startswith("growth:")
+                and k["name"] == "Cart abandonment")
+    assert cart["team"] == "growth" and cart["latest"] == 19.0 and cart["band"] == "green"
+    assert {o["team"] for o in data["objectives"]} == set(TEAMS)
+    assert all(not o["title"].startswith(f"{o['team']}:") for o in data["objectives"])
+    assert data["actions"] == []               # the roll-up's own: no leadership meeting yet
+    assert data["teams"][3] == {"name": "finance", "readable": False,
+                                "store": str(path.parent / "../teams/finance/cadence.json")}
+    assert [u["team"] for u in data["unreadable"]] == ["finance"]
+    assert "cannot be read (no such file)" in data["unreadable"][0]["error"]
+    assert result.stderr.startswith("cadence: warning: finance: ")
+    assert teams_state(tmp_path) == before
+
+
+def test_a_broken_team_store_is_left_as_it_is(tmp_path):
+    path = three_teams(tmp_path)
+    broken = tmp_path / "teams" / "ops" / "cadence.json"
+    broken.write_bytes(b'{"kpis": [')
+    before = teams_state(tmp_path)
+    result = run_cli("status", "--rollup", str(path))
+    assert result.returncode == 0 and "  not read: ops: " in result.stdout
+    assert "not valid JSON" in result.stdout and "growth:Uptime" in result.stdout
+    assert teams_state(tmp_path) == before
+
+
+BAD = [
+    ('[[team]]\nname = "g"\nstore = "g.json"\n', "title: missing"),
+    ('title = "T"\n[[team]]\nname = "Growth Team"\nstore = "g.json"\n',
+     "team 1: name: 'Growth Team' is not a short team name"),
+    ('title = "T"\n[[team]]\nname = "g"\n', "team 'g': store: missing"),
+    ('title = "T"\n[[team]]\nname = "g"\nstore = "g.json"\n[[team]]\nname = "g"\n'
+     'store = "h.json"\n', "team 2: name: 'g' names another team too"),
+    ('title = "T"\n[team\n', "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize("text, said", BAD, ids=[s for _, s in BAD])
+@pytest.mark.parametrize("command", [("status",), ("minutes",), ("meetings",)])
+def test_a_bad_roll_up_file_is_one_line_and_exit_1(tmp_path, text, said, command):
+    path = tmp_path / "rollup.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(*command, "--rollup", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"cadence: error: {path}: ") and said in result.stderr
+
+
+def test_a_roll_up_and_a_store_are_not_given_together(tmp_path):
+    path = three_teams(tmp_path)
+    result = run_cli("status", "--rollup", str(path), "--db", str(tmp_path / "x.json"))
+    assert result.returncode == 1 and "--rollup and --db" in result.stderr
+    result = run_cli("import", "kpis", "k.csv", "--rollup", str(path))
+    assert result.returncode == 1 and "unrecognized arguments: --rollup" in result.stderr
+
+
+def test_a_missing_roll_up_file_is_one_line(tmp_path):
+    result = run_cli("status", "--rollup", str(tmp_path / "nope.toml"))
+    assert result.returncode == 1
+    assert result.stderr == (f"cadence: error: {tmp_path / 'nope.toml'}: cannot be read (No "
+                             "such file or directory)\n")
+
+
+def test_store_text_and_a_hostile_title_reach_the_output_inert(tmp_path):
+    title = HOSTILE.replace('"', "'").replace("\\", "/")
+    three_teams(tmp_path)
+    path = rollup_file(tmp_path / "org", {"growth": "../teams/growth/cadence.json"},
+                       title=json.dumps(title)[1:-1])
+    text = run_cli("status", "--rollup", str(path))
+    assert text.returncode == 0
+    assert_inert(text.stdout, "status --rollup")
+    raw = run_cli("status", "--rollup", str(path), "--format", "json", text=False)
+    assert json.loads(raw.stdout)["title"] == title
+    assert_json_escaped(raw.stdout, "status --rollup --format json")
+
+
+# --- the leadership meeting's minutes ----------------------------------------------------
+
+def leadership_meeting(path, text: str = "Fund the checkout fix") -> str:
+    """A leadership meeting in the roll-up's store, with one decision about a team KPI, ended
+    (the app's way: tests/app and tests/terminal)."""
+    review = rollup.Review(path)
+    board = review.board(TODAY)
+    cart = board.find_kpi("sales:Cart abandonment")
+    session = meeting_on(review.own, title="Leadership review 2026-11-22")
+    session.run(EventKind.DECISION, actions.record, "decision", text, "Noor", None,
+                cart.kpi.id, TODAY)
+    end_meeting(session)
+    return session.meeting
+
+
+def test_minutes_of_a_leadership_meeting_name_team_kpis_and_stay_as_they_were(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    path = three_teams(tmp_path)
+    meeting = leadership_meeting(path)
+    before = teams_state(tmp_path)
+    first = run_cli("minutes", "--rollup", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "# Leadership review 2026-11-22" in first.stdout
+    assert "| decision | Fund the checkout fix | Noor | — | sales\\:Cart abandonment |" \
+        in first.stdout
+    data = json.loads(run_cli("minutes", "--rollup", str(path), "--format", "json").stdout)
+    assert data["meeting"]["id"] == meeting
+    assert data["decisions"][0]["link"].startswith("sales:k")
+    assert data["decisions"][0]["link_name"] == "sales:Cart abandonment"
+    off = {k["name"] for k in data["kpi_health"]["off_track"]}
+    assert "sales:Cart abandonment" in off and "growth:Cart abandonment" not in off
+    assert teams_state(tmp_path) == before
+    # A team records a new value after the meeting: the meeting's minutes do not change.
+    # (Stores stamp events to the second, and a team's event in the second the meeting
+    # ended counts as before its end: the team writes in a later second.)
+    time.sleep(1.1)
+    store = Store(tmp_path / "teams" / "sales" / "cadence.json")
+    with store.transaction("test", "later") as tx:
+        kpi = next(k for k in store.records(Kpi) if k.name == "Cart abandonment")
+        kpis.measure(tx, kpi.id, "2026-11-16", 12.0, "", TODAY)
+    assert run_cli("minutes", "--rollup", str(path)).stdout == first.stdout
+
+
+def test_minutes_with_no_leadership_meeting_yet_is_one_line(tmp_path):
+    path = three_teams(tmp_path)
+    result = run_cli("minutes", "--rollup", str(path))
+    assert result.returncode == 1
+    assert result.stderr == (f"cadence: error: {path}: no leadership meeting yet; "
+                             f"`cadence --rollup {path}` opens one\n")
+    assert not (path.parent / "rollup.cadence.json").exists()
+
+
+def test_minutes_are_never_written_over_a_team_store(tmp_path):
+    path = three_teams(tmp_path)
+    leadership_meeting(path)
+    before = teams_state(tmp_path)
+    for target in ("cadence.json", "cadence.json.lock"):
+        output = tmp_path / "teams" / "growth" / target
+        result = run_cli("minutes", "--rollup", str(path), "-o", str(output), "--force")
+        assert result.returncode == 1 and "is the store" in result.stderr
+    assert teams_state(tmp_path) == before
+
+
+def test_meetings_lists_the_leadership_meetings(tmp_path):
+    path = three_teams(tmp_path)
+    meeting = leadership_meeting(path)
+    listed = json.loads(run_cli("meetings", "--rollup", str(path), "--format", "json").stdout)
+    assert [m["id"] for m in listed] == [meeting] and listed[0]["decisions"] == 1

@@ -34,7 +34,7 @@ from core import health, okr, series
 from core import since as changes
 from core.as_of import StoreAsOf, written_by
 from core.errors import CadenceError, StoreError
-from core.model import Meeting
+from core.model import Action, Meeting
 from core.store import Store
 
 # A team's name prefixes its KPIs and objectives (`growth:Revenue`) and is written bare in an
@@ -406,3 +406,47 @@ class MinutesScope:
               meeting: Meeting) -> changes.Since | None:
         assert isinstance(board, RollupBoard) and self._own is not None   # made by board()
         return since_last(board, seen, self._own, meeting.id)
+
+
+# --- what a team sees of the roll-ups that name it ---------------------------------------
+
+# The roll-up files a team store's `cadence status` looks in for decisions about its KPIs,
+# objectives and key results (separated like PATH). An environment variable, not a file of
+# the user's: `cadence status` reads nothing more when it is not set, and a team's cron job,
+# shell profile or CI sets it once.
+ENVIRONMENT = "CADENCE_ROLLUPS"
+
+
+class Relayed(msgspec.Struct, frozen=True):
+    """A decision or action a leadership meeting took about one of this team's KPIs,
+    objectives or key results."""
+
+    rollup: Rollup
+    team: str               # the team's name in that roll-up
+    action: Action
+    link: str               # the id in the team's own store (`k3` for `growth:k3`)
+
+
+def relayed_to(store: Path) -> tuple[list[Relayed], list[str]]:
+    """The decisions and actions about `store`'s items in the roll-ups CADENCE_ROLLUPS lists
+    (those whose teams name this very file), newest first, each roll-up's store read as a
+    team store is: once, without a lock, never written; and one line per roll-up that could
+    not be read (the others go on)."""
+    found: list[Relayed] = []
+    problems: list[str] = []
+    for named in filter(str.strip, os.environ.get(ENVIRONMENT, "").split(os.pathsep)):
+        try:
+            found += _relayed_from(read(named), store)
+        except CadenceError as exc:
+            problems.append(f"{ENVIRONMENT}: {exc}")
+    found.sort(key=lambda r: (r.action.created, r.rollup.title, r.action.key), reverse=True)
+    return found, problems
+
+
+def _relayed_from(rollup: Rollup, store: Path) -> list[Relayed]:
+    teams = {t.name for t in rollup.teams if _same_file(t.store, store)}
+    if not teams or not os.path.exists(rollup.own_store):    # no leadership meeting yet
+        return []
+    own = open_team(Team("", rollup.own_store))
+    return [Relayed(rollup, team, a, (a.link or "").partition(SEPARATOR)[2])
+            for a in own.records(Action) if (team := team_of(a.link)) in teams]

@@ -10,7 +10,9 @@ from typing import Any
 
 from core import display, status
 from core import since as changes
-from core.rollup import RollupBoard, own_name, team_of
+from core.board import Board
+from core.rollup import Relayed, RollupBoard, own_name, team_of
+from core.words import due_phrase
 
 
 def as_json(board: RollupBoard, since: changes.Since | None = None) -> dict[str, Any]:
@@ -43,3 +45,29 @@ def as_text(board: RollupBoard, since: changes.Since | None = None) -> str:
     readable = any(t.board is not None for t in board.teams)
     body = status.as_text(board, since) if readable else "No team store could be read."
     return "\n".join(map(display.line, lines)) + "\n\n" + body
+
+
+# --- a team store's status: what the roll-ups naming it decided about it ---------------------
+
+def relayed_json(found: list[Relayed], board: Board) -> list[dict[str, Any]]:
+    """`rollup_actions` of a team store's status JSON: each as an action of `status` with its
+    link in the team's own ids, what it names, the team's name in the roll-up, and the roll-up
+    it was taken in."""
+    return [{**status.action_json(r.action), "link": r.link,
+             "link_name": board.name_of(r.link) or None, "team": r.team,
+             "rollup": {"title": r.rollup.title, "file": str(r.rollup.path)}} for r in found]
+
+
+def relayed_lines(found: list[Relayed], board: Board) -> list[str]:
+    """The text status's section: "Leadership review: decision: Fund the fix — Noor, about
+    Cart abandonment (open)"."""
+    if not found:
+        return []
+    lines = ["", "FROM ROLL-UPS (decisions and actions about this team's KPIs and objectives)"]
+    for r in found:
+        a = r.action
+        due = f", {due_phrase(a.due.isoformat(), False)}" if a.due else ""
+        about = board.name_of(r.link) or f"{r.link} (no longer in this store)"
+        lines.append(f"  {r.rollup.title}: {a.kind}: {a.text} — {a.owner}{due}, about {about} "
+                     f"({a.status})")
+    return [display.line(line) for line in lines]

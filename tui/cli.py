@@ -220,11 +220,29 @@ def cmd_status(args) -> int:
     store = _open(args)
     current = board.load(store, clock.today())
     changed = since.since_last(store, current)
+    relayed = _relayed(store) if os.environ.get("CADENCE_ROLLUPS", "").strip() else None
     if args.format == "json":
-        write_json(status.as_json(current, changed))
+        found = status.as_json(current, changed)
+        if relayed is not None:
+            from core import rollup_status
+            found["rollup_actions"] = rollup_status.relayed_json(relayed, current)
+        write_json(found)
     else:
         print(status.as_text(current, changed))
+        if relayed:
+            from core import rollup_status
+            print("\n".join(rollup_status.relayed_lines(relayed, current)))
     return 0
+
+
+def _relayed(store: Store) -> list:
+    """What the roll-ups CADENCE_ROLLUPS lists decided about this team's KPIs and objectives
+    (README: Roll-ups); a roll-up that cannot be read is a warning, and the rest is shown."""
+    from core import rollup
+    found, problems = rollup.relayed_to(store.path)
+    for problem in problems:
+        say(f"cadence: warning: {problem}", err=True)
+    return found
 
 
 def cmd_minutes(args) -> int:

@@ -185,3 +185,46 @@ def test_meetings_lists_the_leadership_meetings(tmp_path):
     meeting = leadership_meeting(path)
     listed = json.loads(run_cli("meetings", "--rollup", str(path), "--format", "json").stdout)
     assert [m["id"] for m in listed] == [meeting] and listed[0]["decisions"] == 1
+
+
+# --- what a team sees -------------------------------------------------------------------------
+
+def test_a_team_sees_the_decisions_about_its_kpis_in_the_roll_ups_naming_it(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    path = three_teams(tmp_path)
+    leadership_meeting(path, "Fund the checkout fix")        # about sales:Cart abandonment
+    before, org = teams_state(tmp_path), folder_state(tmp_path / "org")
+    gone = tmp_path / "gone.toml"
+    env = {"CADENCE_ROLLUPS": f"{path}:{gone}"}
+    sales = tmp_path / "teams" / "sales" / "cadence.json"
+    text = run_cli("status", db=sales, env=env)
+    assert text.returncode == 0
+    assert text.stdout.splitlines()[-2:] == [
+        "FROM ROLL-UPS (decisions and actions about this team's KPIs and objectives)",
+        "  Leadership review: decision: Fund the checkout fix — Noor, about Cart abandonment "
+        "(open)"]
+    assert text.stderr == (f"cadence: warning: CADENCE_ROLLUPS: {gone}: cannot be read (No such "
+                           "file or directory)\n")
+    data = json.loads(run_cli("status", "--format", "json", db=sales, env=env).stdout)
+    [relayed] = data["rollup_actions"]
+    cart = next(k for k in data["kpis"] if k["name"] == "Cart abandonment")
+    assert relayed["link"] == cart["id"] and relayed["link_name"] == "Cart abandonment"
+    assert relayed["team"] == "sales" and relayed["text"] == "Fund the checkout fix"
+    assert relayed["rollup"] == {"title": "Leadership review", "file": str(path)}
+    growth = tmp_path / "teams" / "growth" / "cadence.json"
+    assert "FROM ROLL-UPS" not in run_cli("status", db=growth, env=env).stdout
+    assert json.loads(run_cli("status", "--format", "json", db=growth,
+                              env=env).stdout)["rollup_actions"] == []
+    assert "rollup_actions" not in json.loads(run_cli("status", "--format", "json",
+                                                      db=sales).stdout)
+    assert teams_state(tmp_path) == before and folder_state(tmp_path / "org") == org
+
+
+def test_a_team_named_in_a_roll_up_with_no_meeting_yet_sees_nothing_from_it(tmp_path):
+    path = three_teams(tmp_path)
+    sales = tmp_path / "teams" / "sales" / "cadence.json"
+    result = run_cli("status", db=sales, env={"CADENCE_ROLLUPS": str(path)})
+    assert result.returncode == 0 and result.stderr == ""
+    assert "FROM ROLL-UPS" not in result.stdout
+    assert not (path.parent / "rollup.cadence.json").exists()

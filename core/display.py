@@ -102,3 +102,70 @@ def _escape_block_start(found: re.Match[str]) -> str:
     if marker[0].isdigit():
         return f"{marker[:-1]}\\{marker[-1]}"
     return "\\" + marker
+
+
+# --- HTML, chat and calendar -------------------------------------------------------------
+
+# Where a mail client, a chat or a calendar would make a link of plain text: a scheme's colon
+# (`http:`, `mailto:`), the `//` of a host, the dot of a domain (`evil.example`), the `@` of
+# an address or a mention. The same places the Markdown escapes above break.
+_LINK_BREAKS = re.compile(r"(?<=[^\W\d_]):(?=\S)|(?<=/)/|(?<=\S)\.(?=[^\W\d_])|@(?=\w)")
+_MARK = "\x00"              # no text from `line` holds a NUL (it shows as ␀): a safe marker
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "'": "&#x27;"})
+WORD_JOINER = "\u2060"      # invisible and unbreakable: splits a link without a visible mark
+
+
+def _broken(text: str, mark: str) -> str:
+    """`mark` at each place a link would start: before a colon, slash or dot, after an `@`
+    (`@\u2060here` is no mention, `a@\u2060b.example` no address)."""
+    return _LINK_BREAKS.sub(
+        lambda found: found[0] + mark if found[0] == "@" else mark + found[0], text)
+
+
+def _flat(text: object) -> str:
+    """One line with every control visible; newlines and tabs become one space."""
+    return line(" ".join(str(text).split()))
+
+
+def html(text: object, breaks: bool = True) -> str:
+    """User text as HTML text: one line, controls visible, `& < > " '` as entities — so
+    nothing in it becomes a tag, an attribute, an entity or a script — and a `<wbr>` before
+    each place a mail client would start a link, so `http://evil.example` stays text in Gmail
+    or Outlook too (`<wbr>` adds no character: the text reads and copies as it is).
+    `breaks=False` where no link is made and a tag would show as text: a quoted attribute's
+    value, the page's <title>. Checked in a real browser in tests/cli/test_minutes_html.py."""
+    flat = _flat(text)
+    if not breaks:
+        return flat.translate(_HTML_ESCAPES)
+    return _broken(flat, _MARK).translate(_HTML_ESCAPES).replace(_MARK, "<wbr>")
+
+
+def chat(text: object) -> str:
+    """User text for a chat message that is not Markdown (a Teams card's text run, Slack's
+    text with formatting off): one line, controls visible, and a word joiner before each
+    place a chat would start a link or a mention. Slack still reads `&`, `<` and `>`:
+    `slack()` adds those."""
+    return _broken(_flat(text), WORD_JOINER)
+
+
+def slack(text: object) -> str:
+    """`chat()` with the three characters Slack reads as its own syntax (`<!channel>`,
+    `<http://x|y>`) written as the entities Slack asks for."""
+    return chat(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chat_markdown(text: object) -> str:
+    """User text for a chat that reads Markdown (Mattermost): `markdown()`, and a word joiner
+    after each `@`, which Mattermost reads as a mention (`@channel`) before any Markdown."""
+    return markdown(text).replace("@", "@" + WORD_JOINER)
+
+
+_ICS_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,"})
+
+
+def ics(text: object) -> str:
+    """User text as an iCalendar TEXT value (RFC 5545 3.3.11): as `chat()` (calendar apps
+    make links of text too), and `\\ ; ,` escaped, so a name cannot end a property, add one
+    or split a value. Folding long lines is the writer's (core/calendar.py)."""
+    return chat(text).translate(_ICS_ESCAPES)

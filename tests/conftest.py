@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser, page  # noqa: F401  (fixtures: headless Chromium)
 from tests.disk import Disk
 from tests.helpers import TODAY, open_meeting, write_demo
 from tests.hostile import make_hostile
@@ -73,3 +74,10 @@ def postgres():
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Where the files kept for a person to look at went (screenshots: tests/browser.py)."""
+    from tests.browser import KEPT
+    for path in dict.fromkeys(KEPT):
+        terminalreporter.write_line(f"test artifact: {path}")

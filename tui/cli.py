@@ -165,13 +165,39 @@ def cmd_serve(args) -> int:
         say(f"cadence: warning: serving on {args.host}: anyone who can reach this address "
             "can watch the meeting (there is no login)", err=True)
     follower = [sys.executable, "-m", "tui", "--db", str(store.path), "follow"]
-    say(f"Serving the follower view on http://{args.host}:{args.port} to at most "
+    say(f"Serving the follower view on {served_url(args)} to at most "
         f"{args.max_viewers} viewers (ctrl+c stops)", err=True)
     try:
-        FollowerServer(follower, args.host, args.port, args.max_viewers).serve()
+        FollowerServer(follower, args.host, args.port, args.max_viewers,
+                       args.public_url).serve()
     except OSError as exc:
         raise CadenceError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from None
     return 0
+
+
+def served_url(args) -> str:
+    """The address to give attendees: --public-url, else this machine's name for an address
+    that means "every interface" (0.0.0.0, ::), which no browser can open."""
+    if args.public_url:
+        return args.public_url
+    host = args.host
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+        host = socket.getfqdn()
+        if host.startswith("localhost"):       # no name beyond this machine: its own
+            host = socket.gethostname()
+    return f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
+
+
+def public_url(text: str) -> str:
+    """--public-url: an http or https URL with a host, nothing after its path."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http or https URL "
+                                         "(e.g. https://review.example.com)")
+    return text.strip().rstrip("/")
 
 
 def cmd_demo(args) -> int:
@@ -263,11 +289,76 @@ def cmd_minutes(args) -> int:
     output = None if args.output in (None, "-") else Path(args.output)
     if output is not None:              # before any work: a typo costs nothing
         check_output(output, store.path, args.force, stores)
+    mail_to = addresses(args.mail_to)
     found = minutes.build(store, args.meeting, scope)
-    payload = display.json(encode(found)) if args.format == "json" else render(found).encode()
+    if args.format == "json":
+        payload = display.json(encode(found))
+    elif args.format == "html":
+        from core import minutes_html            # Jinja2 loads only for HTML
+        payload = minutes_html.render(found, minutes_html.pictures(store, found,
+                                                                   scope)).encode()
+    else:
+        payload = render(found).encode()
+    write_output(payload, output)
+    if output is not None:
+        say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
+    if mail_to or args.post_to:
+        return deliver(store, found, mail_to, args.post_to)
+    return 0
+
+
+def addresses(given: list[str]) -> list[str]:
+    """`--mail-to`'s addresses, each checked before anything is written."""
+    if not given:
+        return []
+    from core.delivery.mail import check_address
+    return [check_address(address) for address in given]
+
+
+def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str]) -> int:
+    """Mail and post the minutes (already written): one line for each delivery done or
+    failed; 1 if any failed."""
+    from core.delivery import deliver
+    outcome = deliver(store, found, mail_to, post_to)
+    for warning in outcome.warnings:
+        say(f"cadence: warning: {warning}", err=True)
+    for done in outcome.done:
+        say(f"Minutes of {found['meeting']['id']} {done}", err=True)
+    for failed in outcome.failed:
+        say(f"cadence: error: {failed}", err=True)
+    return 1 if outcome.failed else 0
+
+
+def cmd_actions(args) -> int:
+    """Decisions and actions by owner and status; as a calendar, the open ones (unless
+    --status says otherwise) that have a due day."""
+    from core import action_list, board
+    store = _open(args)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if output is not None:
+        check_output(output, store.path, args.force)
+    status = args.status or ("open" if args.format == "ics" else None)
+    current = board.load(store, clock.today())
+    found = action_list.select(current, args.owner, status)
+    if args.format == "json":
+        payload = display.json(encode(action_list.as_json(current, found)))
+    elif args.format == "ics":
+        from core import calendar
+        tag = calendar.store_tag(store.meta().get("store_id"), str(store.path.resolve()))
+        payload = calendar.calendar(current, found, tag, clock.now()).encode()
+    else:
+        payload = (action_list.as_text(current, found) + "\n").encode()
+    write_output(payload, output)
+    if output is not None:
+        say(f"{len(found)} decisions and actions written to {output}", err=True)
+    return 0
+
+
+def write_output(payload: bytes, output: Path | None) -> None:
+    """A command's output to stdout, or to FILE (checked by check_output first)."""
     if output is None:
         sys.stdout.buffer.write(payload)
-        return 0
+        return
     try:
         if output.exists() and not output.is_file():  # /dev/null, a pipe: written, not replaced
             output.write_bytes(payload)
@@ -275,8 +366,6 @@ def cmd_minutes(args) -> int:
             atomic_write(output, payload)
     except OSError as exc:
         raise CadenceError(f"{output}: cannot be written ({exc.strerror})") from None
-    say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
-    return 0
 
 
 def check_output(output: Path, store: Path, force: bool, others: list[Path] = ()) -> None:
@@ -483,6 +572,10 @@ def build_parser() -> Parser:
                                 help="the follower view in a browser (extra: cadence[serve])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     serve.add_argument("--port", type=port, default=8000)
+    serve.add_argument("--public-url", type=public_url, metavar="URL",
+                       help="the address browsers open, when it is not this server's own "
+                            "(a reverse proxy: https://review.example.com); default: the "
+                            "address each browser used")
     serve.add_argument("--max-viewers", type=viewers, default=MAX_VIEWERS, metavar="N",
                        help="browsers watching at once; each is a process "
                             f"(default {MAX_VIEWERS})")
@@ -522,11 +615,31 @@ def build_parser() -> Parser:
     which = minutes_.add_mutually_exclusive_group()
     which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
     which.add_argument("--last", action="store_true", help="the most recent meeting (default)")
-    minutes_.add_argument("--format", choices=("md", "json"), default="md")
+    minutes_.add_argument("--format", choices=("md", "json", "html"), default="md",
+                          help="Markdown (default), JSON (schema cadence.minutes/1), or one "
+                               "self-contained HTML file with charts, for a browser or a mail")
     minutes_.add_argument("-o", "--output", metavar="FILE",
                           help="write to FILE, not stdout (`-` is stdout)")
     minutes_.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    minutes_.add_argument("--mail-to", nargs="+", action="extend", default=[], metavar="ADDR",
+                          help="also mail them (text and HTML) through the SMTP server of the "
+                               "user config")
+    minutes_.add_argument("--post-to", action="append", default=[], metavar="NAME",
+                          help="also post a short summary to this webhook of the user config "
+                               "(repeat for more)")
     minutes_.set_defaults(run=cmd_minutes, read_only=True)
+    actions_ = commands.add_parser("actions", parents=[common],
+                                   help="the decisions and actions, by owner and status")
+    actions_.add_argument("--owner", metavar="NAME", help="only this person's")
+    actions_.add_argument("--status", choices=("open", "done", "dropped"),
+                          help="only those of this status (default: all; for ics: open)")
+    actions_.add_argument("--format", choices=("text", "json", "ics"), default="text",
+                          help="text, JSON, or an iCalendar file of those with a due day "
+                               "(an all-day event each, to import into a calendar)")
+    actions_.add_argument("-o", "--output", metavar="FILE",
+                          help="write to FILE, not stdout (`-` is stdout)")
+    actions_.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    actions_.set_defaults(run=cmd_actions, read_only=True)
     meetings = commands.add_parser("meetings", parents=[common, rollup],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")

@@ -438,6 +438,17 @@ class Following(Controller):
         shell.view.table.select(live.selected)
         self.show_detail(live.detail)
 
+    async def quit(self) -> None:
+        """`q`: stop watching. In a browser (`cadence serve`) it asks first: the page would
+        end its session, and a viewer who pressed q by mistake would have to reload."""
+        if self.ui.app.is_web:
+            from tui.screens.confirm import ConfirmScreen
+            if not await self.ask(ConfirmScreen(
+                    "Stop watching the meeting?", "The meeting goes on; reload the page to "
+                    "watch again.", yes="stop watching", no="keep watching")):
+                return
+        self.ui.app.exit()
+
     async def toggle_free_look(self) -> None:
         self.following = not self.following
         if self.following:

@@ -1,6 +1,6 @@
 """The flows of a facilitator's meeting that span dialogs, each written as the person goes
 through it, awaiting each dialog (they run as workers): the scorecard's walk, and the minutes'
-preview and export."""
+preview, export and delivery."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +9,8 @@ from core.errors import CadenceError
 from core.storage import Stamp, current_stamp
 
 if TYPE_CHECKING:
+    from core.delivery import Outcome
+    from core.delivery.settings import Settings
     from core.sources.pull import PullReport
     from tui.controller import Controller, Facilitating
 
@@ -80,12 +82,13 @@ class Minutes:
 
     def export(self) -> None:
         """`e`: the minutes beside the store, written at once (so `q` right after knows), or
-        once the facilitator says so when a file this meeting did not write is there."""
+        once the facilitator says so when a file this meeting did not write is there; then
+        the offer to send them, when the user config says where."""
         path = self._minutes_path()
         if path is not None and self._foreign(path):
             self.meeting.ui.run_worker(self.export_asking())
-        elif path is not None:
-            self._write_minutes()
+        elif path is not None and self._write_minutes() is not None:
+            self.meeting.ui.run_worker(self.offer_delivery())
 
     async def export_asking(self, quitting: bool = False) -> bool:
         """The minutes written, asking first before a file this meeting did not write is
@@ -105,7 +108,40 @@ class Minutes:
         written = self._write_minutes()
         if written is not None and quitting:      # the toast goes with the app: said after it
             self.meeting.ui.app.after_exit.append(f"Minutes written to {written}")
+        if written is not None:
+            await self.offer_delivery(quitting)
         return written is not None
+
+    async def offer_delivery(self, quitting: bool = False) -> None:
+        """Once the minutes are written: when the user config's [delivery] names recipients
+        or webhooks, ask whether to send them, and send them in a thread while the meeting
+        goes on; say how it went (after the app, when quitting)."""
+        import asyncio
+
+        from core.delivery import settings
+        from tui.screens.confirm import ConfirmScreen
+        try:
+            config = settings.load(required=False)
+        except CadenceError as exc:
+            self.meeting.ui.notify(f"Minutes not sent: {exc}", severity="warning", timeout=10)
+            return
+        if not config.offers:
+            return
+        targets = ", ".join([*config.mail_to, *(f"chat {name}" for name in config.post_to)])
+        if not await self.meeting.ask(ConfirmScreen(
+                "Send the minutes?", f"To {targets} (the user config: {config.path}).",
+                yes="send them", no="not now")):
+            return
+        self.meeting.ui.notify("Sending the minutes…")
+        outcome = await asyncio.to_thread(_deliver, self.meeting.store.path,
+                                          self.meeting.session.meeting, config)
+        said = [(f"Minutes {done}", "information") for done in outcome.done]
+        said += [(f"Minutes not sent: {failed}", "error") for failed in outcome.failed]
+        for line, severity in said:
+            if quitting:
+                self.meeting.ui.app.after_exit.append(line)
+            else:
+                self.meeting.ui.notify(line, severity=severity, timeout=10)
 
     def _minutes_path(self) -> Path | None:
         """Where the minutes go, once the stage times so far are saved (which writes a
@@ -122,10 +158,11 @@ class Minutes:
         return path.exists() and current_stamp(path) != self._exported
 
     def _write_minutes(self) -> Path | None:
-        """The minutes file written, or None (and why said)."""
-        from core import minutes
+        """The minutes written, Markdown and HTML side by side; the Markdown file's path, or
+        None (and why said)."""
+        from core import minutes_html
         try:
-            written = minutes.export(self.meeting.store, self.meeting.session.meeting)
+            written = minutes_html.export(self.meeting.store, self.meeting.session.meeting)
         except (CadenceError, OSError) as exc:
             self.meeting.refused(exc)
             return None
@@ -134,6 +171,17 @@ class Minutes:
         self.meeting.ui.refill()
         self.meeting.ui.notify(f"Minutes written to {written}")
         return written
+
+
+def _deliver(path: Path, meeting: str | None, config: "Settings") -> "Outcome":
+    """The minutes sent where the user config's [delivery] says, from a Store of this
+    thread's own (as `_pull`)."""
+    from core import minutes
+    from core.delivery import deliver
+    from core.store import Store
+    store = Store(path)
+    return deliver(store, minutes.build(store, meeting), list(config.mail_to),
+                   list(config.post_to))
 
 
 async def pull_now(meeting: "Facilitating") -> None:

@@ -31,6 +31,7 @@ class Key(msgspec.Struct, frozen=True):
     footer: bool = True
     changes: bool = False         # changes the store or the meeting: never for a follower
     moves: bool = False           # moves around: for a follower only in free look
+    watching: str | None = None   # what the help screen says of it to a follower, if not `help`
 
     @property
     def shown(self) -> str:
@@ -73,11 +74,12 @@ KEYS: tuple[Key, ...] = (
     Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step",
         EVERY_STAGE, changes=True),
     Key("n", "next_stage", "Next", "next stage", DECK, moves=True),
-    Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)"),
+    Key("q", "quit_meeting", "Quit", "end the meeting and quit (asks first)",
+        watching="stop watching; the meeting goes on (in a browser: asks first)"),
     Key("p", "previous_stage", "Prev", "previous stage", DECK, footer=False, moves=True),
     Key("l", "since_list", "Since", "list what changed since the last meeting ended",
         footer=False),
-    Key("e", "export", "Export", "export the minutes beside the store and show the path",
+    Key("e", "export", "Export", "export the minutes beside the store as .md and .html",
         footer=False, changes=True),
     Key("P", "pull", "Pull", "pull the KPIs that have a source or a formula now (the meeting "
         "goes on; new values appear when it ends, failures are named)", footer=False,

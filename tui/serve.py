@@ -19,6 +19,7 @@ import logging
 import shlex
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import WSCloseCode, web
@@ -62,14 +63,21 @@ def is_address(name: str) -> bool:
 
 
 class FollowerServer(Server):
-    def __init__(self, argv: list[str], host: str, port: int, max_viewers: int):
+    def __init__(self, argv: list[str], host: str, port: int, max_viewers: int,
+                 public_url: str | None = None):
+        """`public_url`: the address browsers use when it is not the one they reach this
+        server by (a reverse proxy with TLS, `https://review.example.com/cadence`); without
+        it, every URL of the page is the one the browser used (its Host header)."""
         super().__init__(shlex.join(argv), host=host, port=port, title="Cadence")
         self.argv = argv
         self.max_viewers = max_viewers
         self.viewers = 0
+        self.public = public_url.rstrip("/") if public_url else None
         self.names = {"localhost", host.lower(), socket.gethostname().lower()}
         if not is_loopback(host):
             self.names.add(socket.getfqdn().lower())    # a LAN's browsers use the full name
+        if self.public:
+            self.names.add((urlsplit(self.public).hostname or "").lower())
 
     def initialize_logging(self) -> None:
         """Only warnings: textual-serve logs every connection at INFO, with a banner."""
@@ -92,16 +100,27 @@ class FollowerServer(Server):
             raise web.HTTPForbidden(text=f"cadence serve does not answer to {name!r}\n")
         return await handler(request)
 
-    def own_origin(self, request: web.Request) -> str:
-        return f"{request.scheme}://{request.host}".lower()
+    def own_origins(self, request: web.Request) -> set[str]:
+        """The origins of this server's page: the one it was loaded from, and --public-url's."""
+        found = {f"{request.scheme}://{request.host}".lower()}
+        if self.public:
+            parts = urlsplit(self.public)
+            found.add(f"{parts.scheme}://{parts.netloc}".lower())
+        return found
+
+    def base_url(self, request: web.Request) -> str:
+        """Where the page's CSS, script and websocket are: --public-url, else the address the
+        browser used (textual-serve points them at --host: with 0.0.0.0 a browser elsewhere
+        never gets past the splash, and a page opened as localhost would connect as
+        127.0.0.1, another origin, and be refused)."""
+        return self.public or f"{request.scheme}://{request.host}"
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        """The page, pointing its websocket at the address it was loaded from (textual-serve
-        points it at --host: a page opened as localhost would connect as 127.0.0.1, another
-        origin, and be refused)."""
-        base = f"{request.scheme}://{request.host}"
-        websocket = f"{'wss' if request.scheme == 'https' else 'ws'}://{request.host}/ws"
+        """The page, every URL in it from `base_url`."""
+        base = self.base_url(request)
+        scheme, rest = base.split("://", 1)
+        websocket = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws"
         return {"font_size": to_int(request.query.get("fontsize", "16"), 16),
                 "app_websocket_url": websocket,
                 "config": {"static": {"url": f"{base}/static/"}},
@@ -109,7 +128,7 @@ class FollowerServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         origin = request.headers.get("Origin")
-        if origin is None or origin.lower() != self.own_origin(request):
+        if origin is None or origin.lower() not in self.own_origins(request):
             log.warning("refused a websocket from %s (origin %s)", request.remote, origin)
             raise web.HTTPForbidden(text="only the page this server serves may connect\n")
         websocket = web.WebSocketResponse(heartbeat=15)

@@ -135,13 +135,23 @@ def _warnings(where: Path, found: dict[str, Connection]) -> tuple[str, ...]:
 
 
 def resolve(connection: Connection, where: Path) -> str:
-    """The url with every ${NAME} read from the environment; a variable that is not set is
-    an error naming it (never an empty password sent to a server)."""
+    """The url with every ${NAME} read from the environment."""
+    return expand(connection.url, f"{where}: [{connection.name}] url")
+
+
+def expand(text: str, what: str) -> str:
+    """`text` with every ${NAME} read from the environment; a variable that is not set is
+    an error naming it and `what` needs it (never an empty password sent to a server). The
+    user config's secrets (core/delivery/settings.py) are read the same way."""
     def value(found: re.Match[str]) -> str:
         name = found[1]
         if name not in os.environ:
-            raise CadenceError(f"{where}: [{connection.name}] url needs ${{{name}}}, which is "
-                               "not set in the environment")
+            raise CadenceError(f"{what} needs ${{{name}}}, which is not set in the environment")
         return os.environ[name]
-    return _VARIABLE.sub(value, connection.url)
+    return _VARIABLE.sub(value, text)
+
+
+def from_environment(text: str) -> bool:
+    """Whether a secret is read from the environment (${NAME}) rather than written out."""
+    return _VARIABLE.search(text) is not None
 

@@ -181,3 +181,18 @@ async def test_a_store_restored_from_before_the_meeting_keeps_the_app_running(de
     # Nothing was recorded in the file kept: like any meeting that records nothing, it is
     # not written (tests/app/test_meeting_flow.py).
     assert len(load(demo_db).meetings) == 1
+
+
+async def test_a_followers_help_lists_only_what_works_for_it(demo_db):
+    """The facilitator's changing keys are off for a follower: its help does not list them,
+    says its moving keys work in free look, and that q stops watching."""
+    follower = make_app(demo_db, mode="follow")
+    async with follower.run_test(size=(140, 60)) as watch:
+        await watch.press("question_mark")
+        text = screen_text(follower)
+        assert "read-only: the keys that change it are the facilitator's" in text
+        assert "stop watching; the meeting goes on" in text
+        assert "next stage (in free look: f)" in text
+        for key in KEYS:
+            if key.changes:
+                assert key.help[:30] not in text, key

@@ -13,9 +13,13 @@ from tests.hostile import (COMMONMARK, GFM, HOSTILE, MARKUP, STRUCTURE, assert_i
                            assert_json_escaped)
 
 
-TEXT_COMMANDS = [("status",), ("meetings",), ("minutes", "--meeting", "m1"), ("minutes",)]
+TEXT_COMMANDS = [("status",), ("meetings",), ("minutes", "--meeting", "m1"), ("minutes",),
+                 ("actions",)]
 JSON_COMMANDS = [("status", "--format", "json"), ("meetings", "--format", "json"),
-                 ("minutes", "--meeting", "m1", "--format", "json")]
+                 ("minutes", "--meeting", "m1", "--format", "json"),
+                 ("actions", "--format", "json")]
+# HTML, mail, chats and calendar files: tests/cli/test_minutes_html.py, test_delivery.py and
+# test_actions.py.
 
 
 @pytest.mark.parametrize("command", TEXT_COMMANDS, ids=" ".join)

@@ -57,7 +57,8 @@ def test_the_wheel_holds_every_module_and_data_file(wheel):
     expected = {str(p.relative_to(ROOT)) for package in ("core", "tui")
                 for p in (ROOT / package).rglob("*.py")}
     expected |= {f"core/data/{p.name}" for p in (ROOT / "data").iterdir() if p.is_file()}
-    expected |= {"tui/cadence.tcss", "core/minutes.schema.json"}
+    expected |= {"tui/cadence.tcss", "core/minutes.schema.json",
+                 "core/templates/minutes.html.jinja"}
     assert expected - names == set()
 
 
@@ -77,6 +78,8 @@ def test_a_regular_install_runs_the_demo_and_the_status(installed, tmp_path):
     status = run(installed, "status", cwd=tmp_path, db=db)
     assert status.returncode == 0, status.stderr
     assert "Cart abandonment" in status.stdout
+    html = run(installed, "minutes", "--format", "html", cwd=tmp_path, db=db)  # its template
+    assert html.returncode == 0 and html.stdout.startswith("<!DOCTYPE html>"), html.stderr
     found = subprocess.run([str(installed / "python"), "-c",
                             "import core.demo; print(core.demo.DEMO_FILE)"],
                            capture_output=True, text=True, cwd=tmp_path, check=True).stdout

@@ -248,3 +248,26 @@ async def test_viewers_end_with_a_server_killed_without_a_word(db):
                 time.sleep(0.05)
             await ws.close()
 
+
+
+async def test_a_public_url_is_where_the_page_points_and_whose_origin_may_watch(db):
+    """Behind a reverse proxy with TLS: the page's script, CSS and websocket are at
+    --public-url, and a websocket from that origin (through the proxy) is the page's own."""
+    run_cli("demo", "--no-open", db=db)
+    public = "https://review.example.com/cadence"
+    with serving(db, "--public-url", public + "/") as (_, port):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+            html = page.read().decode()
+        seen = await watch(port, "https://review.example.com", host="review.example.com")
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await watch(port, "https://evil.example", host="review.example.com")
+    assert 'data-session-websocket-url="wss://review.example.com/cadence/ws"' in html
+    assert f"{public}/static/js/textual.js" in html and "127.0.0.1" not in html
+    assert b"KPI health" in seen
+
+
+def test_a_bad_public_url_is_a_one_line_error(db):
+    for bad in ("review.example.com", "ftp://x.example", "https://", "https://x.example/?a=1"):
+        result = run_cli("serve", "--public-url", bad, db=db)
+        assert result.returncode == 1 and "is not an http or https URL" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

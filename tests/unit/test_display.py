@@ -116,3 +116,25 @@ PIECES = st.sampled_from(list("\\`*_[]()<>!#|~&@:./-+= \tab1") + [
 @given(st.lists(PIECES, min_size=1, max_size=12).map("".join).filter(str.strip))
 def test_generated_text_never_becomes_markup(text):
     check_markdown(text)
+
+
+# --- HTML, chat and calendar text (core/display.py; in a browser: tests/cli/test_minutes_html.py)
+
+def test_html_text_is_escaped_flat_and_cannot_link():
+    from core.display import html
+    assert html("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#x27;"
+    assert html("a\nb\tc \x1b[2J") == "a b c ␛[2J"
+    assert html("see http://evil.example") == "see http<wbr>:/<wbr>/evil<wbr>.example"
+    assert html("a@evil.example", breaks=False) == "a@evil.example"
+    assert html("75% < 80%, 2.5, 10:30, snake_case") == \
+        "75% &lt; 80%, 2.5, 10:30, snake_case"
+
+
+def test_chat_and_calendar_text():
+    from core.display import WORD_JOINER as J
+    from core.display import chat, chat_markdown, ics, slack
+    assert chat("@here see www.evil.example") == f"@{J}here see www{J}.evil{J}.example"
+    assert slack("<!channel> & <http://x|y>") == \
+        f"&lt;!channel&gt; &amp; &lt;http{J}:/{J}/x|y&gt;"
+    assert chat_markdown("@channel *x*") == f"\\@{J}channel \\*x*"
+    assert ics("a;b,c\\d\ne") == "a\\;b\\,c\\\\d e"

@@ -1,5 +1,6 @@
 """core/ never imports the UI: checked in a fresh interpreter and by import-linter."""
 
+import os
 import pkgutil
 import shutil
 import subprocess
@@ -29,3 +30,19 @@ def test_import_linter_contract_holds():
     result = subprocess.run([lint], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
+
+
+def test_status_loads_no_template_engine(tmp_path):
+    """Jinja2 is for the HTML minutes alone: `cadence status` (timed in benchmarks/) and the
+    Markdown minutes never load it."""
+    from tests.helpers import write_demo
+    db = write_demo(tmp_path / "cadence.json")
+    script = ("import sys\nfrom tui.cli import main\n"
+              f"main(['--db', {str(db)!r}, 'status'])\n"
+              f"main(['--db', {str(db)!r}, 'minutes', '-o', {str(tmp_path / 'm.md')!r}])\n"
+              "print('loaded:', ','.join(sorted(m for m in sys.modules\n"
+              "                      if m.split('.')[0] in ('jinja2', 'markupsafe'))))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "CADENCE_TODAY": "2026-11-22"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "loaded:"

@@ -25,44 +25,62 @@ def where(key: Key, agenda: list[str]) -> str:
     return "all" if len(numbers) == len(agenda) else " ".join(numbers)
 
 
-def key_rows(stages: Sequence[Stage]) -> list[tuple[str, Text, str]]:
+def does(key: Key, follower: bool) -> str:
+    """What a key does, as the person reading the help can use it: a follower's moving keys
+    work in free look only."""
+    if not follower:
+        return key.help
+    said = key.watching or key.help
+    return f"{said} (in free look: f)" if key.moves else said
+
+
+def key_rows(stages: Sequence[Stage], follower: bool = False) -> list[tuple[str, Text, str]]:
+    """Every key that works here: a follower's help lists none of the facilitator's keys
+    that change the meeting (they are off for it)."""
     agenda = kinds(stages)
     rows = []
     for key in KEYS:
+        if follower and key.changes:
+            continue
         if key.name == "goto":
             number = int(key.key)
             if number <= len(stages):
-                rows.append((key.shown, text.plain(f"{key.help}: {stages[number - 1].name}"),
-                             "all"))
+                rows.append((key.shown, text.plain(f"{does(key, follower)}: "
+                                                   f"{stages[number - 1].name}"), "all"))
         elif where(key, agenda):
-            rows.append((key.shown, Text(key.help), where(key, agenda)))
+            rows.append((key.shown, Text(does(key, follower)), where(key, agenda)))
     return rows + [(shown, Text(does), "all") for shown, does in WIDGET_KEYS]
 
 
-def key_table(stages: Sequence[Stage]) -> Table:
+def key_table(stages: Sequence[Stage], follower: bool = False) -> Table:
     table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
     table.add_column("stages", style="dim", no_wrap=True)
-    for shown, does, stages_ in key_rows(stages):
-        table.add_row(Text(shown), does, Text(stages_))
+    for shown, said, stages_ in key_rows(stages, follower):
+        table.add_row(Text(shown), said, Text(stages_))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
-    def __init__(self, stages: Sequence[Stage]):
-        """`stages`: the meeting's agenda, whose numbers and names the keys are listed by."""
+    def __init__(self, stages: Sequence[Stage], follower: bool = False):
+        """`stages`: the meeting's agenda, whose numbers and names the keys are listed by;
+        `follower`: the help of a read-only view (`cadence follow`, `serve`)."""
         super().__init__()
         self.stages = stages
+        self.follower = follower
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Label("Keys", classes="form-title")
             yield Static(text.plain("Stages: " + ", ".join(
                 f"{n} {stage.name}" for n, stage in enumerate(self.stages, start=1))))
-            yield Static(key_table(self.stages))
+            if self.follower:
+                yield Static(Text("You are following the meeting, read-only: the keys that "
+                                  "change it are the facilitator's.", style="dim"))
+            yield Static(key_table(self.stages, self.follower))
             yield Static(Text("escape closes · up/down scroll", style="dim"), classes="form-hint")
 
     def on_mount(self) -> None:

@@ -138,7 +138,8 @@ class MeetingScreen(Screen):
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self.controller.clock.stages))
+        self.app.push_screen(HelpScreen(self.controller.clock.stages,
+                                        follower=not self.controller.writable))
 
     # --- the shell's changing keys, and what the stages tell -------------------------------------
 

@@ -105,19 +105,21 @@ def render(found: Json, drawn: Json) -> str:
     return page
 
 
-def build(store: Store, meeting_id: str | None = None) -> str:
-    found = minutes.build(store, meeting_id)
-    return render(found, pictures(store, found))
+def build(store: Store, meeting_id: str | None = None,
+          scope: minutes.Scope | None = None) -> str:
+    found = minutes.build(store, meeting_id, scope)
+    return render(found, pictures(store, found, scope))
 
 
-def export(store: Store, meeting_id: str | None = None) -> Path:
+def export(store: Store, meeting_id: str | None = None,
+           scope: minutes.Scope | None = None) -> Path:
     """`e` in the app: the Markdown minutes beside the store (core/minutes.py: export), and
     this page beside them, of the same name with .html. Returns the Markdown file's path."""
     from core.storage import atomic_write
-    written = minutes.export(store, meeting_id)
+    written = minutes.export(store, meeting_id, scope)
     page = written.with_suffix(".html")
     try:
-        atomic_write(page, build(store, meeting_id).encode())
+        atomic_write(page, build(store, meeting_id, scope).encode())
     except OSError as exc:
         raise CadenceError(f"{page}: cannot be written ({exc.strerror})") from None
     return written

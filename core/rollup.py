@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,11 +30,12 @@ from typing import Any, TypeVar
 import msgspec
 
 from core import board as boards
-from core import health, okr, series
+from core import clock, health, okr, series
 from core import since as changes
 from core.as_of import StoreAsOf, written_by
 from core.errors import CadenceError, StoreError
 from core.model import Action, Meeting
+from core.read_model import Changed, ReadModel
 from core.store import Store
 
 # A team's name prefixes its KPIs and objectives (`growth:Revenue`) and is written bare in an
@@ -161,6 +162,9 @@ class TeamRead(msgspec.Struct, frozen=True):
     board: boards.Board | None
     problem: str | None = None          # "/path: cannot be read (...)"
     source: Any = None                  # a boards.Readable: since-last-meeting reads it again
+    # The board's KPIs and objectives as the roll-up shows them (`growth:Revenue`), made once.
+    kpis: tuple[health.Health, ...] = ()
+    objectives: tuple[okr.ObjectiveView, ...] = ()
 
 
 def open_team(team: Team) -> Store:
@@ -193,9 +197,11 @@ def read_team(team: Team, today: date, store: Store | None = None,
     one line that says why there is none."""
     try:
         source = as_of(store if store is not None else open_team(team), when)
-        return TeamRead(team, boards.load(source, today), None, source)
+        board = boards.load(source, today)
     except CadenceError as exc:
         return TeamRead(team, None, str(exc))
+    return TeamRead(team, board, None, source, tuple(qualified_kpis(team.name, board.kpis)),
+                    tuple(qualified_objectives(team.name, board.objectives)))
 
 
 class Review:
@@ -207,6 +213,9 @@ class Review:
         self.own = Store(self.rollup.own_store)
         self.own.outside = self.knows
         self._stores: dict[str, Store] = {}
+        # Each team's read as of a day and a version of its store: a roll-up of fifty teams
+        # whose one team changed reads that one again.
+        self._reads: dict[str, tuple[tuple[int, int, date], TeamRead]] = {}
         self.latest: RollupBoard | None = None      # the board last made (`board`)
 
     def knows(self, link: str) -> bool:
@@ -231,6 +240,8 @@ class Review:
         return found
 
     def teams(self, today: date, when: str | None = None) -> list[TeamRead]:
+        """Each team as of `today`: its store as it is now (read again where its file
+        changed), or with `when`, as it stood then."""
         reads = []
         for team in self.rollup.teams:
             try:
@@ -238,14 +249,27 @@ class Review:
             except CadenceError as exc:
                 reads.append(TeamRead(team, None, str(exc)))
                 continue
-            reads.append(read_team(team, today, store, when))
+            if when is not None:
+                reads.append(read_team(team, today, store, when))
+                continue
+            key = (id(store), store.version, today)
+            kept = self._reads.get(team.name)
+            if kept is None or kept[0] != key:
+                kept = self._reads[team.name] = (key, read_team(team, today, store))
+            reads.append(kept[1])
         return reads
 
-    def versions(self) -> tuple[int | None, ...]:
-        """Which version of each team store is held (None: not readable): a read model
-        rebuilds when one moved."""
-        return tuple(getattr(self._stores.get(t.name), "version", None)
-                     for t in self.rollup.teams)
+    def look(self) -> tuple[object, ...]:
+        """Each team store looked at again (a `stat`; read again if its file changed): what
+        version of it is held, or why none is. A read model rebuilds when this moved."""
+        found: list[object] = []
+        for team in self.rollup.teams:
+            try:
+                store = self.store(team)
+                found.append((id(store), store.version))
+            except CadenceError as exc:
+                found.append(str(exc))
+        return tuple(found)
 
     def board(self, today: date, own: boards.Board | None = None) -> "RollupBoard":
         """The roll-up as of `today`: its own store (`own`: its board, if the caller has it)
@@ -281,6 +305,20 @@ class RollupBoard(boards.Board, frozen=True, dict=True):
     def flagged(self) -> list[health.Health]:
         return sorted(super().flagged, key=severity)
 
+    def name_of(self, ident: str | None) -> str:
+        """As a store's board names it, a team's key result with its team too (its KPIs and
+        objectives carry it in their names): a decision about `growth:CSAT`."""
+        found = super().name_of(ident)
+        team = team_of(ident)
+        if team and isinstance(self.by_id.get(ident or ""), okr.KrView):
+            return f"{team}{SEPARATOR}{found}"
+        return found
+
+    def to_fill(self) -> list[health.Health]:
+        """The roll-up's own KPIs missing their latest value: each team fills its own
+        scorecard, in its own meeting."""
+        return [h for h in super().to_fill() if team_of(h.kpi.id) is None]
+
     @property
     def problems(self) -> list[str]:
         """One line per team store that could not be read: "growth: /path: cannot be read
@@ -307,9 +345,8 @@ def combine(rollup: Rollup, own: boards.Board, reads: Sequence[TeamRead]) -> Rol
     every readable team's KPIs and objectives, qualified by the team."""
     kpis, objectives = list(own.kpis), list(own.objectives)
     for found in reads:
-        if found.board is not None:
-            kpis += qualified_kpis(found.team.name, found.board.kpis)
-            objectives += qualified_objectives(found.team.name, found.board.objectives)
+        kpis += found.kpis
+        objectives += found.objectives
     return RollupBoard(own.today, tuple(kpis), tuple(objectives), own.actions, own.meetings,
                        title=rollup.title, teams=tuple(reads))
 
@@ -450,3 +487,26 @@ def _relayed_from(rollup: Rollup, store: Path) -> list[Relayed]:
     own = open_team(Team("", rollup.own_store))
     return [Relayed(rollup, team, a, (a.link or "").partition(SEPARATOR)[2])
             for a in own.records(Action) if (team := team_of(a.link)) in teams]
+
+
+
+class RollupReadModel(ReadModel):
+    """The read model of a roll-up's meeting (core/read_model.py): the roll-up's board, made
+    again when its own store, a team store or the day changed. A team store that turns
+    unreadable mid-meeting becomes its line; the roll-up's own store is the meeting's, and
+    its problems are the read model's, as a store's are."""
+
+    def __init__(self, review: Review, board: RollupBoard | None = None,
+                 today: Callable[[], date] = clock.today):
+        super().__init__(review.own, board, today)
+        self.review = review
+        self._teams: tuple[object, ...] | None = review.look() if board is not None else None
+
+    def _rebuild(self) -> Changed:
+        today, version, teams = self._today(), self.store.version, self.review.look()
+        changed = Changed(store=version != self._version or teams != self._teams,
+                          day=self._board is not None and today != self._board.today)
+        if changed.store or changed.day or self._board is None:
+            self._board = self.review.board(today)
+            self._version, self._teams = version, teams
+        return changed

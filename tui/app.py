@@ -40,13 +40,18 @@ class CadenceApp(App):
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
                  mode: str = Mode.FACILITATE, live: presence.Presence | None = None,
-                 board: Board | None = None):
+                 board: Board | None = None, review=None):
         """`mode` (core.presence.Mode): facilitate (a new meeting), follow (watch `live` or
         wait for one), or take_over (go on with `live`, whose facilitator is gone). `board`:
         the store's read model as the command loaded it (so the app does not load it again)."""
         super().__init__()
         text.use_colour(not self.no_color)      # Textual has read NO_COLOR
-        self.read = ReadModel(store, board)
+        self.review = review                    # a roll-up's meeting: core.rollup.Review
+        if review is not None:
+            from core.rollup import RollupReadModel
+            self.read: ReadModel = RollupReadModel(review, board)
+        else:
+            self.read = ReadModel(store, board)
         self.session = Session(self.read)
         self.meeting = (title, tuple(attendees), facilitator)   # how a new one starts
         self.mode, self.live = mode, live
@@ -63,6 +68,9 @@ class CadenceApp(App):
 
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == Mode.FOLLOW:
+            if self.review is not None:
+                from tui.rollup import RollupFollowing
+                return RollupFollowing(self.session, self.review)
             return Following(self.session)
         if self.mode == Mode.TAKE_OVER and self.live is not None:
             # A meeting its facilitator had not written yet (nothing recorded) goes on as
@@ -70,9 +78,17 @@ class CadenceApp(App):
             self.session.meeting = self.live.meeting
             clock = MeetingClock.resume(self.live.stages, self.live.current, self.live.paused,
                                         self.live.meeting_s)
-        if not self.session.store.is_empty() and self.session.meeting is None:
+        if not self.guide_first() and self.session.meeting is None:
             self.session.plan(*self.meeting)          # written with its first change
+        if self.review is not None:
+            from tui.rollup import RollupFacilitating
+            return RollupFacilitating(self.session, clock, self.review)
         return Facilitating(self.session, clock)
+
+    def guide_first(self) -> bool:
+        """Whether the app opens on the empty store's guide: a store with nothing yet (a
+        roll-up's own store starts empty, its teams hold the review)."""
+        return self.review is None and self.session.store.is_empty()
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -96,7 +112,7 @@ class CadenceApp(App):
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, or the meeting. As the default screen it
         is in the app's first frame (a pushed screen waits for the next)."""
-        if self.session.store.is_empty():
+        if self.guide_first():
             from tui.screens.empty import EmptyScreen
             return EmptyScreen(self.session, follower=self.mode == Mode.FOLLOW)
         taken_over = self.live if self.mode == Mode.TAKE_OVER else None

@@ -77,17 +77,23 @@ def require_terminal() -> None:
                            "review as text")
 
 
-def run_app(store: Store, args, follow: bool = False) -> int:
+def run_app(store: Store, args, follow: bool = False, review=None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
-    taking over with --take-over, else facilitating a new meeting."""
+    taking over with --take-over, else facilitating a new meeting. `review`: a roll-up's
+    (core/rollup.py), whose own store is `store`."""
     from core import board, presence
     from core.commands.meetings import check_names
     # The read model, loaded before Textual takes the terminal: a bad CADENCE_TODAY, a broken
     # store or a bad --title is one line and exit 1 here, not a crash in the app. The app
     # starts with the read model.
-    check_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
-                getattr(args, "facilitator", ""))
-    loaded = board.load(store, clock.today())
+    title = getattr(args, "title", None)
+    check_names(title, tuple(getattr(args, "attendee", ())), getattr(args, "facilitator", ""))
+    if review is not None:
+        today = clock.today()
+        loaded = review.board(today, board.load(store, today))
+        title = title or f"{display.line(review.rollup.title)} {today}"
+    else:
+        loaded = board.load(store, clock.today())
     if follow:
         mode, live = presence.Mode.FOLLOW, presence.current(store.path, loaded.by_id)
     else:
@@ -98,10 +104,9 @@ def run_app(store: Store, args, follow: bool = False) -> int:
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
-    app = CadenceApp(store, title=getattr(args, "title", None),
-                     attendees=tuple(getattr(args, "attendee", ())),
+    app = CadenceApp(store, title=title, attendees=tuple(getattr(args, "attendee", ())),
                      facilitator=getattr(args, "facilitator", ""), mode=mode, live=live,
-                     board=loaded)
+                     board=loaded, review=review)
     app.run()
     if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
         with suppress(OSError, ValueError):             # the terminal may be gone too
@@ -120,10 +125,16 @@ def run_app(store: Store, args, follow: bool = False) -> int:
 
 
 def cmd_meet(args) -> int:
+    if getattr(args, "rollup", None):                 # the leadership meeting over its teams
+        review = _review(args)
+        return run_app(review.own, args, review=review)
     return run_app(_open(args), args)
 
 
 def cmd_follow(args) -> int:
+    if getattr(args, "rollup", None):
+        review = _review(args)
+        return run_app(review.own, args, follow=True, review=review)
     return run_app(_open(args), args, follow=True)
 
 
@@ -303,7 +314,7 @@ def cmd_minutes(args) -> int:
     if output is not None:
         say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
     if mail_to or args.post_to:
-        return deliver(store, found, mail_to, args.post_to)
+        return deliver(store, found, mail_to, args.post_to, scope)
     return 0
 
 
@@ -315,11 +326,12 @@ def addresses(given: list[str]) -> list[str]:
     return [check_address(address) for address in given]
 
 
-def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str]) -> int:
+def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str],
+            scope=None) -> int:
     """Mail and post the minutes (already written): one line for each delivery done or
     failed; 1 if any failed."""
     from core.delivery import deliver
-    outcome = deliver(store, found, mail_to, post_to)
+    outcome = deliver(store, found, mail_to, post_to, scope)
     for warning in outcome.warnings:
         say(f"cadence: warning: {warning}", err=True)
     for done in outcome.done:
@@ -553,11 +565,11 @@ def build_parser() -> Parser:
     meeting.add_argument("--take-over", action="store_true", default=argparse.SUPPRESS,
                          help="go on with the live meeting of a facilitator who is gone "
                               "(heartbeat older than 30 s, or their app here has ended)")
-    parser = Parser(prog="cadence", parents=[common, meeting],
+    parser = Parser(prog="cadence", parents=[common, meeting, rollup],
                     description="Run your operating review from the terminal.")
     parser.set_defaults(run=cmd_meet, read_only=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
-    meet = commands.add_parser("meet", parents=[common, meeting],
+    meet = commands.add_parser("meet", parents=[common, meeting, rollup],
                                help="open the meeting app (default)")
     meet.set_defaults(run=cmd_meet)
     demo_ = commands.add_parser("demo", parents=[common, meeting],
@@ -565,7 +577,7 @@ def build_parser() -> Parser:
     demo_.add_argument("--no-open", action="store_true", help="only write the demo data")
     demo_.add_argument("--force", action="store_true", help="replace a store holding other data")
     demo_.set_defaults(run=cmd_demo)
-    follow = commands.add_parser("follow", parents=[common],
+    follow = commands.add_parser("follow", parents=[common, rollup],
                                  help="watch the live meeting, read-only")
     follow.set_defaults(run=cmd_follow)
     serve = commands.add_parser("serve", parents=[common],

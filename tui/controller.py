@@ -84,6 +84,9 @@ class Controller:
         self.ended_once = threading.Event()     # set once an end was tried (tui/terminal)
         self._problem_told: str | None = None
         self.baseline = changes.Baseline()       # the last ended meeting's read model
+        # What the meeting's minutes review (core/minutes.py: Scope): None, the store's own;
+        # a roll-up's reviews its teams' stores too.
+        self.scope: Any = None
 
     def attach(self, ui: Ui) -> None:
         self.ui = ui
@@ -102,6 +105,12 @@ class Controller:
 
     def allows(self, action: str) -> bool:
         return keys.allowed(action, self.writable, self.moving)
+
+    def refuses(self, action: str, selected: str | None) -> str | None:
+        """Why a stage's action that changes a team's data (keys.TEAM_ACTIONS) is not taken
+        here, in one line; None to take it. A store's own meeting takes them all; a roll-up
+        reads its teams' stores only (tui/rollup.py)."""
+        return None
 
     def board(self) -> Board:
         self.read.refresh()                   # a change here or another process's

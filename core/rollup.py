@@ -212,11 +212,19 @@ class Review:
         self.rollup = read(path)
         self.own = Store(self.rollup.own_store)
         self.own.outside = self.knows
+        self.own.outside_kpis = self.catalogue
         self._stores: dict[str, Store] = {}
         # Each team's read as of a day and a version of its store: a roll-up of fifty teams
         # whose one team changed reads that one again.
         self._reads: dict[str, tuple[tuple[int, int, date], TeamRead]] = {}
         self.latest: RollupBoard | None = None      # the board last made (`board`)
+
+    def catalogue(self) -> dict[str, tuple[str, str | None]]:
+        """What an org KPI's formula may name in the teams (Store.outside_kpis): each team's
+        KPIs as the roll-up last read them, with their cadence."""
+        board = self.latest
+        return {h.kpi.name: (h.kpi.cadence, None) for h in board.kpis
+                if team_of(h.kpi.id)} if board is not None else {}
 
     def knows(self, link: str) -> bool:
         """Whether a decision may link to `link` from the roll-up's store: a team's KPI,
@@ -293,13 +301,24 @@ def severity(h: health.Health) -> tuple[int, int]:
     return BAND_SEVERITY[h.band], -len(h.flags)
 
 
+class OrgKpi(msgspec.Struct, frozen=True):
+    """Where an org KPI's values come from: its formula over the teams' KPIs, each input with
+    its team and the team's store (None: the roll-up's own KPI), and why a period has none."""
+
+    formula: str
+    inputs: tuple[tuple[str, str | None, str | None], ...]     # (name, team, store)
+    missing: dict[str, str]                                     # period start -> why
+    error: str | None = None                                    # a formula that cannot run
+
+
 class RollupBoard(boards.Board, frozen=True, dict=True):
     """Every team's board in one, each KPI and objective known by its team (`team:k3`, shown
-    `team:Revenue`), with the roll-up's own meetings and decisions. Screens, `status` and the
-    minutes read it as they read one store's board."""
+    `team:Revenue`), with the roll-up's own meetings, decisions and org KPIs. Screens,
+    `status` and the minutes read it as they read one store's board."""
 
     title: str = ""
     teams: tuple[TeamRead, ...] = ()
+    org: dict[str, OrgKpi] = msgspec.field(default_factory=dict)   # org KPI id -> provenance
 
     @property
     def flagged(self) -> list[health.Health]:
@@ -343,12 +362,59 @@ def own_name(name: str) -> str:
 def combine(rollup: Rollup, own: boards.Board, reads: Sequence[TeamRead]) -> RollupBoard:
     """The roll-up's board: its own store's (meetings, decisions, anything of its own) and
     every readable team's KPIs and objectives, qualified by the team."""
-    kpis, objectives = list(own.kpis), list(own.objectives)
+    kpis, org = org_kpis(rollup, own, reads)
+    objectives = list(own.objectives)
     for found in reads:
         kpis += found.kpis
         objectives += found.objectives
     return RollupBoard(own.today, tuple(kpis), tuple(objectives), own.actions, own.meetings,
-                       title=rollup.title, teams=tuple(reads))
+                       title=rollup.title, teams=tuple(reads), org=org)
+
+
+# --- org KPIs: formulas over the teams' KPIs --------------------------------------------------
+
+def org_kpis(rollup: Rollup, own: boards.Board, reads: Sequence[TeamRead]
+             ) -> tuple[list[health.Health], dict[str, OrgKpi]]:
+    """The roll-up's own KPIs, those with a formula computed period by period from the teams'
+    KPIs as read now (`growth:Revenue + sales:Revenue`, core/formula.py: the same rules and
+    evaluator as a store's formulas), and judged as any KPI; with where each value came from.
+    Nothing is stored: the values follow the team stores."""
+    formulas = {h.kpi.name: h.kpi.formula for h in own.kpis if h.kpi.formula.strip()}
+    if not formulas:
+        return list(own.kpis), {}
+    from core import formula                   # only a roll-up with org KPIs needs it
+    values = {h.kpi.name: _values(h) for found in reads for h in found.kpis}
+    values.update((h.kpi.name, _values(h)) for h in own.kpis if h.kpi.name not in formulas)
+    cadences = {h.kpi.name: h.kpi.cadence for found in reads for h in found.kpis}
+    cadences.update((h.kpi.name, h.kpi.cadence) for h in own.kpis)
+    errors: dict[str, str] = {}
+    for name, text in list(formulas.items()):
+        try:
+            formula.parse(text)
+        except CadenceError as exc:
+            errors[name] = str(exc)
+            del formulas[name]
+    results = formula.evaluate_all(formulas, values, cadences)
+    stores = {t.name: str(t.store) for t in rollup.teams}
+    kpis, org = [], {}
+    for h in own.kpis:
+        name = h.kpi.name
+        if name not in results and name not in errors:
+            kpis.append(h)
+            continue
+        found = results.get(name, {})
+        doc: dict[str, series.Entry] = {p: v for p, v in found.items()
+                                         if not isinstance(v, formula.Missing)}
+        missing = {p: v.reason for p, v in found.items() if isinstance(v, formula.Missing)}
+        kpis.append(health.assess(h.kpi, series.Series(h.kpi.id, doc, own.today), own.today))
+        names = () if name in errors else formula.parse(h.kpi.formula).names
+        inputs = tuple((n, team_of(n), stores.get(team_of(n) or "")) for n in names)
+        org[h.kpi.id] = OrgKpi(h.kpi.formula, inputs, missing, errors.get(name))
+    return kpis, org
+
+
+def _values(h: health.Health) -> dict[str, float]:
+    return {m.period.isoformat(): m.value for m in h.series.recent()}
 
 
 def _with(value: S, **fields: Any) -> S:

@@ -20,7 +20,8 @@ def as_json(board: RollupBoard, since: changes.Since | None = None) -> dict[str,
     return {
         "title": board.title,
         **found,
-        "kpis": [_of_team(kpi, "name") for kpi in found["kpis"]],
+        "kpis": [{**_of_team(kpi, "name"), **_org_json(board, kpi["id"])}
+                 for kpi in found["kpis"]],
         "objectives": [_of_team(o, "title") for o in found["objectives"]],
         "actions": [{**a, "team": team_of(a["link"])} for a in found["actions"]],
         "teams": [{"name": t.team.name, "store": str(t.team.store),
@@ -28,6 +29,30 @@ def as_json(board: RollupBoard, since: changes.Since | None = None) -> dict[str,
         "unreadable": [{"team": t.team.name, "store": str(t.team.store), "error": t.problem}
                        for t in board.teams if t.problem],
     }
+
+
+def _org_json(board: RollupBoard, ident: str) -> dict[str, Any]:
+    """An org KPI's provenance: its formula, each input with its team and the team's store,
+    and why a period has no value."""
+    org = board.org.get(ident)
+    if org is None:
+        return {}
+    return {"formula": org.formula, "error": org.error, "missing": org.missing,
+            "inputs": [{"name": name, "team": team, "store": store}
+                       for name, team, store in org.inputs]}
+
+
+def org_lines(board: RollupBoard) -> list[str]:
+    """The text status's section: each org KPI, its formula and the stores it reads."""
+    lines = []
+    for h in board.kpis:
+        org = board.org.get(h.kpi.id)
+        if org is None:
+            continue
+        stores = dict.fromkeys(f"{team} ({store})" for _, team, store in org.inputs if team)
+        said = org.error or f"from {', '.join(stores) or 'the roll-up alone'}"
+        lines.append(f"  {h.kpi.name} = {org.formula} — {said}")
+    return ["", "ORG KPIS (formulas over the teams' KPIs)", *lines] if lines else []
 
 
 def _of_team(item: dict[str, Any], field: str) -> dict[str, Any]:
@@ -44,7 +69,8 @@ def as_text(board: RollupBoard, since: changes.Since | None = None) -> str:
     lines += [f"  not read: {problem}" for problem in board.problems]
     readable = any(t.board is not None for t in board.teams)
     body = status.as_text(board, since) if readable else "No team store could be read."
-    return "\n".join(map(display.line, lines)) + "\n\n" + body
+    org = "\n".join(map(display.line, org_lines(board)))
+    return "\n".join(map(display.line, lines)) + "\n\n" + body + (f"\n{org}" if org else "")
 
 
 # --- a team store's status: what the roll-ups naming it decided about it ---------------------

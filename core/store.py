@@ -119,6 +119,9 @@ class Store:
         # What a link may name outside this store: a roll-up's store links its decisions to
         # its teams' KPIs and objectives (`growth:k3`, core/rollup.py), which live in theirs.
         self.outside: Callable[[str], bool] | None = None
+        # And what a formula may name outside it: a roll-up's org KPIs compute from its
+        # teams' KPIs (`growth:Revenue`), name -> (cadence, formula or None).
+        self.outside_kpis: Callable[[], dict[str, tuple[str, str | None]]] | None = None
         self.refresh()
 
     @property

@@ -232,6 +232,17 @@ def _review(args):
     return rollup.Review(args.rollup)
 
 
+def _rollup_store(args) -> Store:
+    """The roll-up's own store, for its org KPIs (README: Roll-ups): KPIs only, whose formulas
+    may name the teams' KPIs as the roll-up reads them now."""
+    if args.kind != "kpis":
+        raise CadenceError(f"--rollup: a roll-up's store takes its org KPIs only (`import "
+                           f"kpis`); {args.kind} belong in the team's own store")
+    review = _review(args)
+    review.board(clock.today())              # the teams' KPIs, which the formulas may name
+    return review.own
+
+
 def cmd_rollup_status(args) -> int:
     """Every team's status at once; a team store that cannot be read is one line (in the
     JSON, under `unreadable`, and said on stderr) and the others are shown."""
@@ -414,7 +425,7 @@ NOUNS = {"kpis": "KPIs", "measurements": "measurements", "okrs": "key results"}
 
 def cmd_import(args) -> int:
     from core import imports
-    store = _open(args)
+    store = _rollup_store(args) if getattr(args, "rollup", None) else _open(args)
     if args.kind == "kpis":
         report = imports.import_kpis(store, args.file)
     else:
@@ -596,8 +607,9 @@ def build_parser() -> Parser:
                                   help="print KPI health, flags and OKR progress")
     status_.add_argument("--format", choices=("text", "json"), default="text")
     status_.set_defaults(run=cmd_status, read_only=True)
-    import_ = commands.add_parser("import", parents=[common], help="import KPIs, measurements "
-                                  "or OKRs from CSV (all or nothing)")
+    import_ = commands.add_parser("import", parents=[common, rollup],
+                                  help="import KPIs, measurements or OKRs from CSV (all or "
+                                  "nothing)")
     import_.add_argument("kind", choices=tuple(NOUNS))
     import_.add_argument("file", metavar="FILE.csv")
     import_.set_defaults(run=cmd_import)

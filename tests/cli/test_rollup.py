@@ -228,3 +228,85 @@ def test_a_team_named_in_a_roll_up_with_no_meeting_yet_sees_nothing_from_it(tmp_
     assert result.returncode == 0 and result.stderr == ""
     assert "FROM ROLL-UPS" not in result.stdout
     assert not (path.parent / "rollup.cadence.json").exists()
+
+
+# --- org KPIs: formulas over the teams' KPIs -------------------------------------------------
+
+ORG_HEADER = "name,owner,unit,direction,target,threshold,cadence,formula\n"
+
+
+def import_org(path, rows: str):
+    csv = path.parent / "org.csv"
+    csv.write_text(ORG_HEADER + rows, encoding="utf-8")
+    return run_cli("--rollup", str(path), "import", "kpis", str(csv))
+
+
+def test_an_org_kpi_computes_period_by_period_from_the_team_stores(tmp_path):
+    path = three_teams(tmp_path)
+    before = teams_state(tmp_path)
+    done = import_org(path, "Worst cart abandonment,Priya,%,lower,20,25,weekly,"
+                            "\"max(growth:`Cart abandonment`, sales:[Cart abandonment], "
+                            "ops:`Cart abandonment`)\"\n"
+                            "Cart spread,Priya,%,lower,5,8,weekly,"
+                            "`Worst cart abandonment` - growth:`Cart abandonment`\n")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(run_cli("status", "--rollup", str(path), "--format", "json").stdout)
+    org = {k["name"]: k for k in data["kpis"] if k["team"] is None}
+    worst, spread = org["Worst cart abandonment"], org["Cart spread"]
+    teams = {k["team"]: k for k in data["kpis"] if k["name"] == "Cart abandonment"}
+    assert worst["team"] is None and worst["name"] == "Worst cart abandonment"
+    assert worst["latest"] == max(k["latest"] for k in teams.values()) == 26.0
+    assert worst["band"] == "red" and "breach" in worst["flags"]
+    assert spread["latest"] == 26.0 - teams["growth"]["latest"]           # over another
+    assert [i["team"] for i in worst["inputs"]] == ["growth", "sales", "ops"]
+    assert worst["inputs"][0]["store"] == str(path.parent / "../teams/growth/cadence.json")
+    text = run_cli("status", "--rollup", str(path)).stdout
+    assert "ORG KPIS (formulas over the teams' KPIs)" in text
+    assert teams_state(tmp_path) == before
+
+
+def test_a_period_a_team_has_no_value_for_says_why(tmp_path):
+    path = three_teams(tmp_path)
+    store = Store(tmp_path / "teams" / "ops" / "cadence.json")
+    with store.transaction("test", "one week gone") as tx:
+        kpi = next(k for k in store.records(Kpi) if k.name == "Cart abandonment")
+        doc = dict(tx.get("series", kpi.key))
+        del doc["2026-11-09"]
+        tx.put("series", kpi.key, doc)
+    assert import_org(path, "Carts,Priya,%,lower,60,75,weekly,growth:`Cart abandonment` + "
+                            "ops:`Cart abandonment`\n").returncode == 0
+    data = json.loads(run_cli("status", "--rollup", str(path), "--format", "json").stdout)
+    assert data["kpis"][0]["missing"] == {
+        "2026-11-09": "no value of `ops:Cart abandonment` for 2026-W45"}
+
+
+@pytest.mark.parametrize("formula, said", [
+    ("growth:`Cart abandonmnt`", "no KPI is named growth:Cart abandonmnt (did you mean "
+                                 "growth:Cart abandonment?)"),
+    ("finance:`Cart abandonment`", "no KPI is named finance:Cart abandonment"),
+    ("growth:`Monthly recurring revenue`", "growth:Monthly recurring revenue is monthly; Org "
+                                           "is weekly"),
+    ("Org + growth:`Cart abandonment`", "uses Org itself"),
+])
+def test_an_org_kpi_keeps_the_formula_rules(tmp_path, formula, said):
+    path = three_teams(tmp_path)
+    result = import_org(path, f"Org,Priya,%,lower,20,25,weekly,\"{formula}\"\n")
+    assert result.returncode == 1 and said in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_org_kpis_that_make_a_cycle_are_refused(tmp_path):
+    path = three_teams(tmp_path)
+    result = import_org(path, "A,Priya,%,lower,20,25,weekly,B + growth:`Cart abandonment`\n"
+                              "B,Priya,%,lower,20,25,weekly,A * 2\n")
+    assert result.returncode == 1 and "makes a cycle" in result.stderr
+    assert not (path.parent / "rollup.cadence.json").exists()
+
+
+def test_a_roll_ups_store_takes_org_kpis_only(tmp_path):
+    path = three_teams(tmp_path)
+    csv = tmp_path / "m.csv"
+    csv.write_text("kpi,date,value\nx,2026-11-16,1\n", encoding="utf-8")
+    result = run_cli("--rollup", str(path), "import", "measurements", str(csv))
+    assert result.returncode == 1
+    assert "a roll-up's store takes its org KPIs only" in result.stderr

@@ -17,7 +17,6 @@ What the leadership meeting itself records (its meetings, decisions and actions)
 roll-up's own store beside the roll-up file (`own_store`), linked to `team:KPI` ids.
 """
 
-import copy
 import os
 import re
 import stat
@@ -25,12 +24,12 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 
 from core import board as boards
-from core import clock, health, okr, series
+from core import bulk, clock, health, okr, series
 from core import since as changes
 from core.as_of import StoreAsOf, written_by
 from core.errors import CadenceError, StoreError
@@ -89,8 +88,17 @@ def read(path: str | os.PathLike[str]) -> Rollup:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise CadenceError(f"{where}: team: is not a list of [[team]] tables")
     teams: list[Team] = []
+    files: dict[object, str] = {_identity(own_store(where)): ""}    # file -> the team naming it
     for number, table in enumerate(tables, start=1):
-        teams.append(_team(where, number, table, teams))
+        team = _team(where, number, table, teams)
+        for same in _identities(team.store):
+            if same in files:
+                whose = (f"team {files[same]!r}'s store too" if files[same] else
+                         "the roll-up's own store")
+                raise CadenceError(f"{where}: team {team.name!r}: store: {team.store} is "
+                                   f"{whose}")
+        files.update(dict.fromkeys(_identities(team.store), team.name))
+        teams.append(team)
     return Rollup(where, title.strip(), tuple(teams))
 
 
@@ -128,23 +136,28 @@ def _team(where: Path, number: int, table: dict[str, Any], earlier: list[Team]) 
                            "relative to the roll-up file)")
     if "\0" in store:
         raise CadenceError(f"{where}: team {name!r}: store: {_short(store)} is not a path")
-    path = where.parent / Path(store).expanduser()
-    if _same_file(path, own_store(where)):
-        raise CadenceError(f"{where}: team {name!r}: store: {path} is the roll-up's own store")
-    for other in earlier:
-        if _same_file(path, other.store):
-            raise CadenceError(f"{where}: team {name!r}: store: {path} is team "
-                               f"{other.name!r}'s store too")
-    return Team(name, path)
+    return Team(name, where.parent / Path(store).expanduser())
+
+
+def _identity(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _identities(path: Path) -> list[object]:
+    """What makes two paths one file: the path through its links, and, for a file that is
+    there, its device and inode (a hard link). Each looked up once per team: a roll-up of
+    fifty teams compares them all."""
+    found: list[object] = [_identity(path)]
+    try:
+        st = os.stat(path)
+        found.append((st.st_dev, st.st_ino))
+    except OSError:                      # not there (yet): said when it is read
+        pass
+    return found
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    if os.path.realpath(a) == os.path.realpath(b):
-        return True
-    try:
-        return os.path.samefile(a, b)
-    except OSError:                      # one of them does not exist
-        return False
+    return bool(set(_identities(a)) & set(_identities(b)))
 
 
 def _short(value: object) -> str:
@@ -250,6 +263,10 @@ class Review:
     def teams(self, today: date, when: str | None = None) -> list[TeamRead]:
         """Each team as of `today`: its store as it is now (read again where its file
         changed), or with `when`, as it stood then."""
+        with bulk.collector_paused():     # fifty parsed stores, kept: no cycle among them
+            return self._teams(today, when)
+
+    def _teams(self, today: date, when: str | None) -> list[TeamRead]:
         reads = []
         for team in self.rollup.teams:
             try:
@@ -420,7 +437,7 @@ def _values(h: health.Health) -> dict[str, float]:
 def _with(value: S, **fields: Any) -> S:
     """A copy with these fields, not checked again: the team store's read checked the value,
     and a roll-up of 20 stores at size M copies ten thousand of them."""
-    found = copy.copy(value)
+    found: S = cast(Any, value).__copy__()     # msgspec's own, in C: not copy.copy's lookup
     for name, field in fields.items():
         msgspec.structs.force_setattr(found, name, field)
     return found

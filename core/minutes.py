@@ -117,7 +117,7 @@ def build(store: Store, meeting_id: str | None = None, scope: Scope | None = Non
     board = scope.board(seen, meeting)                  # flags and bands as of its day
     events = _kept_events(seen, meeting)
     actions = [a for a in reversed(board.actions) if a.meeting == meeting.id]
-    return {
+    found: Json = {
         "schema": SCHEMA,
         "meeting": _header(meeting, store.path),
         # What changed since the meeting before it ended, as this one saw it (core/since.py).
@@ -140,6 +140,56 @@ def build(store: Store, meeting_id: str | None = None, scope: Scope | None = Non
                     "spent_min": round(s.spent_s / 60, 1), "skipped": s.skipped,
                     "state": timebox_state(s.spent_s, s.timebox_min)} for s in meeting.stages],
     }
+    found["discussed"] = discussed(found)
+    for k in found["flagged"]:
+        k["discussed"] = k["id"] in found["discussed"]
+    found["summary"] = summary(found)
+    return found
+
+
+def discussed(found: Json) -> list[str]:
+    """The KPIs the meeting acted on, in the order the minutes first name them: a value
+    recorded, an intervention made, a decision or action about it."""
+    meeting = found["meeting"]["id"]
+    ids = [v["kpi"] for v in found["measurements"]]
+    ids += [k["id"] for k in found["flagged"]
+            if any(a["meeting"] == meeting for a in k["interventions"])]
+    ids += [a["link"] for a in found["decisions"] if a["link"]]
+    return list(dict.fromkeys(i for i in ids if split_id(i) and split_id(i)[0] == "kpis"))
+
+
+# --- the summary a reader needs in ten seconds -------------------------------------------
+
+def summary(found: Json) -> Json:
+    """What the minutes open with, from the rest of them: the decisions taken, the actions
+    each person now owes (this meeting's, and carried-over ones it kept open), and what is
+    off track — the parts a reader forwards; everything else is detail."""
+    return {"decisions": [a for a in found["decisions"] if a["kind"] == "decision"],
+            "actions_by_owner": _by_owner(found),
+            "off_track": _off_track(found)}
+
+
+def _by_owner(found: Json) -> list[Json]:
+    """Open actions and interventions by owner (owners A-Z), each owner's soonest due first
+    and those with no due day last; a carried-over one says so."""
+    owed = [{**a, "carried_over": False} for a in found["decisions"]
+            if a["kind"] != "decision" and a["status"] == "open"]
+    owed += [{**a, "carried_over": True} for a in found["carried_over"]
+             if a["verdict"] == "open"]
+    owners: dict[str, list[Json]] = {}
+    for action in owed:
+        owners.setdefault(action["owner"], []).append(action)
+    return [{"owner": owner, "actions": sorted(items, key=lambda a: (a["due"] is None,
+                                                                     a["due"] or ""))}
+            for owner, items in sorted(owners.items(), key=lambda o: o[0].casefold())]
+
+
+def _off_track(found: Json) -> Json:
+    """The counts of the health summary, and the red and amber KPIs by name."""
+    off = found["kpi_health"]["off_track"]
+    return {"counts": found["kpi_health"]["counts"],
+            "red": [k["name"] for k in off if k["band"] == "red"],
+            "amber": [k["name"] for k in off if k["band"] == "amber"]}
 
 
 def _header(m: Meeting, path: Path) -> Json:

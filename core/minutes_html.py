@@ -30,17 +30,6 @@ CHART_VALUES = 26            # half a year of weeks, as the app's detail chart s
 SPARK_VALUES = 12            # as the glyph sparkline of the Markdown minutes
 
 
-def discussed(found: Json) -> list[str]:
-    """The KPIs the meeting acted on, in the order the minutes first name them: a value
-    recorded, an intervention made, a decision or action about it."""
-    meeting = found["meeting"]["id"]
-    ids = [v["kpi"] for v in found["measurements"]]
-    ids += [k["id"] for k in found["flagged"]
-            if any(a["meeting"] == meeting for a in k["interventions"])]
-    ids += [a["link"] for a in found["decisions"] if a["link"]]
-    return list(dict.fromkeys(i for i in ids if i.startswith("k") and i[1:].isdigit()))
-
-
 def _chart(h: Health) -> Json:
     """A discussed KPI's chart: its recent values with the target, threshold and process
     limits, and what the caption says of them."""
@@ -65,7 +54,7 @@ def pictures(store: Store, found: Json, scope: minutes.Scope | None = None) -> J
     by_id = {h.kpi.id: h for h in board.kpis}
     return {"sparklines": {i: chart.sparkline(h.series.values(SPARK_VALUES))
                            for i, h in by_id.items()},
-            "charts": [_chart(by_id[i]) for i in discussed(found) if i in by_id]}
+            "charts": [_chart(by_id[i]) for i in found["discussed"] if i in by_id]}
 
 
 def _shown(value: object) -> object:

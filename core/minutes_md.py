@@ -113,15 +113,6 @@ def _checkins(items: list[Json]) -> list[str]:
         for c in items])
 
 
-def _decisions(items: list[Json]) -> list[str]:
-    if not items:
-        return []
-    return _table(["kind", "what", "owner", "due", "about"], [
-        [md(a["kind"]), md(a["text"]), md(a["owner"]), md(a["due"] or "—"),
-         md(a["link_name"] or "—")]
-        for a in items])
-
-
 def _carried(items: list[Json]) -> list[str]:
     if not items:
         return []
@@ -131,30 +122,75 @@ def _carried(items: list[Json]) -> list[str]:
 
 
 def _stages(items: list[Json]) -> list[str]:
-    return _table(["stage", "spent", "timebox", ""], [
+    return _table(["stage", "spent", "timebox", "note"], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
          stage_note(s["skipped"], s["state"])] for s in items])
 
 
+def _about(a: Json) -> str:
+    return f", about {md(a['link_name'])}" if a["link_name"] else ""
+
+
+def _decided(items: list[Json]) -> list[str]:
+    return [f"- {md(a['text'])} — {md(a['owner'])}{_about(a)}" for a in items]
+
+
+def _owed(owners: list[Json]) -> list[str]:
+    """Each owner once, then what they owe: due day, what it is about, and whether it came
+    from an earlier meeting — the list a reader forwards to each person."""
+    lines = []
+    for person in owners:
+        lines.append(f"- **{md(person['owner'])}**")
+        for a in person["actions"]:
+            kind = "" if a["kind"] == "action" else f"{md(a['kind'])}: "
+            when = f" — due {md(a['due'])}" if a["due"] else " — no due date"
+            state = "" if a["status"] == "open" else f" ({md(a['status'])})"
+            earlier = " (carried over)" if a["carried_over"] else ""
+            lines.append(f"  - {kind}{md(a['text'])}{when}{_about(a)}{state}{earlier}")
+    return lines
+
+
+def _off_track(off: Json) -> list[str]:
+    """Counts and names: red first, then amber, then what is fine or has no data."""
+    c = off["counts"]
+    lines = [f"- {c[band]} {band}: " + ", ".join(md(n) for n in off[band])
+             for band in ("red", "amber") if off[band]]
+    rest = [f"{c['green']} green"] + ([f"{c['none']} without data"] if c["none"] else [])
+    return lines + ["- " + ", ".join(rest)]
+
+
+def _optional(title: str, body: list[str]) -> list[str]:
+    """A section of detail only when it has something: an empty one is noise in a mail."""
+    return _section(title, body) if body else []
+
+
 def render(m: Json) -> str:
+    """Summary first — decisions, actions by owner, what is off track, what changed since the
+    last meeting — then the detail, then the flagged KPIs the meeting did not touch."""
+    s = m["summary"]
     lines = _header(m["meeting"])
+    lines += _section("Decisions", _decided(s["decisions"]))
+    lines += _section("Actions by owner", _owed(s["actions_by_owner"]))
+    lines += _section("Off track", _off_track(s["off_track"]))
     lines += _section("Since last meeting", _since(m["since_last_meeting"]))
-    lines += _section("KPI health", _health(m["kpi_health"]))
-    lines += _section("Flagged KPIs", _flagged(m["flagged"]))
-    lines += _section("Values recorded", [
+    lines += _optional("Flagged KPIs discussed", _flagged([k for k in m["flagged"]
+                                                           if k["discussed"]]))
+    lines += _optional("Values recorded", [
         f"- {md(v['name'])}, {md(v['period'])}: {_value(v['value'], v['unit'])}"
         + (f" ({md(v['note'])})" if v["note"] else "") for v in m["measurements"]])
-    lines += _section("OKR check-ins", _checkins(m["checkins"]))
-    lines += _section("Where the key results will land", _forecasts(m["forecasts"]))
-    lines += _section("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
-                                         for o in m["reprioritised"]])
-    lines += _section("Objectives started", [f"- {md(o['title'])}"
-                                             for o in m["objectives_started"]])
-    lines += _section("Retired", [
+    lines += _optional("OKR check-ins", _checkins(m["checkins"]))
+    lines += _optional("Where the key results will land", _forecasts(m["forecasts"]))
+    lines += _optional("Re-prioritised", [f"- {md(o['title'])}: #{o['from']} → #{o['to']}"
+                                          for o in m["reprioritised"]])
+    lines += _optional("Objectives started", [f"- {md(o['title'])}"
+                                              for o in m["objectives_started"]])
+    lines += _optional("Retired", [
         f"- {md(o['title'])}: final score {fmt.score(o['final_score'])}"
         + (f" — {md(o['note'])}" if o["note"] else "") for o in m["retired"]])
-    lines += _section("KPIs and OKRs changed", [f"- {md(c['summary'])}" for c in m["changes"]])
-    lines += _section("Decisions and actions", _decisions(m["decisions"]))
-    lines += _section("Carried-over actions", _carried(m["carried_over"]))
+    lines += _optional("KPIs and OKRs changed", [f"- {md(c['summary'])}" for c in m["changes"]])
+    lines += _optional("Carried-over actions", _carried(m["carried_over"]))
+    lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Time per stage", _stages(m["stages"]))
+    lines += _optional("Appendix: flagged KPIs not discussed",
+                       _flagged([k for k in m["flagged"] if not k["discussed"]]))
     return "\n".join(lines) + "\n"

@@ -155,7 +155,14 @@ def discussed(found: Json) -> list[str]:
     ids += [k["id"] for k in found["flagged"]
             if any(a["meeting"] == meeting for a in k["interventions"])]
     ids += [a["link"] for a in found["decisions"] if a["link"]]
-    return list(dict.fromkeys(i for i in ids if split_id(i) and split_id(i)[0] == "kpis"))
+    return list(dict.fromkeys(i for i in ids if _kpi_id(i)))
+
+
+def _kpi_id(ident: str) -> bool:
+    """Whether an id names a KPI: the store's (`k3`), or in a roll-up's minutes a team's
+    (`growth:k3`, core/rollup.py)."""
+    found = split_id(ident.rpartition(":")[2])
+    return found is not None and found[0] == "kpis"
 
 
 # --- the summary a reader needs in ten seconds -------------------------------------------

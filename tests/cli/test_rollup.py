@@ -5,6 +5,7 @@ byte."""
 
 import json
 import time
+from datetime import date
 
 import pytest
 
@@ -312,3 +313,56 @@ def test_a_roll_ups_store_takes_org_kpis_only(tmp_path):
     result = run_cli("--rollup", str(path), "import", "measurements", str(csv))
     assert result.returncode == 1
     assert "a roll-up's store takes its org KPIs only" in result.stderr
+
+
+# --- store text from a team, and the insight rules across teams ------------------------------
+
+def test_a_hostile_team_store_reaches_every_roll_up_output_inert(tmp_path, monkeypatch):
+    from tests.hostile import make_hostile
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    path = three_teams(tmp_path)
+    make_hostile(tmp_path / "teams" / "ops" / "cadence.json")
+    review = rollup.Review(path)
+    hostile_kpi = next(h for h in review.board(TODAY).kpis if h.kpi.id == "ops:k7")
+    session = meeting_on(review.own, title="Leadership review")
+    session.run(EventKind.DECISION, actions.record, "decision", "Look at it", "Noor", None,
+                hostile_kpi.kpi.id, TODAY)
+    end_meeting(session)
+    for command in (("status",), ("minutes",)):
+        result = run_cli(*command, "--rollup", str(path))
+        assert result.returncode == 0, result.stderr
+        assert_inert(result.stdout, " ".join(command) + " --rollup")
+    for command in (("status",), ("minutes",)):
+        raw = run_cli(*command, "--rollup", str(path), "--format", "json", text=False)
+        assert raw.returncode == 0
+        assert_json_escaped(raw.stdout, " ".join(command) + " --rollup --format json")
+    relayed = run_cli("status", db=tmp_path / "teams" / "ops" / "cadence.json",
+                      env={"CADENCE_ROLLUPS": str(path)})
+    assert "FROM ROLL-UPS" in relayed.stdout
+    assert_inert(relayed.stdout, "status of a team named in a roll-up")
+
+
+def test_since_the_last_leadership_meeting_and_follow_through_work_across_teams(tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("CADENCE_TODAY", TODAY.isoformat())
+    path = three_teams(tmp_path)
+    review = rollup.Review(path)
+    cart = review.board(TODAY).find_kpi("sales:Cart abandonment")
+    session = meeting_on(review.own, title="Leadership review")
+    session.run(EventKind.INTERVENTION, actions.record, "intervention", "Fix the checkout",
+                "Priya", None, cart.kpi.id, TODAY)
+    end_meeting(session)
+    time.sleep(1.1)                    # the team writes in a later second than the end
+    store = Store(tmp_path / "teams" / "sales" / "cadence.json")
+    with store.transaction("test", "the next week") as tx:
+        kpi = next(k for k in store.records(Kpi) if k.name == "Cart abandonment")
+        kpis.measure(tx, kpi.id, "2026-11-23", 18.0, "", date(2026, 11, 30))
+    data = json.loads(run_cli("status", "--rollup", str(path), "--format", "json",
+                              today="2026-11-30").stdout)
+    since = data["since_last_meeting"]
+    assert since is not None and since["title"] == "Leadership review"
+    added = {i["id"]: i for i in since["values_added"]}
+    assert cart.kpi.id in added and added[cart.kpi.id]["name"] == "sales:Cart abandonment"
+    assert all(rollup.team_of(i) == "sales" for i in added)    # only sales wrote since
+    [judged] = [a for a in data["actions"] if a["kind"] == "intervention"]
+    assert judged["team"] == "sales" and judged["follow_through"] is not None

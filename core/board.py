@@ -10,11 +10,13 @@ from typing import Protocol, TypeVar
 
 import msgspec
 
+from core import explanations as explaining
 from core import health, okr, series
 from core.errors import ValidationError
 from core.follow_through import FollowThrough, judge, past
 from core.forecast import Forecast, forecast, points
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting, Objective, make_id
+from core.model import (Action, CheckIn, Explanation, KeyResult, Kpi, Meeting, Objective,
+                        make_id)
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
 from core.store import Source
@@ -48,6 +50,16 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
     objectives: tuple[okr.ObjectiveView, ...]
     actions: tuple[Action, ...]
     meetings: tuple[Meeting, ...]
+    explanations: tuple[Explanation, ...] = ()     # in the order they were recorded
+
+    @cached_property
+    def _standing(self) -> dict[str, explaining.Standing]:
+        return explaining.standing(self.explanations, self.kpis)
+
+    def explanation(self, kpi_id: str) -> explaining.Standing | None:
+        """The owner's explanation that stands for a KPI's flags now, if one does
+        (core/explanations.py)."""
+        return self._standing.get(kpi_id)
 
     @cached_property
     def by_id(self) -> dict[str, object]:
@@ -251,4 +263,5 @@ def load(store: Readable, today: date) -> Board:
                        for o in okr.ranked(records))
     actions = tuple(sorted(store.records(Action), key=lambda a: (a.created, a.key), reverse=True))
     meetings = tuple(store.records(Meeting))
-    return Board(today, healths, objectives, actions, meetings)
+    return Board(today, healths, objectives, actions, meetings,
+                 tuple(store.records(Explanation)))

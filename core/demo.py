@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from core import queries, series
-from core.commands import documents, kpis, okrs
+from core.commands import documents, explanations, kpis, okrs
 from core.errors import CadenceError
 from core.events import EventKind
 from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
@@ -88,6 +88,10 @@ def write(store: Store, today: date, force: bool = False) -> None:
             kpis.record_values(tx, by_name[name], values, today)
         for action in done_since:
             documents.save(tx, action.evolve(status="done"))
+        # An owner's explanation of a flag as it stands now (before this meeting): one stands
+        # only until a new value arrives, so it follows the values recorded since.
+        _write_explanations(tx, [e for e in spec["meeting"].get("explanations", [])
+                                 if e["kind"] == "explained"], by_name, today, None)
     write_warehouse(store.path.resolve().parent / DEMO_WAREHOUSE, histories, today)
 
 
@@ -105,7 +109,7 @@ def _before(values: dict[str, series.Entry], later: dict[str, series.Entry]
 
 def _clear(tx: Transaction) -> None:
     for table in ("kpis", series.TABLE, series.PULLS, "objectives", "key_results", "checkins",
-                  "meetings", "actions"):
+                  "meetings", "actions", "explanations"):
         for key in list(tx.docs(table)):
             tx.put(table, key, None)
 
@@ -252,7 +256,18 @@ def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: 
             link=by_name[a["link"]].id if a.get("link") else None))
         if since:
             done_since.append(action)
+    _write_explanations(tx, [e for e in spec.get("explanations", [])
+                             if e["kind"] == "investigating"], by_name, day, meeting_id)
     return done_since
+
+
+def _write_explanations(tx: Transaction, specs: list[Spec], by_name: dict[str, Kpi], day: date,
+                        meeting_id: str | None) -> None:
+    """The owners' words: in the past meeting, a flag under investigation (it carries to this
+    meeting); today, before this meeting, a flag explained (it stands, dimmed)."""
+    for e in specs:
+        documents.insert(tx, explanations.of_flags(tx, by_name[e["kpi"]].id, e["kind"],
+                                                   e["text"], e["owner"], day, meeting_id))
 
 
 # --- follow-through and relapse (issue 19): a retired objective, interventions long due ----

@@ -16,6 +16,7 @@ class EventKind(StrEnum):
     ACTION = "action"
     INTERVENTION = "intervention"
     ACTION_VERDICT = "action.verdict"
+    EXPLANATION = "explanation"     # an owner's word on a flagged KPI (core/explanations.py)
     CHECKIN = "checkin"
     OBJECTIVE_CREATE = "objective.create"
     OBJECTIVE_PRIORITY = "objective.priority"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core import board as boards
-from core import clock, compare, fmt, follow_through, okr
+from core import clock, compare, explanations, fmt, follow_through, meeting_facts, okr
 from core import since as changes
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
@@ -78,10 +78,7 @@ def meeting_list(store: Store) -> list[Json]:
 
 
 def _kept_events(store: boards.Readable, meeting: Meeting) -> list[Event]:
-    events = store.records(Event)
-    undone = {e.undoes for e in events if e.undoes}
-    return [e for e in events if e.meeting == meeting.id and e.kind != EventKind.UNDO
-            and e.id not in undone]
+    return meeting_facts.kept_events(store, meeting.id)
 
 
 def _minutes_between(start: str, end: str | None, path: Path) -> float:
@@ -136,33 +133,21 @@ def build(store: Store, meeting_id: str | None = None, scope: Scope | None = Non
         "decisions": [_action(a, board) for a in actions],
         "carried_over": [{**_action(a, board), "verdict": meeting.verdicts[a.id]}
                          for a in _settled(meeting, board)],
+        # What the meeting did, beside its rating: the numbers the wrap-up showed.
+        "facts": meeting_facts.as_json(meeting_facts.facts(board, meeting.id, meeting.stages,
+                                                           events)),
         "stages": [{"name": s.name, "timebox_min": s.timebox_min,
                     "spent_min": round(s.spent_s / 60, 1), "skipped": s.skipped,
                     "state": timebox_state(s.spent_s, s.timebox_min)} for s in meeting.stages],
     }
-    found["discussed"] = discussed(found)
+    # The KPIs it discussed (core/meeting_facts.py, as the wrap-up counts them), in the
+    # board's order: the HTML draws each one's chart, the Markdown splits the flagged ones.
+    touched = meeting_facts.discussed(board, meeting.id, events)
+    found["discussed"] = [h.kpi.id for h in board.kpis if h.kpi.id in touched]
     for k in found["flagged"]:
-        k["discussed"] = k["id"] in found["discussed"]
+        k["discussed"] = k["id"] in touched
     found["summary"] = summary(found)
     return found
-
-
-def discussed(found: Json) -> list[str]:
-    """The KPIs the meeting acted on, in the order the minutes first name them: a value
-    recorded, an intervention made, a decision or action about it."""
-    meeting = found["meeting"]["id"]
-    ids = [v["kpi"] for v in found["measurements"]]
-    ids += [k["id"] for k in found["flagged"]
-            if any(a["meeting"] == meeting for a in k["interventions"])]
-    ids += [a["link"] for a in found["decisions"] if a["link"]]
-    return list(dict.fromkeys(i for i in ids if _kpi_id(i)))
-
-
-def _kpi_id(ident: str) -> bool:
-    """Whether an id names a KPI: the store's (`k3`), or in a roll-up's minutes a team's
-    (`growth:k3`, core/rollup.py)."""
-    found = split_id(ident.rpartition(":")[2])
-    return found is not None and found[0] == "kpis"
 
 
 # --- the summary a reader needs in ten seconds -------------------------------------------
@@ -177,10 +162,10 @@ def summary(found: Json) -> Json:
 
 
 def _by_owner(found: Json) -> list[Json]:
-    """Open actions and interventions by owner (owners A-Z), each owner's soonest due first
-    and those with no due day last; a carried-over one says so."""
-    owed = [{**a, "carried_over": False} for a in found["decisions"]
-            if a["kind"] != "decision" and a["status"] == "open"]
+    """The meeting's actions and interventions, and the carried-over ones it kept open, by
+    owner (owners A-Z), each owner's soonest due first and those with no due day last; a
+    carried-over one says so."""
+    owed = [{**a, "carried_over": False} for a in found["decisions"] if a["kind"] != "decision"]
     owed += [{**a, "carried_over": True} for a in found["carried_over"]
              if a["verdict"] == "open"]
     owners: dict[str, list[Json]] = {}
@@ -234,7 +219,8 @@ def _settled(meeting: Meeting, board: boards.Board) -> list[Action]:
 def _flagged(h: Health, board: boards.Board) -> Json:
     interventions = [_action(a, board) for a in board.open_interventions(h.kpi.id)]
     return {**_kpi_line(h), "flags": [{"flag": f.name, "reason": f.reason} for f in h.flags],
-            "interventions": interventions, "follow_through": _follow_through(h, board)}
+            "interventions": interventions, "follow_through": _follow_through(h, board),
+            "explanation": explanations.as_json(board.explanation(h.kpi.id))}
 
 
 def _follow_through(h: Health, board: boards.Board) -> Json:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from core import chart, display, fmt, minutes, words
+from core import chart, display, fmt, meeting_facts, minutes, since, words
 from core.health import Health
 from core.periods import period_label
 from core.errors import CadenceError
@@ -84,13 +84,17 @@ def _environment() -> Any:
     environment.globals.update(
         value=fmt.value, number=fmt.number, score=fmt.score, band_label=words.BAND_LABEL,
         confidence_label=words.CONFIDENCE_LABEL, verdict_label=words.VERDICT_LABEL,
-        direction_symbol=words.DIRECTION_SYMBOL, pace=words.pace, stage_note=words.stage_note)
+        direction_symbol=words.DIRECTION_SYMBOL, pace=words.pace, stage_note=words.stage_note,
+        follow_through=words.follow_through, follow_through_label=words.FOLLOW_THROUGH_LABEL,
+        since_kinds=since.KINDS, since_headings=since.HEADINGS, no_earlier=since.NO_EARLIER)
     return environment
 
 
 def render(found: Json, drawn: Json) -> str:
     """The page of the minutes `found` (the JSON document), with the `drawn` pictures."""
-    page: str = _environment().get_template("minutes.html.jinja").render(m=found, **drawn)
+    facts = meeting_facts.phrases(meeting_facts.from_json(found["facts"]))
+    page: str = _environment().get_template("minutes.html.jinja").render(m=found, facts=facts,
+                                                                        **drawn)
     return page
 
 

@@ -5,7 +5,7 @@ heading, a list, a link, an image or HTML, and no control character in it acts."
 
 from typing import Any
 
-from core import fmt
+from core import fmt, meeting_facts
 from core.display import markdown as md
 from core.since import HEADINGS, KINDS, NO_EARLIER
 from core.words import (CONFIDENCE_LABEL, DIRECTION_SYMBOL, FOLLOW_THROUGH_LABEL, VERDICT_LABEL,
@@ -54,6 +54,12 @@ def _since(s: Json | None) -> list[str]:
     return lines
 
 
+def _facts(found: Json) -> list[str]:
+    """What the meeting did, under its rating, in the wrap-up's words and numbers."""
+    said = meeting_facts.phrases(meeting_facts.from_json(found))
+    return [f"- **What it did:** {'; '.join(said)}"]
+
+
 def _health(h: Json) -> list[str]:
     c = h["counts"]
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
@@ -79,10 +85,22 @@ def _flagged(items: list[Json]) -> list[str]:
         lines += [f"- **{md(f['flag'])}**: {md(f['reason'])}" for f in k["flags"]]
         if (k.get("compare") or {}).get("previous"):        # a KPI with a value
             lines.append(f"- Compared: {md(k['compare']['phrase'])}")
+        lines += _explanation(k.get("explanation"))
         lines += [f"- Intervention: {md(a['text'])} — {_who(a)}" for a in k["interventions"]]
         lines += _follow_through(k["follow_through"])
         lines.append("")
     return lines[:-1]
+
+
+def _explanation(found: Json | None) -> list[str]:
+    """The owner's explanation of the flags above, in a line like theirs: who said it and
+    since when, then what they said."""
+    if not found:
+        return []
+    when = (f"by {md(found['owner'])} on {md(found['since'])}" if found["kind"] == "explained"
+            else f"since {md(found['since'])} ({md(found['owner'])})")
+    said = f": {md(found['text'])}" if found["text"] else ""
+    return [f"- **{md(found['kind'])}** {when}{said}"]
 
 
 def _follow_through(found: Json) -> list[str]:
@@ -168,7 +186,7 @@ def render(m: Json) -> str:
     """Summary first — decisions, actions by owner, what is off track, what changed since the
     last meeting — then the detail, then the flagged KPIs the meeting did not touch."""
     s = m["summary"]
-    lines = _header(m["meeting"])
+    lines = _header(m["meeting"]) + _facts(m["facts"])
     lines += _section("Decisions", _decided(s["decisions"]))
     lines += _section("Actions by owner", _owed(s["actions_by_owner"]))
     lines += _section("Off track", _off_track(s["off_track"]))

@@ -53,7 +53,7 @@ SUSTAIN_MAX = 52
 # A document as the store keeps it: a value's fields as JSON (core.model.Record.to_doc).
 Doc = dict[str, Any]
 PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
-            "meetings": "m", "actions": "a", "events": "e"}
+            "meetings": "m", "actions": "a", "events": "e", "explanations": "x"}
 
 
 def make_id(table: str, key: int) -> str:
@@ -405,6 +405,43 @@ class Action(Record, frozen=True):
         require_day(self.created, "created", who)
         if self.due is not None:
             require_day(self.due, "due", who)
+
+
+# An owner's word on a flagged KPI (core/explanations.py has what each means and how long it
+# stands): the flags are understood, or someone is finding out why.
+EXPLANATION_KINDS = ("explained", "investigating")
+
+
+class Explanation(Record, frozen=True):
+    """An owner's explanation of a KPI's flags as they stood: which flags, on which value (the
+    newest period and its value then, None for a KPI without one), so that a new value can end
+    it. Recorded in a meeting, undone like a decision."""
+
+    TABLE: ClassVar[str] = "explanations"
+    id: str
+    kpi: str
+    kind: str
+    text: str
+    owner: str
+    created: date
+    flags: tuple[str, ...]
+    period: date | None = None
+    value: float | None = None
+    meeting: str | None = None
+
+    def __post_init__(self) -> None:
+        who = f"explanation of {self.kpi}"
+        require_choice(self.kind, EXPLANATION_KINDS, "kind", who)
+        if self.kind == "explained":            # "investigating" may say no more than that
+            require_text(self.text, "text", who)
+        require_text(self.owner, "owner", who)
+        require_day(self.created, "created", who)
+        if not self.flags:
+            raise ValidationError("flags", "an explanation is of a flagged KPI", who)
+        if self.period is not None:
+            require_day(self.period, "period", who)
+        if self.value is not None:
+            require_number(self.value, "value", who)
 
 
 class Change(msgspec.Struct, frozen=True):

@@ -33,7 +33,7 @@ from core import bulk, clock, health, okr, series
 from core import since as changes
 from core.as_of import StoreAsOf, written_by
 from core.errors import CadenceError, StoreError
-from core.model import Action, Meeting
+from core.model import Action, Explanation, Meeting
 from core.read_model import Changed, ReadModel
 from core.store import Store
 
@@ -178,6 +178,7 @@ class TeamRead(msgspec.Struct, frozen=True):
     # The board's KPIs and objectives as the roll-up shows them (`growth:Revenue`), made once.
     kpis: tuple[health.Health, ...] = ()
     objectives: tuple[okr.ObjectiveView, ...] = ()
+    explanations: tuple[Explanation, ...] = ()      # the owners', which the roll-up shows
 
 
 def open_team(team: Team) -> Store:
@@ -213,8 +214,12 @@ def read_team(team: Team, today: date, store: Store | None = None,
         board = boards.load(source, today)
     except CadenceError as exc:
         return TeamRead(team, None, str(exc))
+    prefix = team.name + SEPARATOR
+    explained = tuple(_with(e, id=prefix + e.id, kpi=prefix + e.kpi,
+                            meeting=e.meeting and prefix + e.meeting)
+                      for e in board.explanations)
     return TeamRead(team, board, None, source, tuple(qualified_kpis(team.name, board.kpis)),
-                    tuple(qualified_objectives(team.name, board.objectives)))
+                    tuple(qualified_objectives(team.name, board.objectives)), explained)
 
 
 class Review:
@@ -380,12 +385,13 @@ def combine(rollup: Rollup, own: boards.Board, reads: Sequence[TeamRead]) -> Rol
     """The roll-up's board: its own store's (meetings, decisions, anything of its own) and
     every readable team's KPIs and objectives, qualified by the team."""
     kpis, org = org_kpis(rollup, own, reads)
-    objectives = list(own.objectives)
+    objectives, explained = list(own.objectives), list(own.explanations)
     for found in reads:
         kpis += found.kpis
         objectives += found.objectives
+        explained += found.explanations
     return RollupBoard(own.today, tuple(kpis), tuple(objectives), own.actions, own.meetings,
-                       title=rollup.title, teams=tuple(reads), org=org)
+                       tuple(explained), title=rollup.title, teams=tuple(reads), org=org)
 
 
 # --- org KPIs: formulas over the teams' KPIs --------------------------------------------------

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from core import compare, display, fmt, okr
+from core import compare, display, explanations, fmt, okr
 from core import since as changes
 from core.board import Board
 from core.follow_through import FollowThrough
@@ -19,7 +19,7 @@ def as_json(board: Board, since: changes.Since | None = None) -> dict[str, Any]:
     return {
         "today": board.today.isoformat(),
         "counts": board.counts(),
-        "kpis": [_kpi_json(h) for h in board.kpis],
+        "kpis": [{**_kpi_json(h), **_explanation_json(board, h)} for h in board.kpis],
         "objectives": [_objective_json(v, board.forecasts) for v in board.objectives],
         # `overdue` extends the contract's action object (an open action past its due day);
         # `follow_through`, an intervention's verdict (null for other actions).
@@ -60,6 +60,12 @@ def process_json(h: Health) -> dict[str, Any]:
     return {"changes": [c.isoformat() for c in h.kpi.changes],
             "phase": h.phase and h.phase.isoformat(), "locked": h.locked,
             "signal_rule": rule}
+
+
+def _explanation_json(board: Board, h: Health) -> dict[str, Any]:
+    """The owner's explanation that stands for the KPI's flags (null when none does): an
+    addition to the contract's KPI object, whose `flags` keep every flag, explained or not."""
+    return {"explanation": explanations.as_json(board.explanation(h.kpi.id))}
 
 
 def _objective_json(v: okr.ObjectiveView, forecasts: dict[str, Forecast]) -> dict[str, Any]:
@@ -107,6 +113,8 @@ def as_text(board: Board, since: changes.Since | None = None) -> str:
                                          ("", "KPI", "latest", "target", "trend", "flags"))
     for h in board.flagged:
         lines += [f"  {h.kpi.name}: {f.name}: {f.reason}" for f in h.flags]
+        if found := board.explanation(h.kpi.id):
+            lines.append(f"  {h.kpi.name}: {found.line}")
     if board.objectives:
         lines += ["", "OBJECTIVES"]
         for view in board.objectives:

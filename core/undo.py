@@ -5,7 +5,7 @@ what it took back."""
 from core import series
 from core.errors import CadenceError
 from core.events import undoable
-from core.model import PREFIXES, Change, CheckIn, Doc, Event, Kpi, make_id
+from core.model import PREFIXES, Change, CheckIn, Doc, Event, Explanation, Kpi, make_id
 from core.store import ABSENT, Transaction, changed_fields
 
 
@@ -48,7 +48,8 @@ def reverted(current: Doc | None, change: Change, summary: str) -> Doc | None:
 
 def about(event: Event) -> list[str]:
     """The ids of what an event changed, in its order, as the meeting lists them: a value's
-    KPI, a check-in's key result (the app puts its cursor back on the row an undo was about)."""
+    KPI, a check-in's key result, an explanation's KPI (the app puts its cursor back on the
+    row an undo was about)."""
     found = []
     for change in event.changes:
         doc = change.after or change.before or {}
@@ -56,6 +57,8 @@ def about(event: Event) -> list[str]:
             found.append(make_id(Kpi.TABLE, change.key))
         elif change.table == CheckIn.TABLE and isinstance(doc.get("kr"), str):
             found.append(doc["kr"])
+        elif change.table == Explanation.TABLE and isinstance(doc.get("kpi"), str):
+            found.append(doc["kpi"])
         elif change.table in PREFIXES:
             found.append(make_id(change.table, change.key))
     return list(dict.fromkeys(found))

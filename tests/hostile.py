@@ -73,6 +73,8 @@ def make_hostile(db: Path) -> Path:
         doc["note"] = hostile("note")
     for key, doc in data["actions"].items():
         _texts(doc, ("text", "owner"), f"A{key}")
+    for key, doc in data.get("explanations", {}).items():
+        _texts(doc, ("text", "owner"), f"X{key}")
     for doc in data["meetings"].values():
         doc["title"], doc["facilitator"] = hostile("meeting"), hostile("facilitator")
         doc["attendees"] = [hostile("attendee 1"), hostile("attendee 2")]

@@ -52,6 +52,8 @@ KEYS: tuple[Key, ...] = (
         KPI_STAGES, changes=True),
     Key("o", "objective", "New OKR", "start an objective to lift the selected flagged KPI",
         KPI_STAGES, changes=True),
+    Key("x", "explain", "Explain", "explain the selected KPI's flags, or say they are being "
+        "investigated", KPI_STAGES, footer=False, changes=True),
     Key("m", "measure", "Measure", "record a value for the selected KPI (default: the latest "
         "finished period)", KPI_STAGES, changes=True),
     Key("c", "check_in", "Check in", "check in the selected key result (value, confidence, "
@@ -123,9 +125,9 @@ KEYS: tuple[Key, ...] = (
 # sources). In a roll-up, whose team stores are only read, each of their keys says so in one
 # line instead of acting (tui/rollup.py); `i` and `d` act there, in the roll-up's own store.
 TEAM_ACTIONS = frozenset({
-    "objective", "measure", "check_in", "priority", "retire", "pull", "new_kpi", "edit_kpi",
-    "archive_kpi", "scorecard", "process_change", "new_objective", "add_key_result",
-    "edit_objective", "delete_draft", "close_cycle"})
+    "objective", "explain", "measure", "check_in", "priority", "retire", "pull", "new_kpi",
+    "edit_kpi", "archive_kpi", "scorecard", "process_change", "new_objective",
+    "add_key_result", "edit_objective", "delete_draft", "close_cycle"})
 
 # Keys that belong to widgets, listed so the help screen is complete.
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (

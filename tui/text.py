@@ -23,6 +23,7 @@ LOOKS: dict[str, tuple[str, str]] = {
     "spark.none": ("dim", "dim"),
     "on_track": ("green", ""), "at_risk": ("yellow", "bold"), "off_track": ("red", "bold reverse"),
     "flag": ("yellow", "bold"),             # a KPI's flags
+    "explained": ("dim italic", "dim italic"),   # flags its owner explained (and the words)
     "behind": ("bold yellow", "bold"),      # a key result behind its cycle's pace
     "warning": ("yellow", "bold"),          # an OKR warning, an ended cycle, a thing to settle
     "settled": ("green", ""),

@@ -45,36 +45,35 @@ def _capped(lines: list[Line]) -> list[Line]:
 
 
 def summary(found: Json) -> tuple[Line, list[tuple[str, list[Line]]]]:
-    """The headline and the sections (heading, lines) of the minutes' summary."""
-    meeting = found["meeting"]
+    """The headline and the sections (heading, lines) of the minutes' summary — the one the
+    minutes open with (core/minutes.py `summary`), shortened for a chat."""
+    meeting, said = found["meeting"], found["summary"]
     headline = [_ours("Minutes: "), _theirs(meeting["title"]),
                 _ours(f" — {meeting['date']}, {fmt.number(meeting['duration_min'])} min")]
-    decisions = [a for a in found["decisions"] if a["kind"] == "decision"]
-    actions = [a for a in found["decisions"] if a["kind"] != "decision"]
-    owners: dict[str, list[Json]] = {}
-    for action in actions:
-        owners.setdefault(action["owner"], []).append(action)
     sections = [
         ("Decisions", _capped([[_theirs(a["text"]), _ours(" ("), _theirs(a["owner"]),
-                                _ours(_due(a) + ")")] for a in decisions])),
+                                _ours(_due(a) + ")")] for a in said["decisions"]])),
         ("Actions by owner", _capped([
-            [_theirs(owner), _ours(": ")] + [piece for i, a in enumerate(items) for piece in (
-                [_ours("; ")] if i else []) + [_theirs(a["text"]), _ours(_due(a))]]
-            for owner, items in owners.items()])),
+            [_theirs(person["owner"]), _ours(": ")] + [
+                piece for i, a in enumerate(person["actions"])
+                for piece in ([_ours("; ")] if i else []) + [_theirs(a["text"]), _ours(_due(a))]]
+            for person in said["actions_by_owner"]])),
+        ("Off track", _off_track(said["off_track"])),
     ]
-    counts = found["kpi_health"]["counts"]
-    off = found["kpi_health"]["off_track"]
+    return headline, [(heading, lines) for heading, lines in sections if lines]
+
+
+def _off_track(off: Json) -> list[Line]:
+    counts = off["counts"]
     track = [[_ours(f"{counts['red']} red, {counts['amber']} amber of "
                     f"{sum(counts.values())} KPIs")]]
     for band in ("red", "amber"):
-        names = [k["name"] for k in off if k["band"] == band]
-        if names:
+        if off[band]:
             line = [_ours(f"{band}: ")]
-            for i, name in enumerate(names):
+            for i, name in enumerate(off[band]):
                 line += ([_ours(", ")] if i else []) + [_theirs(name)]
             track.append(line)
-    sections.append(("Off track", track))
-    return headline, [(heading, lines) for heading, lines in sections if lines]
+    return track
 
 
 def _join(line: Line, theirs: Any) -> str:

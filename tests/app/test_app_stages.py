@@ -336,7 +336,8 @@ async def every_page(app, pilot, scroller: str) -> str:
 
 async def test_help_lists_every_key(demo_db):
     app = make_app(demo_db)
-    async with run(app, (160, 60)) as pilot:
+    # Tall enough for the whole list unscrolled (issue 19 added x, B and l).
+    async with run(app, (160, 80)) as pilot:
         await pilot.press("question_mark")
         text = await every_page(app, pilot, "#help")
         for key in KEYS:

@@ -99,7 +99,7 @@ async def test_an_intervention_and_a_decision_go_to_the_roll_ups_store(rolled, t
 
 
 @pytest.mark.parametrize("stage, key", [
-    ("1", "m"), ("1", "N"), ("1", "E"), ("1", "X"), ("1", "M"), ("1", "B"), ("2", "o"),
+    ("1", "m"), ("1", "N"), ("1", "E"), ("1", "X"), ("1", "M"), ("1", "B"), ("2", "o"), ("2", "x"),
     ("3", "c"), ("3", "plus"), ("3", "minus"), ("3", "r"), ("3", "N"), ("3", "A"),
     ("3", "E"), ("3", "X"), ("3", "C"), ("1", "P")])
 async def test_a_key_that_would_change_a_team_store_says_so_instead(rolled, tmp_path, stage,

@@ -16,7 +16,8 @@ def test_text_and_json_pick_by_owner_and_status(db):
     write_demo(db)
     listed = run_cli("actions", db=db)
     assert listed.returncode == 0
-    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["a4", "a3", "a2", "a1"]
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == [
+        "a4", "a3", "a2", "a1", "a6", "a5"]           # newest first: a5, a6 are weeks old
     assert "⚠ overdue 2026-11-20" in listed.stdout
     found = json.loads(run_cli("actions", "--owner", "priya  NAIR", "--status", "open",
                                "--format", "json", db=db).stdout)
@@ -24,7 +25,7 @@ def test_text_and_json_pick_by_owner_and_status(db):
         ("a2", "intervention", "open", "2026-11-29")]
     assert set(found[0]) >= {"id", "kind", "text", "owner", "due", "status", "link", "meeting"}
     done = json.loads(run_cli("actions", "--status", "done", "--format", "json", db=db).stdout)
-    assert {a["id"] for a in done} == {"a1", "a4"}
+    assert {a["id"] for a in done} == {"a1", "a4", "a5", "a6"}      # a5, a6: earlier interventions
     nobody = run_cli("actions", "--owner", "Nobody", db=db)
     assert nobody.returncode == 0 and "No decision or action matches." in nobody.stdout
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from core import demo, minutes
 from core.minutes_md import md, render
 from core.clock import today
-from core.commands import actions, kpis, okrs
+from core.commands import actions, explanations, kpis, okrs
 from core.events import EventKind
 from core.model import Stage
 from core.store import Store
@@ -55,6 +55,10 @@ def meeting(db, monkeypatch):
     session.run(EventKind.MEASUREMENT, kpis.measure, kpi["Uptime"], "2026-11-12", 99.91,
                 "short outage", today())
     session.run(EventKind.KPI_UPDATE, kpis.update, kpi["Uptime"], owner="SRE on call")
+    session.run(EventKind.EXPLANATION, explanations.explain, kpi["Qualified pipeline coverage"],
+                "explained", "quarter-end *deals* slipped | to December", "Marco", today())
+    session.run(EventKind.EXPLANATION, explanations.explain, kpi["First response time"],
+                "investigating", "", "Lena", today())
     fcr = next(k for v in board.active for k in v.krs if k.kr.title == "First-contact resolution")
     session.run(EventKind.CHECKIN, okrs.check_in, fcr.kr.id, 80.0, "on_track", "new macros",
                 today())
@@ -99,9 +103,11 @@ def test_every_section_with_content(meeting):
     assert found["stages"][1]["state"] == "amber"                       # 20 of 15 min
     text = render(found)
     assert "Typo we will undo" not in text                              # undone: not there
-    for heading in ("KPI health", "Flagged KPIs", "Values recorded", "OKR check-ins",
-                    "Re-prioritised", "Retired", "KPIs and OKRs changed", "Decisions and actions",
-                    "Carried-over actions", "Time per stage"):
+    for heading in ("Decisions", "Actions by owner", "Off track", "KPI health",
+                    "Flagged KPIs discussed", "Values recorded", "OKR check-ins",
+                    "Re-prioritised", "Retired", "KPIs and OKRs changed",
+                    "Carried-over actions", "Time per stage",
+                    "Appendix: flagged KPIs not discussed"):
         section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
         assert section.strip() and section.strip() != "None.", heading
 
@@ -114,10 +120,14 @@ def test_sections_without_content_say_none(db, monkeypatch):
     found = minutes.build(store)
     jsonschema.validate(found, MINUTES_SCHEMA)
     text = render(found)
-    for heading in ("Values recorded", "OKR check-ins", "Re-prioritised", "Objectives started",
-                    "Retired", "KPIs and OKRs changed", "Decisions and actions",
-                    "Carried-over actions"):
+    # The summary says there was nothing; a section of detail with nothing is left out.
+    for heading in ("Decisions", "Actions by owner"):
         assert f"## {heading}\n\nNone." in text
+    for heading in ("Values recorded", "OKR check-ins", "Re-prioritised", "Objectives started",
+                    "Retired", "KPIs and OKRs changed", "Carried-over actions",
+                    "Flagged KPIs discussed"):
+        assert f"## {heading}\n" not in text
+    assert "## Appendix: flagged KPIs not discussed" in text     # the meeting touched none
     assert "in progress" in text and "Rating" not in text
 
 

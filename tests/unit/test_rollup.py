@@ -201,3 +201,15 @@ def test_own_names_and_teams_are_read_back_from_a_qualified_id(tmp_path):
     assert rollup.team_of(None) is None
     assert rollup.own_name("growth:Net: revenue") == "Net: revenue"
     assert rollup.own_name("Revenue") == "Revenue"
+
+
+def test_a_teams_explanations_stand_in_the_roll_up_as_in_its_own_meeting(tmp_path):
+    board = load(three_teams(tmp_path))
+    explained = [e for e in board.explanations if e.kind == "explained"]
+    assert {rollup.team_of(e.kpi) for e in explained} == set(TEAMS)
+    assert all(e.id.startswith(rollup.team_of(e.kpi) + ":") for e in explained)
+    standing = {e.kpi: board.explanation(e.kpi) is not None for e in explained}
+    # sales recorded a new value of the explained KPI (tests/rollups.py): it ended there.
+    assert standing == {e.kpi: rollup.team_of(e.kpi) != "sales" for e in explained}
+    investigated = [e for e in board.explanations if e.kind == "investigating"]
+    assert all(e.meeting.startswith(rollup.team_of(e.kpi) + ":m") for e in investigated)

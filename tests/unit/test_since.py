@@ -267,7 +267,10 @@ def test_minutes_start_with_what_changed_since_the_meeting_before(met, monkeypat
     jsonschema.validate(found, MINUTES_SCHEMA)
     assert found["since_last_meeting"]["meeting"] == "m1"
     text = render(found)
-    first = text.split("\n## ")[1]
+    # After the summary (decisions, actions by owner, off track): what changed since.
+    headings = [part.split("\n", 1)[0] for part in text.split("\n## ")[1:]]
+    assert headings[:4] == ["Decisions", "Actions by owner", "Off track", "Since last meeting"]
+    first = text.split("\n## ")[4]
     assert first.startswith("Since last meeting\n\nSince Operating review")
     assert "- Churn: breach: 3.4% > threshold 3% in 2026-W47" in first
     # The first meeting's minutes: nothing ended before it.

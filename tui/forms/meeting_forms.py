@@ -7,9 +7,10 @@ from core.errors import CadenceError, ValidationError
 from core.health import Health
 from core.inputs import parse_due, parse_number, parse_rating
 from core.clock import today
-from core.commands import actions, kpis, meetings, okrs
+from core.commands import actions, explanations, kpis, meetings, okrs
 from core.events import EventKind
-from core.model import CONFIDENCES, Action, Meeting, Verdict
+from core.explanations import KIND_LABEL as EXPLANATION_LABEL
+from core.model import CONFIDENCES, EXPLANATION_KINDS, Action, Meeting, Verdict
 from core.names import name_key
 from core.periods import current_quarter, latest_finished, parse_period, period_label
 from core.session import Session
@@ -56,6 +57,23 @@ def intervention_form(session: Session, health: Health) -> FormScreen:
                           "; ".join(f.reason for f in health.flags))
     return FormScreen("Record an intervention", _action_fields(session), save, intro,
                       "intervention-form")
+
+
+def explanation_form(session: Session, health: Health) -> FormScreen:
+    """The owner's word on a flagged KPI's flags: explained (the flags dim until a new value
+    arrives) or being investigated (carried to the next meeting until the flags go)."""
+    def save(values: dict[str, str]):
+        return session.run(EventKind.EXPLANATION, explanations.explain, health.kpi.id,
+                           values["kind"], values["text"], values["owner"], today())
+    fields = [Field("kind", "Kind", EXPLANATION_KINDS[0], choices=EXPLANATION_KINDS,
+                    labels=EXPLANATION_LABEL),
+              Field("text", "Explanation (optional while investigating)",
+                    placeholder="e.g. holiday effect"),
+              owner_field(session, health.kpi.owner)]
+    intro = text.assemble("On ", (health.kpi.name, "bold"), ": ", ", ".join(health.flag_names))
+    intro.append("\nExplained: its flags dim until a new value arrives. Investigating: shown "
+                 "until its flags go.", style="dim")
+    return FormScreen("Explain the flags", fields, save, intro, "explanation-form")
 
 
 def decision_form(session: Session, link: str | None, link_name: str) -> FormScreen:

@@ -41,6 +41,8 @@ def kpi_facts(h: Health, board: Board | None = None) -> Group:
     elif h.phase:
         rows.append(("process limits", "none yet" + process_note(h)))
     rows += [(f"⚑ {f.name}", f.reason) for f in h.flags]
+    if board is not None and (standing := board.explanation(k.id)) is not None:
+        rows.append(("✎ owner's word", standing.line))
     rows += follow_through_rows(h, board)
     rows += comparison_rows(h)
     if k.formula.strip() or k.source:

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from core import follow_through, words
 from core.board import Board
+from core.health import Health
 from core.model import Action
 from tui import text
 from tui.stages.base import Context
@@ -68,7 +69,7 @@ class FlaggedStage(KpiStage):
         self._board = ctx.board
         shown = [h for h in ctx.board.flagged if kpi_matches(h, ctx.filter)]
         self.table.fill([(h.kpi.id, [text.band(h.band), text.plain(h.kpi.name),
-                                     flag_names(h)])
+                                     flag_names(h, ctx.board.explanation(h.kpi.id))])
                          for h in shown])
         if not shown:                   # through a filter: StageView.fill says so instead
             self.query_one("#reasons", Static).update(Text("Nothing is flagged.", style="green"))
@@ -76,8 +77,9 @@ class FlaggedStage(KpiStage):
 
     def show_selection(self) -> None:
         board = self._board
-        health = board.by_id.get(self.selected) if board and self.selected else None
-        self.query_one(KpiPanel).show(health)
+        health = board.get(self.selected, Health) if board else None
+        self.query_one(KpiPanel).show(health, board.explanation(health.kpi.id)
+                                      if board and health else None)
         if health is None:
             self.query_one("#interventions", Static).update("")
             return

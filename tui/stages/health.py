@@ -11,6 +11,7 @@ from core import fmt, since, words
 from core.board import Board
 from core.commands import kpis
 from core.events import EventKind
+from core.explanations import Standing
 from core.health import Health
 from core.words import BAND_LABEL
 from tui import text
@@ -43,8 +44,16 @@ COLUMNS = (BAND_COLUMN, Column("KPI", 25, text=True), Column("latest", 9, priori
            Column("owner", 14, priority=4), Column("area", 16, priority=6))
 
 
-def flag_names(h: Health) -> Text:
-    return text.plain(" ".join(h.flag_names), text.STYLE["flag"])
+def flag_names(h: Health, standing: Standing | None = None) -> Text:
+    """A KPI's flags; dimmed while its owner's explanation of them stands."""
+    look = "explained" if standing is not None and standing.dims else "flag"
+    return text.plain(" ".join(h.flag_names), text.STYLE[look])
+
+
+def explanation(standing: Standing) -> Text:
+    """The owner's word beside the flags: dimmed with them when explained, as loud as they
+    are while someone investigates."""
+    return text.plain(standing.line, text.STYLE["explained" if standing.dims else "flag"])
 
 
 def follow_up_line(ctx: Context, wrapup: int | None) -> Text | None:
@@ -81,10 +90,11 @@ def since_line(found: since.Since, width: int) -> Text:
     return Text("\n").join(shown)
 
 
-def kpi_cells(h: Health) -> list[Text]:
+def kpi_cells(h: Health, standing: Standing | None = None) -> list[Text]:
     k = h.kpi
     return [text.band(h.band), text.plain(name(h), "bold" if k.north_star else ""),
-            text.plain(fmt.value(h.latest, k.unit)), text.plain(target(h)), flag_names(h),
+            text.plain(fmt.value(h.latest, k.unit)), text.plain(target(h)),
+            flag_names(h, standing),
             trend(h), text.plain(k.owner), text.plain(k.area, "dim")]
 
 
@@ -100,15 +110,18 @@ def trend(h: Health) -> Text:
     return text.spark(h.series.values(12), h.band)
 
 
-def selected_line(h: Health | None) -> Text:
-    """The selected KPI whole, on two lines: what it is and who owns it; then its flags, its
-    trend, its area and the first flag's reason (`enter` has every reason)."""
+def selected_line(h: Health | None, standing: Standing | None = None) -> Text:
+    """The selected KPI whole, on two lines: what it is and who owns it; then its flags (and
+    its owner's explanation of them), its trend, its area and the first flag's reason
+    (`enter` has every reason)."""
     if h is None:
         return Text("")
     k = h.kpi
     head = text.assemble((name(h), "bold"), f": {fmt.value(h.latest, k.unit)} vs target "
                          f"{fmt.value(k.target, k.unit)} · {k.owner}")
-    more: list[Text] = [flag_names(h)] if h.flags else []
+    more: list[Text] = [flag_names(h, standing)] if h.flags else []
+    if standing is not None:
+        more.append(explanation(standing))
     if len(h.series) > 1:
         more.append(trend(h))
     if k.area:
@@ -141,7 +154,8 @@ class HealthStage(KpiStage):
         self._board, self._ctx = ctx.board, ctx
         self.show_summary(ctx)
         shown = [h for h in ctx.board.kpis if kpi_matches(h, ctx.filter)]
-        self.table.fill([(h.kpi.id, partial(kpi_cells, h)) for h in shown])
+        self.table.fill([(h.kpi.id, partial(kpi_cells, h, ctx.board.explanation(h.kpi.id)))
+                         for h in shown])
         self.show_selection()
 
     def show_summary(self, ctx: Context) -> None:
@@ -171,10 +185,12 @@ class HealthStage(KpiStage):
     def show_selection(self) -> None:
         """The selected KPI whole under the list, whatever the width cuts from the table; on
         a tall terminal its reasons and chart below."""
-        health = self._board.by_id.get(self.selected) if self._board and self.selected else None
+        board = self._board
+        health = board.get(self.selected, Health) if board else None
+        standing = board.explanation(health.kpi.id) if board and health else None
         # Two rows, always (cadence.tcss): a cursor move redoes no layout.
-        self.query_one(SelectedLine).show(selected_line(health))
-        self.query_one(KpiPanel).show(health)     # drawn only while it is shown
+        self.query_one(SelectedLine).show(selected_line(health, standing))
+        self.query_one(KpiPanel).show(health, standing)     # drawn only while it is shown
 
     def action_new_kpi(self) -> None:
         from tui.forms.manage_forms import kpi_form

@@ -1,5 +1,6 @@
 """What the stages that list KPIs share (KPI health, Flagged): the keys that act on the selected
-KPI — intervene, start an objective, record a value, edit it, fill the scorecard."""
+KPI — intervene, start an objective, explain its flags, record a value, edit it, fill the
+scorecard."""
 
 from core.health import Health
 from tui.stages.base import StageView
@@ -31,6 +32,18 @@ class KpiStage(StageView):
             self.open_form(objective_form(self.controller.session, health),
                            f"Objective started to lift {health.kpi.name}; see OKR check-ins "
                            f"({self.controller.number_of('okrs')}).")
+
+    def action_explain(self) -> None:
+        """The owner's explanation of the selected KPI's flags (a KPI without a flag has
+        nothing to explain: said at once, rather than in a form that can only refuse)."""
+        from tui.forms.meeting_forms import explanation_form
+        health = self.chosen(Health, "a KPI")
+        if health is not None and not health.flags:
+            self.notify(f"{health.kpi.name} has no flag: nothing to explain.",
+                        severity="warning")
+        elif health is not None:
+            self.open_form(explanation_form(self.controller.session, health),
+                           f"Explanation recorded on {health.kpi.name}.")
 
     def action_measure(self) -> None:
         from tui.forms.meeting_forms import measurement_form

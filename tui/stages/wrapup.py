@@ -1,4 +1,5 @@
-"""Wrap-up: carried-over actions to settle, time per stage against its timebox."""
+"""Wrap-up: carried-over actions to settle, what the meeting did beside its rating, time per
+stage against its timebox."""
 
 from rich.table import Table
 from rich.text import Text
@@ -6,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core import words
+from core import meeting_facts, words
 from core.meeting import MeetingClock, clock_text, timebox_state
 from core.board import Board
 from core.model import Action, Meeting
@@ -43,6 +44,7 @@ class WrapUpStage(StageView):
     noun, summary = "carried-over action", "#carried-summary"
     _board: Board | None = None
     _verdicts: dict[str, str] = {}
+    _facts: meeting_facts.Facts | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="carried-summary", classes="summary")
@@ -50,6 +52,7 @@ class WrapUpStage(StageView):
         yield SelectedLine()
         with VerticalScroll(id="wrapup-detail"):
             yield Static(id="attendees")
+            yield Static(id="facts")
             yield Static(id="times")
 
     def populate(self, ctx: Context) -> None:
@@ -73,6 +76,9 @@ class WrapUpStage(StageView):
         meeting = ctx.board.by_id.get(ctx.meeting)
         if isinstance(meeting, Meeting):
             self.query_one("#attendees", Static).update(people_line(meeting))
+        # Counted with each change; the stages' times again every second (clock_moved).
+        events = meeting_facts.kept_events(self.controller.store, ctx.meeting)
+        self._facts = meeting_facts.facts(ctx.board, ctx.meeting, ctx.clock.snapshot(), events)
         self.clock_moved(ctx.clock)
 
     def show_selection(self) -> None:
@@ -83,6 +89,9 @@ class WrapUpStage(StageView):
         self.query_one(SelectedLine).show(line)
 
     def clock_moved(self, clock: MeetingClock) -> None:
+        if self._facts is not None:
+            self._facts = meeting_facts.with_stages(self._facts, clock.snapshot())
+            self.query_one("#facts", Static).update(facts_line(self._facts))
         self.query_one("#times", Static).update(stage_times(clock))
 
     def running_meeting(self) -> Meeting | None:
@@ -115,6 +124,12 @@ class WrapUpStage(StageView):
 def verdict_cell(verdict: str | None) -> Text:
     return text.plain(words.VERDICT_LABEL[verdict] if verdict else "to settle",
                       text.STYLE["settled" if verdict else "warning"])
+
+
+def facts_line(found: meeting_facts.Facts) -> Text:
+    """What the meeting did, under its rating (the minutes say the same, core/meeting_facts)."""
+    return text.join(text.plain("Did:", "bold"),
+                     text.plain(" · ".join(meeting_facts.phrases(found))), sep=" ")
 
 
 def people_line(meeting: Meeting) -> Text:

@@ -8,6 +8,7 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from core import fmt
+from core.explanations import Standing
 from core.health import Health
 from tui import text
 from tui.widgets.kpi_chart import KpiChart
@@ -21,12 +22,18 @@ def heading(h: Health) -> Text:
                      text.plain(f"owner {k.owner}", "dim"))
 
 
-def reasons(h: Health) -> Text:
-    """Each flag with its reason, a line each."""
+def reasons(h: Health, standing: Standing | None = None) -> Text:
+    """Each flag with its reason, a line each; dimmed under its owner's explanation while
+    that stands (or with the investigation under way, not dimmed)."""
     if not h.flags:
         return Text("No flag: nothing to discuss here.", style="dim")
-    return Text("\n").join(text.join(text.plain(f.name, f"bold {text.STYLE['flag']}"),
-                                      text.plain(f.reason)) for f in h.flags)
+    dim = standing is not None and standing.dims
+    flag, reason = (text.STYLE["explained"],) * 2 if dim else (f"bold {text.STYLE['flag']}", "")
+    lines = [text.join(text.plain(f.name, flag), text.plain(f.reason, reason)) for f in h.flags]
+    if standing is not None:
+        lines.append(text.plain(f"✎ {standing.line}",
+                                text.STYLE["explained"] if dim else f"bold {text.STYLE['flag']}"))
+    return Text("\n").join(lines)
 
 
 class KpiPanel(Container):
@@ -37,10 +44,10 @@ class KpiPanel(Container):
         yield Static(id="panel-reasons")
         yield KpiChart(id="panel-chart")
 
-    def show(self, health: Health | None) -> None:
+    def show(self, health: Health | None, standing: Standing | None = None) -> None:
         box = self.query_one("#panel-reasons", Static)
         # The layout is redone only where the reasons' height follows them (Flagged's).
         height = box.styles.height
-        box.update(reasons(health) if health else Text(""),
+        box.update(reasons(health, standing) if health else Text(""),
                    layout=height is None or height.is_auto)
         self.query_one(KpiChart).show(health)

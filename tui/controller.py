@@ -106,6 +106,11 @@ class Controller:
     def allows(self, action: str) -> bool:
         return keys.allowed(action, self.writable, self.moving)
 
+    def offers(self, action: str) -> bool:
+        """Whether the key bar offers a key (the help lists them all): not one a roll-up
+        only refuses."""
+        return True
+
     def refuses(self, action: str, selected: str | None) -> str | None:
         """Why a stage's action that changes a team's data (keys.TEAM_ACTIONS) is not taken
         here, in one line; None to take it. A store's own meeting takes them all; a roll-up

@@ -39,6 +39,9 @@ class Reviewing:
         self.scope = rollup.MinutesScope(review)
         self._since = (None, None)
 
+    def offers(self, action: str) -> bool:
+        return action.split("(")[0] not in keys.TEAM_ACTIONS
+
     def refuses(self, action: str, selected: str | None) -> str | None:
         if action not in keys.TEAM_ACTIONS:
             return None

@@ -156,3 +156,18 @@ async def test_a_team_store_changing_mid_meeting_shows_up(rolled, tmp_path):
         await app.screen.tick()
         await pilot.pause()
         assert app.read.board.find_kpi("ops:Cart abandonment").band == "green"
+
+
+async def test_the_key_bar_offers_no_key_a_roll_up_refuses(rolled):
+    from tests.app.helpers import key_bar_text
+    app = rollup_app(rolled)
+    async with run(app) as pilot:
+        for stage in ("1", "2", "3"):
+            await pilot.press(stage)
+            await pilot.pause()
+            bar = key_bar_text(app)
+            assert "Measure" not in bar and "New OKR" not in bar and "Check in" not in bar
+            assert "Decide" in bar
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Intervene" in key_bar_text(app)

@@ -11,12 +11,12 @@ from typing import Protocol, TypeVar
 import msgspec
 
 from core import explanations as explaining
-from core import health, okr, series
+from core import health, issues, okr, series
 from core.errors import ValidationError
 from core.follow_through import FollowThrough, judge, past
 from core.forecast import Forecast, forecast, points
-from core.model import (Action, CheckIn, Explanation, KeyResult, Kpi, Meeting, Objective,
-                        make_id)
+from core.model import (Action, CheckIn, Explanation, Issue, KeyResult, Kpi, Meeting,
+                        Objective, make_id)
 from core.names import name_key
 from core.periods import latest_finished, parse_cycle
 from core.store import Source
@@ -50,6 +50,7 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
     objectives: tuple[okr.ObjectiveView, ...]
     actions: tuple[Action, ...]
     meetings: tuple[Meeting, ...]
+    issues: tuple[Issue, ...] = ()          # the issues list, in the order they were raised
     explanations: tuple[Explanation, ...] = ()     # in the order they were recorded
 
     @cached_property
@@ -69,6 +70,7 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
             found.update((k.kr.id, k) for k in view.krs)
         found.update((a.id, a) for a in self.actions)
         found.update((m.id, m) for m in self.meetings)
+        found.update((i.id, i) for i in self.issues)
         return found
 
     def get(self, ident: str | None, cls: type[T]) -> T | None:
@@ -84,6 +86,8 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
             return item.kpi.name
         if isinstance(item, okr.ObjectiveView):
             return item.objective.title
+        if isinstance(item, Issue):
+            return item.title
         return item.kr.title if isinstance(item, okr.KrView) else ""
 
     def find_kpi(self, ref: str) -> health.Health | None:
@@ -96,11 +100,11 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
     @cached_property
     def people(self) -> tuple[str, ...]:
         """Everyone the store names — owners of KPIs, objectives and actions, attendees and
-        facilitators — once each as people read a name (core.names.name_key), spelled as most
-        often written: what owner fields complete from, so that "lena" offers "Lena Fischer"
-        rather than starting a second person."""
+        facilitators, and who raised an issue — once each as people read a name
+        (core.names.name_key), spelled as most often written: what owner fields complete
+        from, so that "lena" offers "Lena Fischer" rather than starting a second person."""
         named = [h.kpi.owner for h in self.kpis] + [v.objective.owner for v in self.objectives]
-        named += [a.owner for a in self.actions]
+        named += [a.owner for a in self.actions] + [i.raised_by for i in self.issues]
         for meeting in self.meetings:
             named += [*meeting.attendees, meeting.facilitator]
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -137,6 +141,15 @@ class Board(msgspec.Struct, frozen=True, dict=True):   # dict: for the cached in
                                   f"{name.strip()!r}: name their objective instead")
         raise ValidationError(field, f"no KPI, active objective or key result named "
                               f"{name.strip()!r}")
+
+    @property
+    def open_issues(self) -> list[Issue]:
+        """The issues list: the open issues, top first (core/commands/issues.py)."""
+        return issues.ranked(self.issues)
+
+    def issues_settled_in(self, meeting_id: str | None) -> list[Issue]:
+        """The issues a meeting solved or dropped, in the order they were raised."""
+        return [i for i in self.issues if meeting_id and i.settled_in == meeting_id]
 
     def open_interventions(self, kpi_id: str) -> list[Action]:
         return [a for a in self.actions
@@ -264,4 +277,5 @@ def load(store: Readable, today: date) -> Board:
     actions = tuple(sorted(store.records(Action), key=lambda a: (a.created, a.key), reverse=True))
     meetings = tuple(store.records(Meeting))
     return Board(today, healths, objectives, actions, meetings,
-                 tuple(store.records(Explanation)))
+                 issues=tuple(store.records(Issue)),
+                 explanations=tuple(store.records(Explanation)))

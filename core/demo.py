@@ -27,7 +27,7 @@ from core import queries, series
 from core.commands import documents, explanations, kpis, okrs
 from core.errors import CadenceError
 from core.events import EventKind
-from core.model import Action, CheckIn, KeyResult, Kpi, Meeting
+from core.model import Action, CheckIn, Issue, KeyResult, Kpi, Meeting
 from core.periods import (current_quarter, latest_finished, next_period, parse_cycle,
                           previous_period)
 from core.sources.connections import DEMO_WAREHOUSE
@@ -86,8 +86,8 @@ def write(store: Store, today: date, force: bool = False) -> None:
         tx.next_event(EventKind.DEMO, "the demo's values and actions since its past meeting")
         for name, (_, values) in later.items():
             kpis.record_values(tx, by_name[name], values, today)
-        for action in done_since:
-            documents.save(tx, action.evolve(status="done"))
+        for action in done_since:           # each on its due day: on time (core/people.py)
+            documents.save(tx, action.evolve(status="done", done_on=action.due))
         # An owner's explanation of a flag as it stands now (before this meeting): one stands
         # only until a new value arrives, so it follows the values recorded since.
         _write_explanations(tx, [e for e in spec["meeting"].get("explanations", [])
@@ -109,7 +109,7 @@ def _before(values: dict[str, series.Entry], later: dict[str, series.Entry]
 
 def _clear(tx: Transaction) -> None:
     for table in ("kpis", series.TABLE, series.PULLS, "objectives", "key_results", "checkins",
-                  "meetings", "actions", "explanations"):
+                  "meetings", "actions", "explanations", "issues"):
         for key in list(tx.docs(table)):
             tx.put(table, key, None)
 
@@ -246,18 +246,22 @@ def _write_meeting(tx: Transaction, spec: Spec, by_name: dict[str, Kpi], today: 
                       facilitator=spec["facilitator"], attendees=tuple(spec["attendees"]),
                       ratings=spec["ratings"])
     meeting_id = documents.insert(tx, meeting).id
-    done_since = []
+    done_since, taken = [], []
     for a in spec["actions"]:
         due = today + timedelta(days=a["due_in_days"]) if "due_in_days" in a else None
         since = a["status"] == "done" and due is not None and due > day
+        status = "open" if since else a["status"]
         action = documents.insert(tx, Action(
             id="", kind=a["kind"], text=a["text"], owner=a["owner"], meeting=meeting_id,
-            created=day, due=due, status="open" if since else a["status"],
+            created=day, due=due, status=status, done_on=day if status == "done" else None,
             link=by_name[a["link"]].id if a.get("link") else None))
+        taken.append(action)
         if since:
             done_since.append(action)
     _write_explanations(tx, [e for e in spec.get("explanations", [])
                              if e["kind"] == "investigating"], by_name, day, meeting_id)
+    for issue in spec.get("issues", ()):
+        _write_issue(tx, issue, meeting_id, day, by_name, taken)
     return done_since
 
 
@@ -268,6 +272,24 @@ def _write_explanations(tx: Transaction, specs: list[Spec], by_name: dict[str, K
     for e in specs:
         documents.insert(tx, explanations.of_flags(tx, by_name[e["kpi"]].id, e["kind"],
                                                    e["text"], e["owner"], day, meeting_id))
+
+
+def _write_issue(tx: Transaction, spec: Spec, meeting_id: str, day: date,
+                 by_name: dict[str, Kpi], taken: list[Action]) -> None:
+    """An issue the past meeting raised: solved there into one of its actions (`solved_by`,
+    which then names it back), kept open, or left open; the open ones carry over, ranked in
+    the order they were raised."""
+    link = by_name[spec["link"]].id if spec.get("link") else None
+    solved = taken[spec["solved_by"]] if "solved_by" in spec else None
+    rank = None if solved else 1 + sum(1 for i in tx.records(Issue) if i.status == "open")
+    issue = documents.insert(tx, Issue(
+        id="", title=spec["title"], raised_by=spec["raised_by"], meeting=meeting_id,
+        created=day, link=link, status="solved" if solved else "open", rank=rank,
+        kept_in=(meeting_id,) if spec.get("kept") else (),
+        settled_in=meeting_id if solved else None, settled_on=day if solved else None,
+        actions=(solved.id,) if solved else ()))
+    if solved is not None:
+        documents.save(tx, solved.evolve(issue=issue.id))
 
 
 # --- follow-through and relapse (issue 19): a retired objective, interventions long due ----
@@ -294,8 +316,11 @@ def _write_earlier_intervention(tx: Transaction, spec: Spec, by_name: dict[str, 
                                 today: date) -> None:
     """An intervention recorded weeks before the demo's meeting (outside any meeting) and
     done, due long enough ago for its KPI's values since to say whether it worked."""
+    # Done on its due day unless the spec says later (Lena's rota: a week late, not on time).
+    done = spec["done_weeks_ago"] if "done_weeks_ago" in spec else spec["due_weeks_ago"]
     documents.insert(tx, Action(
         id="", kind="intervention", text=spec["text"], owner=spec["owner"], meeting=None,
         created=today - timedelta(weeks=spec["created_weeks_ago"]),
         due=today - timedelta(weeks=spec["due_weeks_ago"]), status=spec["status"],
+        done_on=today - timedelta(weeks=done) if spec["status"] == "done" else None,
         link=by_name[spec["link"]].id))

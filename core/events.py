@@ -29,6 +29,13 @@ class EventKind(StrEnum):
     KPI_UPDATE = "kpi.update"
     KPI_ARCHIVE = "kpi.archive"
     KPI_PROCESS_CHANGE = "kpi.process_change"   # a process change marked (or unmarked)
+    ISSUE_RAISE = "issue.raise"         # the issues list (core/commands/issues.py)
+    ISSUE_RANK = "issue.rank"
+    ISSUE_TOP = "issue.top"
+    ISSUE_SOLVE = "issue.solve"
+    ISSUE_KEEP = "issue.keep"
+    ISSUE_DROP = "issue.drop"
+    PEOPLE_MERGE = "people.merge"       # one name merged into another (core/commands/people.py)
     UNDO = "undo"
     IMPORT = "import"
     PULL = "pull"               # `cadence pull`: values from sources and formulas

@@ -86,7 +86,8 @@ def discussed(board: Board, meeting_id: str | None, events: Iterable[Event]) -> 
     into those discussed and the appendix, both come from here."""
     settled = board.verdicts(meeting_id)
     touched = touched_kpis(events) | {a.link for a in _taken_in(board, meeting_id) if a.link}
-    touched |= {e.kpi for e in board.explanations if e.meeting == meeting_id}
+    touched |= {e.kpi for e in board.explanations
+                if e.meeting == meeting_id and meeting_id is not None}   # not one outside any
     touched |= {a.link for a in board.carried_over(meeting_id) if a.id in settled and a.link}
     return touched
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core import board as boards
-from core import clock, compare, explanations, fmt, follow_through, meeting_facts, okr
+from core import (clock, compare, explanations, fmt, follow_through, meeting_facts, okr,
+                  people)
 from core import since as changes
 from core.as_of import StoreAsOf, instant, meeting_end, written_by
 from core.errors import CadenceError
@@ -21,10 +22,11 @@ from core.events import EventKind, is_system
 from core.health import Health
 from core.meeting import timebox_state
 from core.minutes_md import render
-from core.model import Action, Change, CheckIn, Event, Meeting, Objective, make_id, split_id
+from core.model import (Action, Change, CheckIn, Event, Issue, Meeting, Objective, make_id,
+                        split_id)
 from core.periods import period_label
 from core.stats import mean
-from core.status import action_json, follow_through_json, forecast_json
+from core.status import action_json, follow_through_json, forecast_json, issue_json
 from core.storage import atomic_write
 from core.store import ABSENT, Store
 
@@ -136,6 +138,10 @@ def build(store: Store, meeting_id: str | None = None, scope: Scope | None = Non
         # What the meeting did, beside its rating: the numbers the wrap-up showed.
         "facts": meeting_facts.as_json(meeting_facts.facts(board, meeting.id, meeting.stages,
                                                            events)),
+        **_issues(meeting, board),
+        # The to-dos that fell due since the meeting before, done on time (core/people.py).
+        "completion": people.completion_json(
+            people.meeting_completion(board, meeting, people.done_days(board, seen))),
         "stages": [{"name": s.name, "timebox_min": s.timebox_min,
                     "spent_min": round(s.spent_s / 60, 1), "skipped": s.skipped,
                     "state": timebox_state(s.spent_s, s.timebox_min)} for s in meeting.stages],
@@ -208,6 +214,19 @@ def _health(board: boards.Board) -> Json:
 
 def _action(a: Action, board: boards.Board) -> Json:
     return {**action_json(a), "link_name": board.name_of(a.link) or None}
+
+
+def _issues(meeting: Meeting, board: boards.Board) -> Json:
+    """The issues list as the meeting left it: those it solved, each with the decisions and
+    actions it was solved into, those it dropped, and those still open (top first)."""
+    settled = board.issues_settled_in(meeting.id)
+
+    def shown(i: Issue) -> Json:
+        return {**issue_json(i, board), "decisions": [
+            _action(a, board) for a in (board.get(ident, Action) for ident in i.actions) if a]}
+    return {"issues_solved": [shown(i) for i in settled if i.status == "solved"],
+            "issues_dropped": [shown(i) for i in settled if i.status == "dropped"],
+            "issues_open": [shown(i) for i in board.open_issues]}
 
 
 def _settled(meeting: Meeting, board: boards.Board) -> list[Action]:

@@ -139,6 +139,29 @@ def _carried(items: list[Json]) -> list[str]:
         for a in items])
 
 
+def _issues(m: Json) -> list[str]:
+    """Solved (each with what it was solved into), dropped, and still open, top first."""
+    lines: list[str] = []
+    parts = (("Solved", m["issues_solved"]), ("Dropped", m["issues_dropped"]),
+             ("Still open", m["issues_open"]))
+    for heading, items in ((h, i) for h, i in parts if i):
+        lines += ["", f"**{heading}**", ""] if lines else [f"**{heading}**", ""]
+        for i in items:
+            rank = f"#{i['rank']} " if i["rank"] else ""
+            about = f", about {md(i['link_name'])}" if i["link_name"] else ""
+            lines.append(f"- {rank}{md(i['title'])} (raised by {md(i['raised_by'])}{about})")
+            lines += [f"  - {md(a['kind'])}: {md(a['text'])} — {_who(a)}" for a in i["decisions"]]
+    return lines
+
+
+def _completion(c: Json) -> list[str]:
+    """The to-dos that fell due since the meeting before, done on time (none: no section)."""
+    if not c["due"]:
+        return []
+    return [f"{c['on_time']} of {c['due']} done on time ({c['rate']:.0%}): the actions and "
+            "interventions that fell due since the meeting before."]
+
+
 def _stages(items: list[Json]) -> list[str]:
     return _table(["stage", "spent", "timebox", "note"], [
         [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
@@ -207,6 +230,8 @@ def render(m: Json) -> str:
         + (f" — {md(o['note'])}" if o["note"] else "") for o in m["retired"]])
     lines += _optional("KPIs and OKRs changed", [f"- {md(c['summary'])}" for c in m["changes"]])
     lines += _optional("Carried-over actions", _carried(m["carried_over"]))
+    lines += _optional("Issues", _issues(m))
+    lines += _optional("To-do completion", _completion(m["completion"]))
     lines += _section("KPI health", _health(m["kpi_health"]))
     lines += _section("Time per stage", _stages(m["stages"]))
     lines += _optional("Appendix: flagged KPIs not discussed",

@@ -37,6 +37,9 @@ CONFIDENCES = ("on_track", "at_risk", "off_track")
 ACTION_KINDS = ("decision", "action", "intervention")
 ACTION_STATUSES = tuple(v.value for v in Verdict)
 OBJECTIVE_STATUSES = ("active", "retired")
+# An issue of the issues list (EOS "IDS"): open until the room solves it into decisions and
+# actions, or drops it; an open issue carries over to the next meeting by staying open.
+ISSUE_STATUSES = ("open", "solved", "dropped")
 # Where a KPI's values come from, besides being typed or imported (core/sources/).
 SOURCES = ("sql", "csv", "command")
 # The fields that say so: absent from a KPI's document while empty, so the stores written
@@ -53,7 +56,8 @@ SUSTAIN_MAX = 52
 # A document as the store keeps it: a value's fields as JSON (core.model.Record.to_doc).
 Doc = dict[str, Any]
 PREFIXES = {"kpis": "k", "objectives": "o", "key_results": "kr", "checkins": "c",
-            "meetings": "m", "actions": "a", "events": "e", "explanations": "x"}
+            "meetings": "m", "actions": "a", "events": "e", "explanations": "x",
+            "issues": "i"}
 
 
 def make_id(table: str, key: int) -> str:
@@ -395,6 +399,20 @@ class Action(Record, frozen=True):
     due: date | None = None
     link: str | None = None
     status: str = "open"
+    # The issue it solves (core/commands/issues.py: solve), if any; the issue names it back.
+    issue: str | None = None
+    # The day it was marked done (a verdict's meeting day), for the to-do completion rate
+    # (core/people.py); None while not done, and in actions done before Cadence kept it.
+    done_on: date | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        """Absent while empty, so the stores written before these fields read (and the
+        documents of older actions stay) as they were."""
+        doc = super().to_doc()
+        for name in ("issue", "done_on"):
+            if doc[name] is None:
+                del doc[name]
+        return doc
 
     def __post_init__(self) -> None:
         who = self.kind
@@ -405,6 +423,42 @@ class Action(Record, frozen=True):
         require_day(self.created, "created", who)
         if self.due is not None:
             require_day(self.due, "due", who)
+        if self.done_on is not None:
+            require_day(self.done_on, "done_on", who)
+
+
+class Issue(Record, frozen=True):
+    """An issue of the issues list: raised in a meeting (from a flagged KPI, an objective or
+    as free text), ranked while open, and solved into decisions and actions or dropped in a
+    meeting. Unsolved, it is simply still open: the next meeting lists it again."""
+
+    TABLE: ClassVar[str] = "issues"
+    id: str
+    title: str
+    raised_by: str
+    meeting: str | None         # the meeting it was raised in
+    created: date
+    link: str | None = None     # a KPI, objective or key result id; None for free text
+    status: str = "open"
+    rank: int | None = None     # 1 = the top; None once it is settled
+    top_in: str | None = None   # the meeting that picked it for discussion (its top three)
+    kept_in: tuple[str, ...] = ()   # the meetings that discussed it and kept it open
+    settled_in: str | None = None   # the meeting that solved or dropped it
+    settled_on: date | None = None
+    actions: tuple[str, ...] = ()   # the decisions and actions it was solved into
+
+    def __post_init__(self) -> None:
+        who = f"issue {self.title!r}"
+        require_text(self.title, "title", who)
+        require_text(self.raised_by, "raised_by", who)
+        require_choice(self.status, ISSUE_STATUSES, "status", who)
+        require_day(self.created, "created", who)
+        if self.settled_on is not None:
+            require_day(self.settled_on, "settled_on", who)
+        if self.rank is not None and (isinstance(self.rank, bool) or self.rank < 1):
+            raise ValidationError("rank", f"{self.rank!r} is not a rank from 1", who)
+        if (self.status == "open") != (self.rank is not None):
+            raise ValidationError("rank", "an open issue has a rank, a settled one none", who)
 
 
 # An owner's word on a flagged KPI (core/explanations.py has what each means and how long it

@@ -8,7 +8,7 @@ from core.board import Board
 from core.follow_through import FollowThrough
 from core.forecast import Forecast, describe
 from core.health import Health
-from core.model import Action
+from core.model import Action, Issue
 from core.words import BAND_LABEL, DIRECTION_SYMBOL, NORTH_STAR, due_phrase
 
 
@@ -26,7 +26,23 @@ def as_json(board: Board, since: changes.Since | None = None) -> dict[str, Any]:
         "actions": [{**action_json(a), "overdue": board.is_overdue(a),
                      "follow_through": judged.get(a.id)} for a in board.actions],
         "since_last_meeting": changes.as_json(since),
+        # The issues list (core/issues.py): the open ones top first, then the settled ones.
+        "issues": [issue_json(i, board) for i in _issues(board)],
     }
+
+
+def _issues(board: Board) -> list[Issue]:
+    settled = [i for i in board.issues if i.status != "open"]
+    return board.open_issues + sorted(settled, key=lambda i: (i.settled_on, i.key), reverse=True)
+
+
+def issue_json(i: Issue, board: Board) -> dict[str, Any]:
+    return {"id": i.id, "title": i.title, "raised_by": i.raised_by, "meeting": i.meeting,
+            "created": i.created.isoformat(), "link": i.link,
+            "link_name": board.name_of(i.link) or None, "status": i.status, "rank": i.rank,
+            "picked_in": i.top_in, "kept_in": list(i.kept_in), "settled_in": i.settled_in,
+            "settled_on": i.settled_on.isoformat() if i.settled_on else None,
+            "actions": list(i.actions)}
 
 
 def follow_through_json(found: FollowThrough) -> dict[str, Any]:
@@ -95,7 +111,8 @@ def forecast_json(found: Forecast | None, unit: str) -> dict[str, Any] | None:
 def action_json(a: Action) -> dict[str, Any]:
     return {"id": a.id, "kind": a.kind, "text": a.text, "owner": a.owner,
             "due": a.due.isoformat() if a.due else None, "status": a.status, "link": a.link,
-            "meeting": a.meeting, "created": a.created.isoformat()}
+            "meeting": a.meeting, "created": a.created.isoformat(), "issue": a.issue,
+            "done_on": a.done_on.isoformat() if a.done_on else None}
 
 
 GUIDANCE = ("The store holds no KPIs or objectives yet.\n"
@@ -123,6 +140,9 @@ def as_text(board: Board, since: changes.Since | None = None) -> str:
     if open_actions:
         lines += ["", "OPEN ACTIONS"] + [f"  {a.id}  {a.text} — {a.owner}" + _due(board, a)
                                          for a in open_actions]
+    if board.open_issues:
+        lines += ["", "OPEN ISSUES"] + [f"  #{i.rank} {i.title} — raised by {i.raised_by}"
+                                        for i in board.open_issues]
     if since is not None:
         lines += ["", "SINCE LAST MEETING", *changes.short_lines(since)]
     # Each line is one line, whatever a name holds: a newline in it would forge a line.

@@ -16,8 +16,8 @@ import msgspec
 
 from core import clock, lock, schema, series
 from core.errors import MALFORMED, CadenceError, StoreError
-from core.model import (PREFIXES, Action, Change, CheckIn, Doc, Event, Explanation, KeyResult,
-                        Kpi, Meeting, Objective, Record, make_id)
+from core.model import (PREFIXES, Action, Change, CheckIn, Doc, Event, Explanation, Issue,
+                        KeyResult, Kpi, Meeting, Objective, Record, make_id)
 from core.storage import (DurableJSONStorage, Stamp, beside, permissions, remove_stale_temps,
                           resolved)
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Record)
 
 # Every table of values: a version of the file is checked whole (Store.check).
-RECORDS = (Kpi, Objective, KeyResult, CheckIn, Meeting, Action, Event, Explanation)
+RECORDS = (Kpi, Objective, KeyResult, CheckIn, Meeting, Action, Issue, Event, Explanation)
 
 
 class Located(Protocol):

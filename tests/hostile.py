@@ -75,6 +75,8 @@ def make_hostile(db: Path) -> Path:
         _texts(doc, ("text", "owner"), f"A{key}")
     for key, doc in data.get("explanations", {}).items():
         _texts(doc, ("text", "owner"), f"X{key}")
+    for key, doc in data.get("issues", {}).items():
+        _texts(doc, ("title", "raised_by"), f"I{key}")
     for doc in data["meetings"].values():
         doc["title"], doc["facilitator"] = hostile("meeting"), hostile("facilitator")
         doc["attendees"] = [hostile("attendee 1"), hostile("attendee 2")]

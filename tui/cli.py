@@ -405,6 +405,32 @@ def check_output(output: Path, store: Path, force: bool, others: list[Path] = ()
         raise CadenceError(f"{output}: exists; --force replaces it")
 
 
+def cmd_people(args) -> int:
+    """The roster: each person with what they own and their follow-through."""
+    from core import board, people
+    store = _open(args)
+    current = board.load(store, clock.today())
+    found = people.roster(current, store)
+    if args.format == "json":
+        write_json(people.as_json(found))
+    else:
+        for line in people.as_text(found):
+            say(line)
+    return 0
+
+
+def cmd_people_merge(args) -> int:
+    """One name merged into another, every reference rewritten in one event."""
+    from core.commands import people
+    from core.events import EventKind
+    store = _open(args)
+    with store.transaction(EventKind.PEOPLE_MERGE) as tx:
+        changed = people.merge(tx, args.source, args.into)
+    say(f"Merged {args.source.strip()!r} into {args.into.strip()!r}: {changed} records "
+        "rewritten in one event")
+    return 0
+
+
 def cmd_meetings(args) -> int:
     from core import minutes
     store = _review(args).own if getattr(args, "rollup", None) else _open(args)
@@ -664,6 +690,17 @@ def build_parser() -> Parser:
                           help="write to FILE, not stdout (`-` is stdout)")
     actions_.add_argument("--force", action="store_true", help="replace FILE if it exists")
     actions_.set_defaults(run=cmd_actions, read_only=True)
+    people_ = commands.add_parser("people", parents=[common],
+                                  help="the roster: owners and attendees, with what each owns "
+                                       "and their follow-through")
+    people_.add_argument("--format", choices=("text", "json"), default="text")
+    people_.set_defaults(run=cmd_people, read_only=True)
+    people_do = people_.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    merge = people_do.add_parser("merge", parents=[common], help="merge one name into another "
+                                 "(every owner, attendee, facilitator and raiser rewritten)")
+    merge.add_argument("source", metavar="FROM", help='the name to merge away ("Lena")')
+    merge.add_argument("into", metavar="INTO", help='the name it becomes ("Lena Fischer")')
+    merge.set_defaults(run=cmd_people_merge, read_only=False)
     meetings = commands.add_parser("meetings", parents=[common, rollup],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")

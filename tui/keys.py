@@ -18,6 +18,7 @@ EVERY_STAGE = frozenset(kind.id for kind in REGISTRY)   # on every stage's view
 KPI_STAGES = frozenset({"health", "flagged"})
 OKRS = frozenset({"okrs"})
 WRAPUP = frozenset({"wrapup"})
+DECISIONS = frozenset({"decisions"})    # the weekly review's issues list lives there
 MOST_STAGES = 9                   # `1`..`9` jump to a stage; an agenda has at most nine
 
 
@@ -71,6 +72,8 @@ KEYS: tuple[Key, ...] = (
     Key("g", "rate", "Rate", "record each attendee's 1-10 rating of the meeting", WRAPUP,
         changes=True),
     Key("w", "preview", "Minutes", "preview the minutes as they stand", WRAPUP, moves=True),
+    Key("S", "solve_issue", "Solve", "solve the selected issue into a decision or action "
+        "(each names the other); the issue leaves the list", DECISIONS, changes=True),
     Key("d", "decision", "Decide", "record a decision or action (text, owner, due)",
         EVERY_STAGE, changes=True),
     Key("u", "undo", "Undo", "undo the latest change of this meeting, step by step",
@@ -117,6 +120,24 @@ KEYS: tuple[Key, ...] = (
         "scores, retire one by one or all at once", OKRS, footer=False, changes=True),
     Key("H", "show_retired", "Retired", "show or hide retired objectives", OKRS,
         footer=False, moves=True),
+    # The issues list (EOS "IDS"): raised from any stage, ranked, three picked, each solved,
+    # kept or dropped on the Decisions stage.
+    Key("I", "raise_issue", "Raise issue", "raise an issue: from the selected flagged KPI or "
+        "objective (linked, its title from what is wrong), else free text", EVERY_STAGE,
+        footer=False, changes=True),
+    Key("plus", "issue_rank(True)", "Raise", "raise the selected issue in the issues list",
+        DECISIONS, display="+", footer=False, changes=True),
+    Key("minus", "issue_rank(False)", "Lower", "lower the selected issue in the issues list",
+        DECISIONS, display="-", footer=False, changes=True),
+    Key("T", "pick_issue", "Pick", "pick the selected issue for discussion (the top three), "
+        "or put it back", DECISIONS, footer=False, changes=True),
+    Key("K", "keep_issue", "Keep", "keep the selected issue open: discussed, it carries to "
+        "the next meeting", DECISIONS, footer=False, changes=True),
+    Key("X", "drop_issue", "Drop", "drop the selected issue (u undoes)", DECISIONS,
+        footer=False, changes=True),
+    Key("W", "person", "Person", "the person view of the selected row's owner: KPIs, key "
+        "results, open actions and follow-through (m there merges a name into another)",
+        EVERY_STAGE, footer=False, moves=True),
     Key("f", "free_look", "Free look", "in `cadence follow`: browse on your own, then follow "
         "the facilitator again"),
 )

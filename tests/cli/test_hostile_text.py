@@ -14,10 +14,10 @@ from tests.hostile import (COMMONMARK, GFM, HOSTILE, MARKUP, STRUCTURE, assert_i
 
 
 TEXT_COMMANDS = [("status",), ("meetings",), ("minutes", "--meeting", "m1"), ("minutes",),
-                 ("actions",)]
+                 ("actions",), ("people",)]
 JSON_COMMANDS = [("status", "--format", "json"), ("meetings", "--format", "json"),
                  ("minutes", "--meeting", "m1", "--format", "json"),
-                 ("actions", "--format", "json")]
+                 ("actions", "--format", "json"), ("people", "--format", "json")]
 # HTML, mail, chats and calendar files: tests/cli/test_minutes_html.py, test_delivery.py and
 # test_actions.py.
 

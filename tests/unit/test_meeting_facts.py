@@ -61,6 +61,14 @@ def test_a_meeting_not_yet_written_has_no_events_of_its_own(store):
     assert kept_events(store, None) == []
 
 
+def test_an_explanation_outside_any_meeting_is_no_meetings_discussion(store):
+    """The demo's explained flag was given before this meeting, in none: a meeting not yet
+    written (its id None) has discussed nothing, though None is that explanation's meeting."""
+    board = board_of(meeting_on(store))
+    assert None in {e.meeting for e in board.explanations}
+    assert facts(board, None, (), []).discussed == 0
+
+
 @pytest.mark.parametrize("spent, over", [(599.0, 0), (600.0, 0), (600.5, 1), (900.0, 1)])
 def test_a_stage_exactly_at_its_timebox_is_not_over(session, spent, over):
     found = now(session, (Stage("KPI health", 10, spent), Stage("Flagged", 15, 0.0)))

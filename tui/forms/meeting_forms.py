@@ -7,10 +7,10 @@ from core.errors import CadenceError, ValidationError
 from core.health import Health
 from core.inputs import parse_due, parse_number, parse_rating
 from core.clock import today
-from core.commands import actions, explanations, kpis, meetings, okrs
+from core.commands import actions, explanations, issues, kpis, meetings, okrs, people
 from core.events import EventKind
 from core.explanations import KIND_LABEL as EXPLANATION_LABEL
-from core.model import CONFIDENCES, EXPLANATION_KINDS, Action, Meeting, Verdict
+from core.model import CONFIDENCES, EXPLANATION_KINDS, Action, Issue, Meeting, Verdict
 from core.names import name_key
 from core.periods import current_quarter, latest_finished, parse_period, period_label
 from core.session import Session
@@ -76,24 +76,59 @@ def explanation_form(session: Session, health: Health) -> FormScreen:
     return FormScreen("Explain the flags", fields, save, intro, "explanation-form")
 
 
-def decision_form(session: Session, link: str | None, link_name: str) -> FormScreen:
+def about_field(session: Session, link: str | None, link_name: str) -> Field:
+    return Field("about", "About (a KPI, objective or key result; empty: nothing in particular)",
+                 link_name if link else "", suggestions=session.read.board.link_names())
+
+
+def chosen_link(session: Session, about: str, link: str | None, link_name: str) -> str | None:
+    """The "About" field's link: the one it was opened with while it still names it, else
+    what the typed name names (refused when it names nothing)."""
+    if link is not None and name_key(about) == name_key(link_name):
+        return link
+    return session.read.board.find_link(about, "about")
+
+
+def decision_form(session: Session, link: str | None, link_name: str,
+                  issue: Issue | None = None) -> FormScreen:
     """A decision or action, about the selected item unless the facilitator changes it: the
     "About" field shows its name, is cleared for nothing in particular, or takes another KPI,
-    objective or key result by name (completed as typed)."""
-    board = session.read.board
+    objective or key result by name (completed as typed). With `issue`: the issue is solved
+    into it (S on the issues list), and each names the other."""
     fields = _action_fields(session) + [
         Field("kind", "Kind", "decision", choices=("decision", "action"), labels=KIND_LABEL),
-        Field("about", "About (a KPI, objective or key result; empty: nothing in particular)",
-              link_name if link else "", suggestions=board.link_names())]
+        about_field(session, link, link_name)]
 
     def save(values: dict[str, str]) -> Action:
         due = parse_due(values["due"], today())
-        about = values["about"]
-        same = link is not None and name_key(about) == name_key(link_name)
-        chosen = link if same else board.find_link(about, "about")
+        chosen = chosen_link(session, values["about"], link, link_name)
+        if issue is not None:
+            return session.run(EventKind.ISSUE_SOLVE, issues.solve, issue.id, values["kind"],
+                               values["text"], values["owner"], due, chosen, today())
         return session.run(values["kind"], actions.record, values["kind"], values["text"],
                            values["owner"], due, chosen, today())
-    return FormScreen("Record a decision or action", fields, save, form_id="decision-form")
+    if issue is None:
+        return FormScreen("Record a decision or action", fields, save, form_id="decision-form")
+    intro = text.assemble("Solves ", (issue.title, "bold"), f" (raised by {issue.raised_by})")
+    return FormScreen("Solve an issue", fields, save, intro, "solve-form")
+
+
+def issue_form(session: Session, link: str | None, link_name: str, title: str) -> FormScreen:
+    """An issue for the issues list (I, from any stage): about the selected flagged KPI or
+    objective, its title saying what is wrong, unless the facilitator changes them; raised
+    by the facilitator unless someone else is named."""
+    meeting = session.current_meeting()
+    fields = [Field("title", "Issue", title, placeholder="what is in the way"),
+              Field("raised_by", "Raised by", meeting.facilitator if meeting else "",
+                    "who raises it", suggestions=session.read.board.people),
+              about_field(session, link, link_name)]
+
+    def save(values: dict[str, str]) -> Issue:
+        chosen = chosen_link(session, values["about"], link, link_name)
+        return session.run(EventKind.ISSUE_RAISE, issues.raise_issue, values["title"],
+                           values["raised_by"], chosen, today())
+    intro = "It joins the issues list on Decisions, ranked last; open issues carry over."
+    return FormScreen("Raise an issue", fields, save, intro, "issue-form")
 
 
 def checkin_form(session: Session, view: okr.KrView) -> FormScreen:
@@ -254,3 +289,17 @@ def process_change_form(session: Session, health: Health) -> FormScreen:
     return FormScreen("Mark a process change",
                       [Field("period", "Period", default, placeholder="YYYY-MM-DD or " + default,
                              preview=preview)], save, intro, "process-change-form")
+
+
+def merge_form(session: Session, name: str) -> FormScreen:
+    """`m` in the person view: this name merged into another, every reference rewritten in
+    one change (u undoes it). Returns what was done, for the stage to say."""
+    fields = [Field("into", "Into (the name to keep)", placeholder="e.g. Lena Fischer",
+                    suggestions=tuple(p for p in session.read.board.people if p != name))]
+
+    def save(values: dict[str, str]) -> str:
+        changed = session.run(EventKind.PEOPLE_MERGE, people.merge, name, values["into"])
+        return (f"Merged {name} into {values['into'].strip()}: {changed} records (u undoes).")
+    intro = text.assemble("Every owner, attendee, facilitator and raiser named ", (name, "bold"),
+                          " becomes the name below.")
+    return FormScreen("Merge a name", fields, save, intro, "merge-form")

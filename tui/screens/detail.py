@@ -12,7 +12,7 @@ from textual.widgets import Label, Static
 from core import compare, fmt, follow_through, okr, words
 from core.board import Board
 from core.health import Health
-from core.model import Action
+from core.model import Action, Issue
 from core.periods import period_label
 from tui import text
 from tui.widgets.kpi_chart import KpiChart
@@ -129,6 +129,17 @@ def action_facts(a: Action, board: Board) -> Group:
                         ("recorded", getattr(meeting, "title", "") or str(a.created))]))
 
 
+def issue_facts(i: Issue, board: Board) -> Group:
+    raised = board.by_id.get(i.meeting or "")
+    solved_into = [board.get(ident, Action) for ident in i.actions]
+    return Group(facts([("title", i.title), ("raised by", i.raised_by),
+                        ("raised in", getattr(raised, "title", "") or str(i.created)),
+                        ("about", board.name_of(i.link) or "—"), ("status", i.status),
+                        ("rank", f"#{i.rank}" if i.rank else "—"),
+                        *(("solved into", f"{a.kind}: {a.text} — {a.owner}")
+                           for a in solved_into if a)]))
+
+
 class DetailScreen(ModalScreen[None]):
     """No fixed id: one detail can still be closing (its removal runs after the pop) while the
     next opens, as when a follower mirrors a facilitator flicking from row to row, and two
@@ -167,6 +178,10 @@ class DetailScreen(ModalScreen[None]):
             elif isinstance(item, okr.KrView):
                 yield Label(text.plain(item.kr.title), classes="form-title")
                 yield Static(kr_facts(item, self.board))
+            elif isinstance(item, Issue):
+                yield Label(text.plain(f"Issue #{item.rank}" if item.rank else "Issue"),
+                            classes="form-title")
+                yield Static(issue_facts(item, self.board))
             else:
                 yield Label(text.plain(item.kind.capitalize()), classes="form-title")
                 yield Static(action_facts(item, self.board))

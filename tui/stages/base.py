@@ -19,6 +19,8 @@ from core import okr
 from core.board import Board
 from core.errors import CadenceError
 from core.events import EventKind
+from core.health import Health
+from core.model import Action, Issue
 from core.meeting import MeetingClock
 from tui import keys, text
 from tui.widgets.review_table import ReviewTable
@@ -34,6 +36,20 @@ class Context(msgspec.Struct, frozen=True):
     meeting: str | None
     filter: str
     clock: MeetingClock
+
+
+def owner_of(item: object, board: Board) -> str:
+    """Whose a row is: a KPI's, an objective's (a key result's objective's), an action's
+    owner, or who raised an issue; "" for a row nobody owns."""
+    if isinstance(item, okr.KrView):
+        item = board.by_id.get(item.kr.objective)
+    if isinstance(item, Health):
+        return item.kpi.owner
+    if isinstance(item, okr.ObjectiveView):
+        return item.objective.owner
+    if isinstance(item, Action):
+        return item.owner
+    return item.raised_by if isinstance(item, Issue) else ""
 
 
 def matches(query: str, *fields: str) -> bool:
@@ -146,6 +162,30 @@ class StageView(Vertical):
         link, session = self.decision_link(), self.controller.session
         self.open_form(decision_form(session, link, self.board.name_of(link)),
                        f"Recorded; see Decisions ({self.controller.number_of('decisions')}).")
+
+    def issue_source(self) -> tuple[str | None, str]:
+        """What an issue raised on this stage (`I`) is about, and the title it starts with:
+        the selected flagged KPI or objective on the stages that list them, else free text."""
+        return None, ""
+
+    def action_raise_issue(self) -> None:
+        from tui.forms.meeting_forms import issue_form
+        link, title = self.issue_source()
+        self.open_form(issue_form(self.controller.session, link, self.board.name_of(link),
+                                  title),
+                       f"Issue raised; see the issues list on Decisions "
+                       f"({self.controller.number_of('decisions')}).")
+
+    def action_person(self) -> None:
+        """`W`: the person view of the selected row's owner (escape closes)."""
+        from tui.screens.person import PersonScreen
+        name = owner_of(self.board.by_id.get(self.selected or ""), self.board)
+        if not name:
+            self.notify("Select a row with an owner first.", severity="warning")
+            return
+        self.app.push_screen(PersonScreen(self.controller, name),
+                             lambda merged: self.post_message(self.Changed(merged))
+                             if merged else None)
 
     def action_undo(self) -> None:
         """The latest change undone, and the cursor back on the row it was about."""

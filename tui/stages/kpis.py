@@ -10,6 +10,12 @@ class KpiStage(StageView):
     def decision_link(self) -> str | None:
         return self.selected
 
+    def issue_source(self) -> tuple[str | None, str]:
+        """An issue on the selected KPI when it is flagged (its title: what is wrong)."""
+        from core.issues import kpi_title
+        health = self.board.get(self.selected, Health)
+        return (health.kpi.id, kpi_title(health)) if health and health.flags else (None, "")
+
     def flagged_kpi(self) -> Health | None:
         """The selected KPI, if it is flagged: interventions and new objectives are for KPIs
         that need a lift."""

@@ -128,6 +128,13 @@ class OkrStage(StageView):
     def decision_link(self) -> str | None:
         return self.selected
 
+    def issue_source(self) -> tuple[str | None, str]:
+        """An issue on the selected key result's objective (its title: where it stands)."""
+        from core.issues import objective_title
+        kr = self.board.get(self.selected, okr.KrView)
+        view = self.board.get(kr.kr.objective, okr.ObjectiveView) if kr else None
+        return (view.objective.id, objective_title(view)) if view else (None, "")
+
     def objective(self) -> okr.ObjectiveView | None:
         """The objective of the selected key result (`+`, `-`, `r` act on objectives)."""
         kr = self.chosen(okr.KrView, "a key result")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core import meeting_facts, words
+from core import meeting_facts, people, words
 from core.meeting import MeetingClock, clock_text, timebox_state
 from core.board import Board
 from core.model import Action, Meeting
@@ -75,7 +75,9 @@ class WrapUpStage(StageView):
             "earlier meetings.", style="dim"))
         meeting = ctx.board.by_id.get(ctx.meeting)
         if isinstance(meeting, Meeting):
-            self.query_one("#attendees", Static).update(people_line(meeting))
+            done = people.done_days(ctx.board, self.controller.store)
+            rate = people.meeting_completion(ctx.board, meeting, done)
+            self.query_one("#attendees", Static).update(people_line(meeting, rate))
         # Counted with each change; the stages' times again every second (clock_moved).
         events = meeting_facts.kept_events(self.controller.store, ctx.meeting)
         self._facts = meeting_facts.facts(ctx.board, ctx.meeting, ctx.clock.snapshot(), events)
@@ -132,7 +134,7 @@ def facts_line(found: meeting_facts.Facts) -> Text:
                      text.plain(" · ".join(meeting_facts.phrases(found))), sep=" ")
 
 
-def people_line(meeting: Meeting) -> Text:
+def people_line(meeting: Meeting, rate: people.Completion | None = None) -> Text:
     people = ", ".join(f"{p} ({meeting.ratings[p]})" if p in meeting.ratings else p
                        for p in meeting.attendees) or "none yet — press a to add them"
     ratings = list(meeting.ratings.values())
@@ -140,4 +142,7 @@ def people_line(meeting: Meeting) -> Text:
     return Text("\n").join([
         text.join(text.plain("Attendees:", "bold"), text.plain(people), sep=" "),
         text.join(text.plain("Meeting:", "bold"), text.plain(average),
-                  text.plain("· w previews the minutes · e exports them", "dim"), sep=" ")])
+                  text.plain("· w previews the minutes · e exports them", "dim"), sep=" "),
+        *([text.join(text.plain("To-dos:", "bold"), text.plain(rate.phrase()),
+                     text.plain("· those due since the last meeting", "dim"), sep=" ")]
+          if rate is not None else [])])

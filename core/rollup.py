@@ -391,7 +391,8 @@ def combine(rollup: Rollup, own: boards.Board, reads: Sequence[TeamRead]) -> Rol
         objectives += found.objectives
         explained += found.explanations
     return RollupBoard(own.today, tuple(kpis), tuple(objectives), own.actions, own.meetings,
-                       tuple(explained), title=rollup.title, teams=tuple(reads), org=org)
+                       issues=own.issues, explanations=tuple(explained), title=rollup.title,
+                       teams=tuple(reads), org=org)
 
 
 # --- org KPIs: formulas over the teams' KPIs --------------------------------------------------

@@ -171,3 +171,22 @@ async def test_the_key_bar_offers_no_key_a_roll_up_refuses(rolled):
         await pilot.press("2")
         await pilot.pause()
         assert "Intervene" in key_bar_text(app)
+
+
+async def test_an_issue_about_a_team_kpi_joins_the_roll_ups_issues_list(rolled, tmp_path):
+    from core.model import Issue
+    before = teams_state(tmp_path)
+    app = rollup_app(rolled)
+    async with run(app) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        first = app.screen.view.selected
+        await pilot.press("I")
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "Noor")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Issue raised" in notified(app))
+    [issue] = Store(rollup.own_store(rolled)).records(Issue)
+    assert issue.link == first and rollup.team_of(first) is not None
+    assert teams_state(tmp_path) == before

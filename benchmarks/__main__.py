@@ -16,6 +16,8 @@ from benchmarks import figures, stores
 from core.clock import today
 
 LAUNCH_GOAL = {"S": 1.3, "M": 1.6, "L": 2.5}
+# A roll-up (issue 22): fifty team stores of the demo's size, twenty of size M.
+ROLLUP_TEAMS = {"S": 50, "M": 20}
 
 
 def compile_sources() -> None:
@@ -39,6 +41,9 @@ def run(quick: bool) -> list[figures.Result]:
             results += figures.launch(store, day, size, repeat, LAUNCH_GOAL[size])
             results.append(figures.open_store(store, size, repeat))
             results.append(figures.read_model(store, size, day, repeat))
+            if size in ROLLUP_TEAMS:
+                results.append(figures.open_rollup(store, size, ROLLUP_TEAMS[size], day,
+                                                   repeat))
             if size in ("S", "M"):
                 results.append(figures.durable_action(store, size, repeat))
             if size == "M":

@@ -189,6 +189,32 @@ def open_store(store_path: Path, size: str, repeat: int) -> Result:
                   "<= 2x", value <= 2 * floor)
 
 
+def open_rollup(store_path: Path, size: str, teams: int, today: date, repeat: int) -> Result:
+    """A roll-up of `teams` team stores, each a copy of the store of this size in a folder of
+    its own: its file read, every team store opened and its board made (health, flags, OKRs),
+    and one board over them all — what `status --rollup` and the app's first frame need.
+    Against orjson reading and parsing the same files in one process."""
+    import shutil
+
+    from core import rollup
+    folder = store_path.parent / f"rollup-{size}"
+    files = []
+    for n in range(teams):
+        (folder / f"team{n}").mkdir(parents=True, exist_ok=True)
+        files.append(folder / f"team{n}" / "cadence.json")
+        shutil.copyfile(store_path, files[-1])
+    path = folder / "rollup.toml"
+    path.write_text('title = "Benchmark"\n' + "".join(
+        f'[[team]]\nname = "team{n}"\nstore = "team{n}/cadence.json"\n' for n in range(teams)))
+
+    def floor() -> None:
+        for file in files:
+            orjson.loads(file.read_bytes())
+    value, floor_value = alternated(lambda: rollup.Review(path).board(today), floor, repeat)
+    return Result(f"opening a roll-up of {teams} stores (read + boards)", size, value * 1000,
+                  "ms", floor_value * 1000, "<= 2x", value <= 2 * floor_value)
+
+
 def read_model(store_path: Path, size: str, today: date, repeat: int) -> Result:
     """Every KPI's health, every objective's score, every action: what the screens and
     `status` show, from an open store. No goal of its own; it is inside launch and status."""

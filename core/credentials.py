@@ -21,6 +21,11 @@ HIDDEN = "***"
 
 
 def holds_one(text: str) -> bool:
+    # Every credential has a `:` (a URL's, curl's) or an `=` (a parameter's). Checked on
+    # every text field of every KPI read, it spares nearly every name, owner and unit the
+    # patterns: a roll-up reading fifty stores checked 6,000 fields.
+    if ":" not in text and "=" not in text:
+        return False
     return any(p.search(text) for p in _PATTERNS)
 
 

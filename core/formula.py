@@ -65,7 +65,9 @@ Value = float | Missing
 _NUMBER = r"(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)" \
           r"(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
 _TOKEN = re.compile(rf"""
-    `(?P<tick>[^`]*)`                 # `Net revenue retention`
+    (?P<team>[a-z][a-z0-9_]*):        # a roll-up's team KPI: growth:Revenue, growth:`Net rr`
+      (?:`(?P<team_tick>[^`]*)`|\[(?P<team_bracket>[^\]]*)\]|(?P<team_word>[^\W\d]\w*))
+  | `(?P<tick>[^`]*)`                 # `Net revenue retention`
   | \[(?P<bracket>[^\]]*)\]           # [Net revenue retention]
   | (?P<number>{_NUMBER})
   | (?P<word>[^\W\d]\w*)              # Pipeline, or a function: min(
@@ -139,6 +141,9 @@ def _rewrite(text: str) -> tuple[str, list[int], list[str]]:
         piece = found.group()
         if kind in ("tick", "bracket"):
             piece = _name(found.group(kind).strip(), names, keys)
+        elif kind in ("team_tick", "team_bracket", "team_word"):
+            # A name in a roll-up (core/rollup.py): its team, then the team's KPI.
+            piece = _name(f"{found.group('team')}:{found.group(kind).strip()}", names, keys)
         elif kind == "word":
             piece = _word(piece, text, found.end(), names, keys)
         elif kind == "open":

@@ -10,7 +10,7 @@ events that were undone are skipped.
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core import agendas
 from core import board as boards
@@ -89,16 +89,39 @@ def _minutes_between(start: str, end: str | None, path: Path) -> float:
     return round((finish - instant(start, path)).total_seconds() / 60, 1)
 
 
-def build(store: Store, meeting_id: str | None = None) -> Json:
+class Scope(Protocol):
+    """What a meeting reviewed: the read model its minutes show, and what changed since the
+    meeting before it. One store's (`StoreScope`), or a roll-up's over many team stores
+    (core/rollup.py: MinutesScope)."""
+
+    def board(self, seen: boards.Readable, meeting: Meeting) -> boards.Board: ...
+
+    def since(self, seen: boards.Readable, board: boards.Board,
+              meeting: Meeting) -> changes.Since | None: ...
+
+
+class StoreScope:
+    """A meeting of one store: its store as the meeting saw it, judged as of its day."""
+
+    def board(self, seen: boards.Readable, meeting: Meeting) -> boards.Board:
+        return boards.load(seen, meeting.day)
+
+    def since(self, seen: boards.Readable, board: boards.Board,
+              meeting: Meeting) -> changes.Since | None:
+        return changes.since_last(seen, board, meeting.id)
+
+
+def build(store: Store, meeting_id: str | None = None, scope: Scope | None = None) -> Json:
+    scope = scope or StoreScope()
     seen, meeting = as_seen(store, meeting_id)
-    board = boards.load(seen, meeting.day)              # flags and bands as of its day
+    board = scope.board(seen, meeting)                  # flags and bands as of its day
     events = _kept_events(seen, meeting)
     actions = [a for a in reversed(board.actions) if a.meeting == meeting.id]
     found: Json = {
         "schema": SCHEMA,
         "meeting": _header(meeting, store.path),
         # What changed since the meeting before it ended, as this one saw it (core/since.py).
-        "since_last_meeting": changes.as_json(changes.since_last(seen, board, meeting.id)),
+        "since_last_meeting": changes.as_json(scope.since(seen, board, meeting)),
         "kpi_health": _health(board),
         "flagged": [_flagged(h, board) for h in board.flagged],
         "measurements": _measurements(meeting, board),
@@ -237,10 +260,16 @@ def _forecasts(board: boards.Board) -> list[Json]:
             for v in board.active for k in v.krs if k.kr.id in board.forecasts]
 
 
+def _own(ident: str) -> bool:
+    """Whether an id is the store's own: a roll-up's board also holds its teams' KPIs and
+    objectives (`growth:k3`), whose meetings and events are their store's, not this one's."""
+    return split_id(ident) is not None
+
+
 def _measurements(meeting: Meeting, board: boards.Board) -> list[Json]:
     return [{"kpi": h.kpi.id, "name": h.kpi.name, "unit": h.kpi.unit,
              "period": period_label(m.period, h.kpi.cadence), "value": m.value, "note": m.note}
-            for h in board.kpis for m in h.series.recorded_in(meeting.id)]
+            for h in board.kpis if _own(h.kpi.id) for m in h.series.recorded_in(meeting.id)]
 
 
 def _checkins(store: boards.Readable, meeting: Meeting, board: boards.Board) -> list[Json]:
@@ -304,7 +333,8 @@ def _reprioritised(events: list[Event], board: boards.Board) -> list[Json]:
             if event.kind == EventKind.OBJECTIVE_PRIORITY:
                 moved.add(change.key)
     moves = [(v.objective, first[v.objective.key]) for v in board.active
-             if v.objective.key in moved and first[v.objective.key] != v.objective.priority]
+             if _own(v.objective.id) and v.objective.key in moved
+             and first[v.objective.key] != v.objective.priority]
     return [{"id": o.id, "title": o.title, "from": was, "to": o.priority}
             for o, was in sorted(moves, key=lambda m: m[0].priority or 0)]
 
@@ -349,10 +379,10 @@ def export_file(store: Store, meeting_id: str | None = None) -> Path:
     return export_path(store, {"meeting": {"date": meeting.day.isoformat(), "id": meeting.id}})
 
 
-def export(store: Store, meeting_id: str | None = None) -> Path:
+def export(store: Store, meeting_id: str | None = None, scope: Scope | None = None) -> Path:
     """Write the Markdown minutes beside the store; the name holds the meeting id, so another
     meeting's file is never overwritten."""
-    minutes = build(store, meeting_id)
+    minutes = build(store, meeting_id, scope)
     path = export_path(store, minutes)
     try:
         atomic_write(path, render(minutes).encode())

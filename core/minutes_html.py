@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from core import board as boards
 from core import chart, display, fmt, meeting_facts, minutes, since, words
 from core.health import Health
 from core.periods import period_label
@@ -46,11 +45,12 @@ def _chart(h: Health) -> Json:
                                  [period_label(m.period, k.cadence) for m in recent], lines)}
 
 
-def pictures(store: Store, found: Json) -> Json:
-    """What the page draws beyond the JSON, from the store as the meeting saw it: the
-    sparkline points of every KPI by id, and the charts of the KPIs discussed."""
+def pictures(store: Store, found: Json, scope: minutes.Scope | None = None) -> Json:
+    """What the page draws beyond the JSON, from the store as the meeting saw it (`scope`: a
+    roll-up's, over its teams' stores): the sparkline points of every KPI by id, and the
+    charts of the KPIs discussed."""
     seen, meeting = minutes.as_seen(store, found["meeting"]["id"])
-    board = boards.load(seen, meeting.day)
+    board = (scope or minutes.StoreScope()).board(seen, meeting)
     by_id = {h.kpi.id: h for h in board.kpis}
     return {"sparklines": {i: chart.sparkline(h.series.values(SPARK_VALUES))
                            for i, h in by_id.items()},
@@ -98,19 +98,21 @@ def render(found: Json, drawn: Json) -> str:
     return page
 
 
-def build(store: Store, meeting_id: str | None = None) -> str:
-    found = minutes.build(store, meeting_id)
-    return render(found, pictures(store, found))
+def build(store: Store, meeting_id: str | None = None,
+          scope: minutes.Scope | None = None) -> str:
+    found = minutes.build(store, meeting_id, scope)
+    return render(found, pictures(store, found, scope))
 
 
-def export(store: Store, meeting_id: str | None = None) -> Path:
+def export(store: Store, meeting_id: str | None = None,
+           scope: minutes.Scope | None = None) -> Path:
     """`e` in the app: the Markdown minutes beside the store (core/minutes.py: export), and
     this page beside them, of the same name with .html. Returns the Markdown file's path."""
     from core.storage import atomic_write
-    written = minutes.export(store, meeting_id)
+    written = minutes.export(store, meeting_id, scope)
     page = written.with_suffix(".html")
     try:
-        atomic_write(page, build(store, meeting_id).encode())
+        atomic_write(page, build(store, meeting_id, scope).encode())
     except OSError as exc:
         raise CadenceError(f"{page}: cannot be written ({exc.strerror})") from None
     return written

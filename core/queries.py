@@ -4,7 +4,7 @@ of a store the caller has checked; each answer is a value (core/model.py), never
 document, and "not there" is the one-line error people see.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
@@ -57,9 +57,11 @@ def meeting(src: Source, ident: str | None) -> Meeting:
     return require(src, Meeting, ident)
 
 
-def link_target(src: Source, link: str) -> str:
-    """A decision's or action's link: the id of a KPI, an objective or a key result."""
-    if not any(find(src, cls, link) for cls in (Kpi, Objective, KeyResult)):
+def link_target(src: Source, link: str, outside: Callable[[str], bool] | None = None) -> str:
+    """A decision's or action's link: the id of a KPI, an objective or a key result; or, for a
+    store that links outside itself (a roll-up's: `Store.outside`), an id it knows there."""
+    if not any(find(src, cls, link) for cls in (Kpi, Objective, KeyResult)) and not (
+            outside is not None and outside(link)):
         raise CadenceError(f"link: no KPI, objective or key result with id {link!r}")
     return link
 

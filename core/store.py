@@ -7,7 +7,7 @@ writes the file once, atomically.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
@@ -117,6 +117,12 @@ class Store:
         self._checked = -1                     # the version known to be whole (check())
         self._in_tx = False
         self._swept = False
+        # What a link may name outside this store: a roll-up's store links its decisions to
+        # its teams' KPIs and objectives (`growth:k3`, core/rollup.py), which live in theirs.
+        self.outside: Callable[[str], bool] | None = None
+        # And what a formula may name outside it: a roll-up's org KPIs compute from its
+        # teams' KPIs (`growth:Revenue`), name -> (cadence, formula or None).
+        self.outside_kpis: Callable[[], dict[str, tuple[str, str | None]]] | None = None
         self.refresh()
 
     @property

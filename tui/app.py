@@ -41,7 +41,8 @@ class CadenceApp(App):
     def __init__(self, store: Store, title: str | None = None,
                  attendees: tuple[str, ...] = (), facilitator: str = "", clock=None,
                  mode: str = Mode.FACILITATE, live: presence.Presence | None = None,
-                 board: Board | None = None, agenda: agendas.Template | None = None):
+                 board: Board | None = None, agenda: agendas.Template | None = None,
+                 review=None):
         """`mode` (core.presence.Mode): facilitate (a new meeting), follow (watch `live` or
         wait for one), or take_over (go on with `live`, whose facilitator is gone). `board`:
         the store's read model as the command loaded it (so the app does not load it again).
@@ -49,7 +50,12 @@ class CadenceApp(App):
         or asks first when the team keeps agendas of its own."""
         super().__init__()
         text.use_colour(not self.no_color)      # Textual has read NO_COLOR
-        self.read = ReadModel(store, board)
+        self.review = review                    # a roll-up's meeting: core.rollup.Review
+        if review is not None:
+            from core.rollup import RollupReadModel
+            self.read: ReadModel = RollupReadModel(review, board)
+        else:
+            self.read = ReadModel(store, board)
         self.session = Session(self.read)
         self.mode, self.live = mode, live
         self.asking = self._asks_agenda(agenda)
@@ -76,6 +82,9 @@ class CadenceApp(App):
 
     def _controller(self, clock: MeetingClock) -> Controller:
         if self.mode == Mode.FOLLOW:
+            if self.review is not None:
+                from tui.rollup import RollupFollowing
+                return RollupFollowing(self.session, self.review)
             return Following(self.session)
         if self.mode == Mode.TAKE_OVER and self.live is not None:
             # A meeting its facilitator had not written yet (nothing recorded) goes on as
@@ -86,8 +95,11 @@ class CadenceApp(App):
             self.meeting = (*self.meeting[:-1], self._taken_agenda(self.live))
         elif self.session.meeting is None:
             clock.stages = list(self.meeting[-1].planned())
-        if not self.session.store.is_empty() and self.session.meeting is None:
+        if not self.guide_first() and self.session.meeting is None:
             self.session.plan(*self.meeting)          # written with its first change
+        if self.review is not None:
+            from tui.rollup import RollupFacilitating
+            return RollupFacilitating(self.session, clock, self.review)
         return Facilitating(self.session, clock)
 
     def _taken_agenda(self, live: presence.Presence) -> agendas.Template:
@@ -106,6 +118,11 @@ class CadenceApp(App):
         self.controller.clock = MeetingClock(list(agenda.planned()), now=self.controller.clock.now)
         self.asking = False
         self.push_screen(MeetingScreen(self.controller))
+
+    def guide_first(self) -> bool:
+        """Whether the app opens on the empty store's guide: a store with nothing yet (a
+        roll-up's own store starts empty, its teams hold the review)."""
+        return self.review is None and self.session.store.is_empty()
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -129,7 +146,7 @@ class CadenceApp(App):
     def get_default_screen(self) -> Screen:
         """The first screen: an empty store's guide, or the meeting. As the default screen it
         is in the app's first frame (a pushed screen waits for the next)."""
-        if self.session.store.is_empty():
+        if self.guide_first():
             from tui.screens.empty import EmptyScreen
             return EmptyScreen(self.session, follower=self.mode == Mode.FOLLOW)
         if self.asking:

@@ -77,17 +77,23 @@ def require_terminal() -> None:
                            "review as text")
 
 
-def run_app(store: Store, args, follow: bool = False) -> int:
+def run_app(store: Store, args, follow: bool = False, review=None) -> int:
     """Open the app: following when told to or when a meeting is live with someone else,
-    taking over with --take-over, else facilitating a new meeting."""
+    taking over with --take-over, else facilitating a new meeting. `review`: a roll-up's
+    (core/rollup.py), whose own store is `store`."""
     from core import board, presence
     from core.commands.meetings import check_names
     # The read model, loaded before Textual takes the terminal: a bad CADENCE_TODAY, a broken
     # store or a bad --title is one line and exit 1 here, not a crash in the app. The app
     # starts with the read model.
-    check_names(getattr(args, "title", None), tuple(getattr(args, "attendee", ())),
-                getattr(args, "facilitator", ""))
-    loaded = board.load(store, clock.today())
+    title = getattr(args, "title", None)
+    check_names(title, tuple(getattr(args, "attendee", ())), getattr(args, "facilitator", ""))
+    if review is not None:
+        today = clock.today()
+        loaded = review.board(today, board.load(store, today))
+        title = title or f"{display.line(review.rollup.title)} {today}"
+    else:
+        loaded = board.load(store, clock.today())
     agenda = chosen_agenda(store, getattr(args, "agenda", None))
     if follow:
         mode, live = presence.Mode.FOLLOW, presence.current(store.path, loaded.by_id)
@@ -99,10 +105,9 @@ def run_app(store: Store, args, follow: bool = False) -> int:
     require_terminal()
     from tui.app import CadenceApp        # Textual loads only when the app opens
     gc.freeze()     # what is loaded stays: the collector need not walk it again and again
-    app = CadenceApp(store, title=getattr(args, "title", None),
-                     attendees=tuple(getattr(args, "attendee", ())),
+    app = CadenceApp(store, title=title, attendees=tuple(getattr(args, "attendee", ())),
                      facilitator=getattr(args, "facilitator", ""), mode=mode, live=live,
-                     board=loaded, agenda=agenda)
+                     board=loaded, agenda=agenda, review=review)
     app.run()
     if app.return_code == 1:       # Textual's after an unhandled exception, its traceback shown
         with suppress(OSError, ValueError):             # the terminal may be gone too
@@ -165,10 +170,16 @@ def cmd_agendas_remove(args) -> int:
 
 
 def cmd_meet(args) -> int:
+    if getattr(args, "rollup", None):                 # the leadership meeting over its teams
+        review = _review(args)
+        return run_app(review.own, args, review=review)
     return run_app(_open(args), args)
 
 
 def cmd_follow(args) -> int:
+    if getattr(args, "rollup", None):
+        review = _review(args)
+        return run_app(review.own, args, follow=True, review=review)
     return run_app(_open(args), args, follow=True)
 
 
@@ -257,39 +268,109 @@ def cmd_demo(args) -> int:
     return run_app(store, args)
 
 
+def _review(args):
+    """The roll-up `--rollup` names (core/rollup.py), its file checked whole."""
+    from core import rollup
+    if getattr(args, "db", None):
+        raise CadenceError("--rollup and --db: give one (a roll-up keeps its own store beside "
+                           "its file)")
+    return rollup.Review(args.rollup)
+
+
+def _rollup_store(args) -> Store:
+    """The roll-up's own store, for its org KPIs (README: Roll-ups): KPIs only, whose formulas
+    may name the teams' KPIs as the roll-up reads them now."""
+    if args.kind != "kpis":
+        raise CadenceError(f"--rollup: a roll-up's store takes its org KPIs only (`import "
+                           f"kpis`); {args.kind} belong in the team's own store")
+    review = _review(args)
+    review.board(clock.today())              # the teams' KPIs, which the formulas may name
+    return review.own
+
+
+def cmd_rollup_status(args) -> int:
+    """Every team's status at once; a team store that cannot be read is one line (in the
+    JSON, under `unreadable`, and said on stderr) and the others are shown."""
+    from core import board, rollup, rollup_status
+    review = _review(args)
+    today = clock.today()
+    own = board.load(review.own, today)
+    current = review.board(today, own)
+    changed = rollup.since_last(current, review.own, own)
+    if args.format == "json":
+        for problem in current.problems:
+            say(f"cadence: warning: {problem}", err=True)
+        write_json(rollup_status.as_json(current, changed))
+    else:
+        print(rollup_status.as_text(current, changed))
+    return 0
+
+
 def cmd_status(args) -> int:
     from core import board, since, status
+    if getattr(args, "rollup", None):
+        return cmd_rollup_status(args)
     store = _open(args)
     current = board.load(store, clock.today())
     changed = since.since_last(store, current)
+    relayed = _relayed(store) if os.environ.get("CADENCE_ROLLUPS", "").strip() else None
     if args.format == "json":
-        write_json(status.as_json(current, changed))
+        found = status.as_json(current, changed)
+        if relayed is not None:
+            from core import rollup_status
+            found["rollup_actions"] = rollup_status.relayed_json(relayed, current)
+        write_json(found)
     else:
         print(status.as_text(current, changed))
+        if relayed:
+            from core import rollup_status
+            print("\n".join(rollup_status.relayed_lines(relayed, current)))
     return 0
+
+
+def _relayed(store: Store) -> list:
+    """What the roll-ups CADENCE_ROLLUPS lists decided about this team's KPIs and objectives
+    (README: Roll-ups); a roll-up that cannot be read is a warning, and the rest is shown."""
+    from core import rollup
+    found, problems = rollup.relayed_to(store.path)
+    for problem in problems:
+        say(f"cadence: warning: {problem}", err=True)
+    return found
 
 
 def cmd_minutes(args) -> int:
     from core import minutes
     from core.minutes_md import render
-    store = _open(args)
+    scope, stores = None, []
+    if getattr(args, "rollup", None):              # the leadership meeting's, over its teams
+        from core import rollup
+        from core.model import Meeting
+        review = _review(args)
+        store, scope = review.own, rollup.MinutesScope(review)
+        stores = [team.store for team in review.rollup.teams]
+        if not store.records(Meeting) and args.meeting is None:
+            raise CadenceError(f"{review.rollup.path}: no leadership meeting yet; "
+                               f"`cadence --rollup {review.rollup.path}` opens one")
+    else:
+        store = _open(args)
     output = None if args.output in (None, "-") else Path(args.output)
-    if output is not None:
-        check_output(output, store.path, args.force)     # before any work: a typo costs nothing
+    if output is not None:              # before any work: a typo costs nothing
+        check_output(output, store.path, args.force, stores)
     mail_to = addresses(args.mail_to)
-    found = minutes.build(store, args.meeting)
+    found = minutes.build(store, args.meeting, scope)
     if args.format == "json":
         payload = display.json(encode(found))
     elif args.format == "html":
         from core import minutes_html            # Jinja2 loads only for HTML
-        payload = minutes_html.render(found, minutes_html.pictures(store, found)).encode()
+        payload = minutes_html.render(found, minutes_html.pictures(store, found,
+                                                                   scope)).encode()
     else:
         payload = render(found).encode()
     write_output(payload, output)
     if output is not None:
         say(f"Minutes of {found['meeting']['id']} written to {output}", err=True)
     if mail_to or args.post_to:
-        return deliver(store, found, mail_to, args.post_to)
+        return deliver(store, found, mail_to, args.post_to, scope)
     return 0
 
 
@@ -301,11 +382,12 @@ def addresses(given: list[str]) -> list[str]:
     return [check_address(address) for address in given]
 
 
-def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str]) -> int:
+def deliver(store: Store, found: dict, mail_to: list[str], post_to: list[str],
+            scope=None) -> int:
     """Mail and post the minutes (already written): one line for each delivery done or
     failed; 1 if any failed."""
     from core.delivery import deliver
-    outcome = deliver(store, found, mail_to, post_to)
+    outcome = deliver(store, found, mail_to, post_to, scope)
     for warning in outcome.warnings:
         say(f"cadence: warning: {warning}", err=True)
     for done in outcome.done:
@@ -354,12 +436,14 @@ def write_output(payload: bytes, output: Path | None) -> None:
         raise CadenceError(f"{output}: cannot be written ({exc.strerror})") from None
 
 
-def check_output(output: Path, store: Path, force: bool) -> None:
+def check_output(output: Path, store: Path, force: bool, others: list[Path] = ()) -> None:
     """An output file never names the store or one of its files (the store would become
-    Markdown, event log and all), and replaces an existing file only with --force."""
-    if is_store_file(output, store):
-        raise CadenceError(f"{output}: is the store {store} or one of its files; choose "
-                           "another output file")
+    Markdown, event log and all) — nor, for a roll-up, a team's store (`others`) — and
+    replaces an existing file only with --force."""
+    for found in (store, *others):
+        if is_store_file(output, found):
+            raise CadenceError(f"{output}: is the store {found} or one of its files; choose "
+                               "another output file")
     if output.is_dir():
         raise CadenceError(f"{output}: is a folder; name a file")
     if output.is_file() and not force:
@@ -394,7 +478,7 @@ def cmd_people_merge(args) -> int:
 
 def cmd_meetings(args) -> int:
     from core import minutes
-    store = _open(args)
+    store = _review(args).own if getattr(args, "rollup", None) else _open(args)
     listed = minutes.meeting_list(store)
     if args.format == "json":
         write_json(listed)
@@ -412,7 +496,7 @@ NOUNS = {"kpis": "KPIs", "measurements": "measurements", "okrs": "key results"}
 
 def cmd_import(args) -> int:
     from core import imports
-    store = _open(args)
+    store = _rollup_store(args) if getattr(args, "rollup", None) else _open(args)
     if args.kind == "kpis":
         report = imports.import_kpis(store, args.file)
     else:
@@ -547,6 +631,10 @@ def build_parser() -> Parser:
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the store file (default: $CADENCE_DB, else the user data folder)")
+    rollup = Parser(add_help=False)
+    rollup.add_argument("--rollup", metavar="FILE", default=argparse.SUPPRESS,
+                        help="a leadership review over the team stores this TOML file names "
+                             "(README: Roll-ups)")
     # Shared options default to SUPPRESS: parents share action objects, and a None default
     # from the subcommand would wipe out a value given before it.
     meeting = Parser(add_help=False)
@@ -562,11 +650,11 @@ def build_parser() -> Parser:
     meeting.add_argument("--take-over", action="store_true", default=argparse.SUPPRESS,
                          help="go on with the live meeting of a facilitator who is gone "
                               "(heartbeat older than 30 s, or their app here has ended)")
-    parser = Parser(prog="cadence", parents=[common, meeting],
+    parser = Parser(prog="cadence", parents=[common, meeting, rollup],
                     description="Run your operating review from the terminal.")
     parser.set_defaults(run=cmd_meet, read_only=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
-    meet = commands.add_parser("meet", parents=[common, meeting],
+    meet = commands.add_parser("meet", parents=[common, meeting, rollup],
                                help="open the meeting app (default)")
     meet.set_defaults(run=cmd_meet)
     demo_ = commands.add_parser("demo", parents=[common, meeting],
@@ -574,7 +662,7 @@ def build_parser() -> Parser:
     demo_.add_argument("--no-open", action="store_true", help="only write the demo data")
     demo_.add_argument("--force", action="store_true", help="replace a store holding other data")
     demo_.set_defaults(run=cmd_demo)
-    follow = commands.add_parser("follow", parents=[common],
+    follow = commands.add_parser("follow", parents=[common, rollup],
                                  help="watch the live meeting, read-only")
     follow.set_defaults(run=cmd_follow)
     serve = commands.add_parser("serve", parents=[common],
@@ -589,12 +677,13 @@ def build_parser() -> Parser:
                        help="browsers watching at once; each is a process "
                             f"(default {MAX_VIEWERS})")
     serve.set_defaults(run=cmd_serve)
-    status_ = commands.add_parser("status", parents=[common],
+    status_ = commands.add_parser("status", parents=[common, rollup],
                                   help="print KPI health, flags and OKR progress")
     status_.add_argument("--format", choices=("text", "json"), default="text")
     status_.set_defaults(run=cmd_status, read_only=True)
-    import_ = commands.add_parser("import", parents=[common], help="import KPIs, measurements "
-                                  "or OKRs from CSV (all or nothing)")
+    import_ = commands.add_parser("import", parents=[common, rollup],
+                                  help="import KPIs, measurements or OKRs from CSV (all or "
+                                  "nothing)")
     import_.add_argument("kind", choices=tuple(NOUNS))
     import_.add_argument("file", metavar="FILE.csv")
     import_.set_defaults(run=cmd_import)
@@ -619,7 +708,7 @@ def build_parser() -> Parser:
     init = sources_do.add_parser("init", parents=[common], help="create the connections "
                                  "file (0600) with a commented example, and print its path")
     init.set_defaults(run=cmd_sources_init, read_only=True)
-    minutes_ = commands.add_parser("minutes", parents=[common],
+    minutes_ = commands.add_parser("minutes", parents=[common, rollup],
                                    help="write a meeting's minutes (default: the last meeting)")
     which = minutes_.add_mutually_exclusive_group()
     which.add_argument("--meeting", metavar="ID", help="the meeting's id (see `cadence meetings`)")
@@ -678,7 +767,7 @@ def build_parser() -> Parser:
     remove = agendas_do.add_parser("remove", parents=[common], help="remove a team's agenda")
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(run=cmd_agendas_remove, read_only=False)
-    meetings = commands.add_parser("meetings", parents=[common],
+    meetings = commands.add_parser("meetings", parents=[common, rollup],
                                    help="list the meetings, newest first")
     meetings.add_argument("--format", choices=("text", "json"), default="text")
     meetings.set_defaults(run=cmd_meetings, read_only=True)

@@ -88,6 +88,9 @@ class Controller:
         # or retire, by objective id; and the cycle this meeting closes, once it has shown it.
         self.carry: dict[str, bool] = {}
         self.closing: str | None = None
+        # What the meeting's minutes review (core/minutes.py: Scope): None, the store's own;
+        # a roll-up's reviews its teams' stores too.
+        self.scope: Any = None
 
     def attach(self, ui: Ui) -> None:
         self.ui = ui
@@ -106,6 +109,17 @@ class Controller:
 
     def allows(self, action: str) -> bool:
         return keys.allowed(action, self.writable, self.moving)
+
+    def offers(self, action: str) -> bool:
+        """Whether the key bar offers a key (the help lists them all): not one a roll-up
+        only refuses."""
+        return True
+
+    def refuses(self, action: str, selected: str | None) -> str | None:
+        """Why a stage's action that changes a team's data (keys.TEAM_ACTIONS) is not taken
+        here, in one line; None to take it. A store's own meeting takes them all; a roll-up
+        reads its teams' stores only (tui/rollup.py)."""
+        return None
 
     def board(self) -> Board:
         self.read.refresh()                   # a change here or another process's

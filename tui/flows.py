@@ -51,7 +51,7 @@ async def show_minutes(meeting: "Controller") -> bool:
     from core.minutes_md import render
     from tui.screens.minutes_preview import MinutesPreview
     try:
-        found = minutes.build(meeting.store, meeting.meeting_id)
+        found = minutes.build(meeting.store, meeting.meeting_id, meeting.scope)
     except CadenceError as exc:
         meeting.ui.notify(str(exc), severity="warning")
         return False
@@ -133,8 +133,10 @@ class Minutes:
                 yes="send them", no="not now")):
             return
         self.meeting.ui.notify("Sending the minutes…")
+        scope = self.meeting.scope                  # a roll-up's: its file, read again
         outcome = await asyncio.to_thread(_deliver, self.meeting.store.path,
-                                          self.meeting.session.meeting, config)
+                                          self.meeting.session.meeting, config,
+                                          scope.review.rollup.path if scope else None)
         said = [(f"Minutes {done}", "information") for done in outcome.done]
         said += [(f"Minutes not sent: {failed}", "error") for failed in outcome.failed]
         for line, severity in said:
@@ -162,7 +164,8 @@ class Minutes:
         None (and why said)."""
         from core import minutes_html
         try:
-            written = minutes_html.export(self.meeting.store, self.meeting.session.meeting)
+            written = minutes_html.export(self.meeting.store, self.meeting.session.meeting,
+                                          self.meeting.scope)
         except (CadenceError, OSError) as exc:
             self.meeting.refused(exc)
             return None
@@ -173,15 +176,22 @@ class Minutes:
         return written
 
 
-def _deliver(path: Path, meeting: str | None, config: "Settings") -> "Outcome":
+def _deliver(path: Path, meeting: str | None, config: "Settings",
+             rollup_file: Path | None = None) -> "Outcome":
     """The minutes sent where the user config's [delivery] says, from a Store of this
-    thread's own (as `_pull`)."""
+    thread's own (as `_pull`); a roll-up's (`rollup_file`) with its teams' stores."""
     from core import minutes
     from core.delivery import deliver
     from core.store import Store
-    store = Store(path)
-    return deliver(store, minutes.build(store, meeting), list(config.mail_to),
-                   list(config.post_to))
+    scope = None
+    if rollup_file is not None:
+        from core import rollup
+        review = rollup.Review(rollup_file)
+        store, scope = review.own, rollup.MinutesScope(review)
+    else:
+        store = Store(path)
+    return deliver(store, minutes.build(store, meeting, scope), list(config.mail_to),
+                   list(config.post_to), scope)
 
 
 async def pull_now(meeting: "Facilitating") -> None:

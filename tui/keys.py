@@ -151,6 +151,14 @@ KEYS: tuple[Key, ...] = (
         "the facilitator again"),
 )
 
+# The actions that change a team's own data (its KPIs, their values, its objectives, its
+# sources). In a roll-up, whose team stores are only read, each of their keys says so in one
+# line instead of acting (tui/rollup.py); `i` and `d` act there, in the roll-up's own store.
+TEAM_ACTIONS = frozenset({
+    "objective", "explain", "measure", "check_in", "priority", "retire", "pull", "new_kpi",
+    "edit_kpi", "archive_kpi", "scorecard", "process_change", "new_objective",
+    "add_key_result", "edit_objective", "delete_draft", "close_cycle"})
+
 # Keys that belong to widgets, listed so the help screen is complete.
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("up / down, k / j", "move in a list"),

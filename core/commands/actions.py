@@ -18,7 +18,7 @@ def record(tx: Transaction, kind: str, text: str, owner: str, due: date | None,
     action = Action(id="", kind=kind, text=text.strip(), owner=owner.strip(),
                     meeting=tx.meeting, created=today, due=due, link=link, issue=issue)
     if link is not None:
-        queries.link_target(tx, link)
+        queries.link_target(tx, link, tx.store.outside)
     tx.summary = f"{kind}: {action.text} ({action.owner})"
     return documents.insert(tx, action)
 

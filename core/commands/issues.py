@@ -22,7 +22,7 @@ def raise_issue(tx: Transaction, title: str, raised_by: str, link: str | None,
     require_plain(title, "title", "issue")
     require_plain(raised_by, "raised_by", "issue")
     if link is not None:
-        queries.link_target(tx, link)
+        queries.link_target(tx, link, tx.store.outside)
     issue = documents.insert(tx, Issue(
         id="", title=title.strip(), raised_by=raised_by.strip(), meeting=tx.meeting,
         created=today, link=link, rank=len(ranked(tx.records(Issue))) + 1))

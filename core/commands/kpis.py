@@ -50,8 +50,11 @@ Catalogue = Mapping[str, tuple[str, str | None]]
 def catalogue(src: Source) -> Catalogue:
     """What a formula may name: every KPI, with its cadence and its own formula (to find
     cycles). An archived KPI too: it left the meeting, its history stays, and a formula over
-    it goes on computing from that history."""
-    return {k.name: (k.cadence, k.formula.strip() or None) for k in src.records(Kpi)}
+    it goes on computing from that history. In a roll-up's store, its teams' KPIs too
+    (`growth:Revenue`: Store.outside_kpis)."""
+    found = {k.name: (k.cadence, k.formula.strip() or None) for k in src.records(Kpi)}
+    outside = getattr(getattr(src, "store", src), "outside_kpis", None)   # a Transaction's
+    return found if outside is None else {**outside(), **found}
 
 
 def check_formula(src: Source, kpi: Kpi) -> None:

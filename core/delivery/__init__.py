@@ -20,9 +20,11 @@ class Outcome(msgspec.Struct, frozen=True):
     warnings: tuple[str, ...] = ()
 
 
-def deliver(store: Store, found: Json, mail_to: list[str], post_to: list[str]) -> Outcome:
+def deliver(store: Store, found: Json, mail_to: list[str], post_to: list[str],
+            scope: Any = None) -> Outcome:
     """Send the minutes `found` (the JSON document) to each address, post their summary to
-    each webhook named."""
+    each webhook named. `scope`: what the meeting reviewed (core/minutes.py: Scope; None: the
+    store's own), for the charts of the mail's page."""
     from core.delivery import chat, mail, settings
     try:
         config = settings.load()
@@ -31,7 +33,7 @@ def deliver(store: Store, found: Json, mail_to: list[str], post_to: list[str]) -
     done, failed = [], []
     if mail_to:
         try:
-            done.append(mail.send(config, found, *_pages(store, found), mail_to))
+            done.append(mail.send(config, found, *_pages(store, found, scope), mail_to))
         except CadenceError as exc:
             failed.append(str(exc))
     for name in post_to:
@@ -42,8 +44,9 @@ def deliver(store: Store, found: Json, mail_to: list[str], post_to: list[str]) -
     return Outcome(tuple(done), tuple(failed), config.warnings)
 
 
-def _pages(store: Store, found: Json) -> tuple[str, str]:
+def _pages(store: Store, found: Json, scope: Any = None) -> tuple[str, str]:
     """The minutes as Markdown (the mail's text part) and HTML (its rich part)."""
     from core import minutes_html
     from core.minutes_md import render
-    return render(found), minutes_html.render(found, minutes_html.pictures(store, found))
+    return render(found), minutes_html.render(found, minutes_html.pictures(store, found,
+                                                                           scope))

@@ -17,11 +17,13 @@ def test_every_figure_runs_on_the_small_store(tmp_path):
                figures.durable_action(store, "S", repeat=1),
                figures.status_json(store, "S", TODAY, repeat=1),
                figures.import_rows(store, "S", TODAY, rows=2000, repeat=2),
-               figures.minutes_of_a_big_meeting(store, "S", actions=20)]
+               figures.minutes_of_a_big_meeting(store, "S", actions=20),
+               figures.open_rollup(store, "S", teams=3, today=TODAY, repeat=1)]
     assert [r.figure for r in results][:6] == [
         "launch to first screen", "key to frame: stage switch p50",
         "key to frame: stage switch p95", "key to frame: cursor p50", "key to frame: cursor p95",
         "peak memory of the app"]
+    assert results[-1].figure == "opening a roll-up of 3 stores (read + boards)"
     assert all(r.value > 0 for r in results)
     assert all(r.floor is None or r.floor > 0 for r in results)
     # Every key figure is a ratio to its own floor app, timed in the same run.

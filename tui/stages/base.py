@@ -3,8 +3,10 @@ actions behind them. A stage tells the shell what happened with messages (a chan
 change refused, a row highlighted, a detail asked for); the shell refills, says it, and keeps
 followers in step."""
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import msgspec
 from textual.containers import Vertical
@@ -63,6 +65,22 @@ def no_match(noun: str, query: str) -> Text:
                          (" — escape clears the filter", "yellow"))
 
 
+def _asking_first(method: Callable[..., Any], action: str) -> Callable[..., Any]:
+    """A stage's action that changes a team's data, run only if the controller lets it
+    (keys.TEAM_ACTIONS). `wraps` keeps its signature: Textual passes an action the
+    parameters its signature takes (`priority(True)`)."""
+    if inspect.iscoroutinefunction(method):
+        @functools.wraps(method)
+        async def asked_async(self: "StageView", *args: Any) -> Any:
+            return None if self.refused_here(action) else await method(self, *args)
+        return asked_async
+
+    @functools.wraps(method)
+    def asked(self: "StageView", *args: Any) -> Any:
+        return None if self.refused_here(action) else method(self, *args)
+    return asked
+
+
 class StageView(Vertical):
     stage_id: ClassVar[str]
     # What a row is ("No KPI matches 'x'"), and where the stage says what it shows.
@@ -102,7 +120,19 @@ class StageView(Vertical):
     def __init_subclass__(cls, **kwargs):
         if "stage_id" in cls.__dict__:                   # before Textual merges the bindings
             cls.BINDINGS = keys.bindings(cls.stage_id)    # its part of the key table
+        for action in keys.TEAM_ACTIONS:                  # each asks the controller first
+            found = cls.__dict__.get(f"action_{action}")
+            if found is not None:
+                setattr(cls, f"action_{action}", _asking_first(found, action))
         super().__init_subclass__(**kwargs)
+
+    def refused_here(self, action: str) -> bool:
+        """Whether the controller refuses the action here (a roll-up's team data is only
+        read): then it says why, in one line."""
+        said = self.controller.refuses(action, self.selected)
+        if said is not None:
+            self.notify(said, severity="warning")
+        return said is not None
 
     @property
     def table(self) -> ReviewTable:

@@ -26,6 +26,10 @@ def counts_line(ctx: Context) -> Text:
     counts = ctx.board.counts()
     parts = [Text(f"{BAND_LABEL[b]} {counts[b]}", style=text.STYLE[b])
              for b in ("green", "amber", "red", "none")]
+    teams = getattr(ctx.board, "teams", None)        # a roll-up's board (core/rollup.py)
+    if teams is not None:
+        from tui.rollup import teams_line
+        return text.join(*parts, teams_line(ctx.board), sep="   ")
     missing = len(ctx.board.to_fill())
     hint = f"M fills the scorecard ({missing} missing)" if missing else "N adds a KPI"
     return text.join(*parts, Text(hint, style="dim"), sep="   ")

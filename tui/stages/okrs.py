@@ -202,8 +202,12 @@ class OkrStage(StageView):
 
 def summary(ctx: Context, showing_retired: bool) -> Text:
     active = ctx.board.active
-    line = Text(f"{len(active)} active · c check in · +/- re-rank · r retire · N new · "
-                f"H {'hides' if showing_retired else 'shows'} retired", style="dim")
+    hide = f"H {'hides' if showing_retired else 'shows'} retired"
+    if getattr(ctx.board, "teams", None) is not None:     # a roll-up's: each team keeps its own
+        return Text(f"{len(active)} active, each team's by its own priority · d decides about "
+                    f"the selected one · {hide}", style="dim")
+    line = Text(f"{len(active)} active · c check in · +/- re-rank · r retire · N new · {hide}",
+                style="dim")
     if not active:
         line = Text("No active objective: N writes one, or o on a flagged KPI starts one to "
                     "lift it.", style="dim")

@@ -75,8 +75,11 @@ class KeyBar(Static):
     def show_keys(self, *_) -> None:
         """Called on every focus change, stage switch and resize; rebuilt only when the keys
         shown differ."""
+        controller = getattr(self.screen, "controller", None)
+        offers = controller.offers if controller is not None else (lambda _: True)
         active = sorted((a.binding for a in self.screen.active_bindings.values()
-                         if a.binding.show and a.enabled), key=lambda b: keys.order(b.action))
+                         if a.binding.show and a.enabled and offers(a.binding.action)),
+                        key=lambda b: keys.order(b.action))
         every = [(self.app.get_key_display(binding), binding.description,
                   binding.action.split("(")[0]) for binding in active]
         shown = fitting(every, self.size.width or self.app.size.width)

@@ -72,8 +72,8 @@ def json(encoded: bytes) -> bytes:
 # Only what would render as formatting is escaped, so the minutes still read cleanly in a
 # plain-text mail ("75% < 80%" stays as it is). CommonMark lets any ASCII punctuation be
 # backslash-escaped; each rule below names what it stops.
-_MD_ESCAPES = re.compile(
-    r"[\\`\[\]|~]"                        # escapes, code, links and images, table cells, strikes
+_MD_PATTERN = (
+    r"[\\`\[\]~]"                         # escapes, code, links and images, strikes
     r"|<(?!\s|$)"                         # HTML and autolinks (`<b>`, `<http:x>`, `<1@x.io>`)
     r"|&(?=#?\w+;)"                       # entities: `&lt;` would show as `<`
     r"|\*(?=\S)"                          # emphasis: only a `*` before a non-space can open it
@@ -81,17 +81,24 @@ _MD_ESCAPES = re.compile(
     r"|#(?=[\w#]|$)|@(?=\w)"              # issue links, mentions, a heading's closing #
     r"|(?<=[^\W\d_]):(?=\S)|(?<=/)/"      # a scheme (`http:`, `mailto:`, `//host`): links
     r"|(?<=\S)\.(?=[^\W\d_])")            # the dot of a domain (`example.com`, `www.x`)
+_MD_ESCAPES = re.compile(_MD_PATTERN)
+# In a table cell `|` ends the cell; anywhere else it is text (a GFM table needs a row of its
+# own and a delimiter row under it, which one flattened line of user text cannot make).
+_MD_CELL_ESCAPES = re.compile(_MD_PATTERN + r"|\|")
 # What starts a block where user text opens a line or a list item: a list ("- 1. x" would
 # nest one), a rule ("- ---"), a quote or a heading. "-5%" and "2.5" start none.
 _MD_BLOCK_START = re.compile(r"^(?:[-+*]|#{1,6}|\d{1,9}[.)])(?=\s|$)|^-(?=-)|^>")
 
 
-def markdown(text: object) -> str:
+def markdown(text: object, cell: bool = True) -> str:
     """User text as inert Markdown inline text: one line, controls visible, and nothing in it
     becomes a tag, a link, an image, an autolink, emphasis, a table cell or a block — checked
-    with CommonMark (HTML on) and GFM-like linkifying renderers in tests/unit/test_display.py."""
+    with CommonMark (HTML on) and GFM-like linkifying renderers in tests/unit/test_display.py.
+    `cell=False` for text outside a table (a paragraph, a list item, a heading): `|` is left as
+    it is there, so "A | B" reads as it is in a plain-text mail."""
     flat = line(" ".join(str(text).split()))     # newlines and tabs become one space
-    escaped = _MD_ESCAPES.sub(lambda found: "\\" + found[0], flat)
+    escapes = _MD_CELL_ESCAPES if cell else _MD_ESCAPES
+    escaped = escapes.sub(lambda found: "\\" + found[0], flat)
     return _MD_BLOCK_START.sub(_escape_block_start, escaped)
 
 

@@ -1,21 +1,29 @@
 """The minutes as Markdown: plain enough to read in a mail client, tidy when a code host
 renders it. Every piece of text from the store — names, notes, owners, titles, stage names,
-even times — goes through `md()` (core/display.py), so it cannot break a table or become a
-heading, a list, a link, an image or HTML, and no control character in it acts."""
+even times — goes through `md()` or, in a table, `cell()` (core/display.py), so it cannot break
+a table or become a heading, a list, a link, an image or HTML, and no control character in it
+acts."""
 
 from typing import Any
 
 from core import fmt, meeting_facts
-from core.display import markdown as md
+from core.display import markdown
 from core.since import HEADINGS, KINDS, NO_EARLIER
 from core.words import (CONFIDENCE_LABEL, DIRECTION_SYMBOL, FOLLOW_THROUGH_LABEL, VERDICT_LABEL,
                         follow_through, pace, stage_note)
 
 Json = dict[str, Any]
+# Store text in a table cell (`|` escaped: it would end the cell) and anywhere else (left as it
+# is, so "A | B" reads cleanly in a plain-text mail).
+cell = markdown
+
+
+def md(text: object) -> str:
+    return markdown(text, cell=False)
 
 
 def _value(value: float | None, unit: str) -> str:
-    return md(fmt.value(value, unit))
+    return cell(fmt.value(value, unit))          # in tables and in text alike
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -74,7 +82,7 @@ def _health(h: Json) -> list[str]:
     lines = [f"{c['green']} green, {c['amber']} amber, {c['red']} red, {c['none']} without data."]
     if h["off_track"]:
         lines += [""] + _table(["KPI", "band", "latest", "target", "trend"], [
-            [md(k["name"]), md(k["band"]), _value(k["latest"], k["unit"]),
+            [cell(k["name"]), cell(k["band"]), _value(k["latest"], k["unit"]),
              DIRECTION_SYMBOL[k["direction"]] + _value(k["target"], k["unit"]),
              k["sparkline"]] for k in h["off_track"]])
     return lines
@@ -125,17 +133,17 @@ def _forecasts(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["key result", "objective", "target", "where it lands"], [
-        [md(f["title"]), md(f["objective_title"]), _value(f["target"], f["unit"]),
-         md(f["text"]) + (" — misses" if f["misses"] else "")] for f in items])
+        [cell(f["title"]), cell(f["objective_title"]), _value(f["target"], f["unit"]),
+         cell(f["text"]) + (" — misses" if f["misses"] else "")] for f in items])
 
 
 def _checkins(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["key result", "objective", "from → to", "confidence", "note", "score", "pace"], [
-        [md(c["title"]), md(c["objective_title"]),
+        [cell(c["title"]), cell(c["objective_title"]),
          f"{_value(c['from'], c['unit'])} → {_value(c['to'], c['unit'])}",
-         md(CONFIDENCE_LABEL[c["confidence"]]), md(c["note"]) or "—",
+         cell(CONFIDENCE_LABEL[c["confidence"]]), cell(c["note"]) or "—",
          fmt.score(c["objective_score"]), pace(c["behind"])]
         for c in items])
 
@@ -144,7 +152,7 @@ def _carried(items: list[Json]) -> list[str]:
     if not items:
         return []
     return _table(["action", "owner", "due", "verdict"], [
-        [md(a["text"]), md(a["owner"]), md(a["due"] or "—"), VERDICT_LABEL[a["verdict"]]]
+        [cell(a["text"]), cell(a["owner"]), cell(a["due"] or "—"), VERDICT_LABEL[a["verdict"]]]
         for a in items])
 
 
@@ -173,7 +181,7 @@ def _completion(c: Json) -> list[str]:
 
 def _stages(items: list[Json]) -> list[str]:
     return _table(["stage", "spent", "timebox", "note"], [
-        [md(s["name"]), f"{fmt.number(s['spent_min'])} min", md(f"{s['timebox_min']} min"),
+        [cell(s["name"]), f"{fmt.number(s['spent_min'])} min", cell(f"{s['timebox_min']} min"),
          stage_note(s["skipped"], s["state"])] for s in items])
 
 

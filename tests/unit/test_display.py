@@ -61,11 +61,18 @@ def rendered_text(markup: str) -> str:
 
 def check_markdown(text: str) -> None:
     """Rendered in each context by each renderer: only the context's own structure, and
-    exactly the display text of `text` — nothing added, nothing turned into markup."""
-    inline = display.markdown(text)
+    exactly the display text of `text` — nothing added, nothing turned into markup. The text
+    made for a table cell is tried everywhere; the text made for outside a table (`|` left as
+    it is) everywhere but in a cell."""
+    check_markdown_as(text, display.markdown(text), CONTEXTS)
+    check_markdown_as(text, display.markdown(text, cell=False),
+                      {k: v for k, v in CONTEXTS.items() if k != "table cell"})
+
+
+def check_markdown_as(text: str, inline: str, contexts: dict[str, str]) -> None:
     expected = display.line(" ".join(text.split()))
     for renderer_name, renderer in RENDERERS.items():
-        for context_name, context in CONTEXTS.items():
+        for context_name, context in contexts.items():
             if context_name == "table cell" and renderer is COMMONMARK:
                 continue                          # CommonMark has no tables
             out = renderer.render(context.format(inline))
@@ -97,6 +104,13 @@ ATTACKS = ["<script>alert(1)</script>", "<http://auto.example>", "<1@x.io>", "<a
 @pytest.mark.parametrize("text", ATTACKS)
 def test_markdown_attack(text):
     check_markdown(text)
+
+
+def test_a_bar_is_escaped_only_in_a_table_cell():
+    assert display.markdown("Pause ads | until checkout is fixed", cell=False) == \
+        "Pause ads | until checkout is fixed"
+    assert display.markdown("Pause ads | until checkout is fixed") == \
+        "Pause ads \\| until checkout is fixed"
 
 
 def test_ordinary_text_is_not_escaped_needlessly():

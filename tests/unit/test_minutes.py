@@ -10,7 +10,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from core import demo, minutes
-from core.minutes_md import md, render
+from core.minutes_md import cell, md, render
 from core.clock import today
 from core.commands import actions, explanations, kpis, okrs
 from core.events import EventKind
@@ -172,7 +172,8 @@ def test_hostile_text_cannot_break_a_table_or_add_formatting(db, monkeypatch, ho
 
 
 def test_md_escapes_and_flattens():
-    assert md("a|b\nc <x> [y]") == "a\\|b c \\<x> \\[y\\]"
+    assert md("a|b\nc <x> [y]") == "a|b c \\<x> \\[y\\]"          # outside a table
+    assert cell("a|b\nc <x> [y]") == "a\\|b c \\<x> \\[y\\]"        # in a cell
 
 
 def test_export_writes_beside_the_store_named_by_date_and_meeting(meeting):

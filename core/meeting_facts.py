@@ -78,6 +78,9 @@ def _taken_in(board: Board, meeting_id: str | None) -> list[Action]:
     return [a for a in board.actions if a.meeting == meeting_id and meeting_id is not None]
 
 
+NOT_A_DISCUSSION = frozenset({EventKind.PEOPLE_MERGE})
+
+
 def discussed(board: Board, meeting_id: str | None, events: Iterable[Event]) -> set[str]:
     """The ids of the KPIs the meeting discussed: touched by one of its kept events, or by a
     decision, action, verdict or explanation that carries its id — which counts even without
@@ -85,7 +88,10 @@ def discussed(board: Board, meeting_id: str | None, events: Iterable[Event]) -> 
     open" changes no action). The wrap-up's count, and the minutes' split of the flagged KPIs
     into those discussed and the appendix, both come from here."""
     settled = board.verdicts(meeting_id)
-    touched = touched_kpis(events) | {a.link for a in _taken_in(board, meeting_id) if a.link}
+    # A name merged rewrites the owner of every KPI that person owns: a change to the roster,
+    # not a word about those KPIs.
+    talked = (e for e in events if e.kind not in NOT_A_DISCUSSION)
+    touched = touched_kpis(talked) | {a.link for a in _taken_in(board, meeting_id) if a.link}
     touched |= {e.kpi for e in board.explanations
                 if e.meeting == meeting_id and meeting_id is not None}   # not one outside any
     touched |= {a.link for a in board.carried_over(meeting_id) if a.id in settled and a.link}

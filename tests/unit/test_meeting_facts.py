@@ -9,7 +9,7 @@ import pytest
 
 from core import demo, minutes
 from core.clock import today
-from core.commands import actions, explanations, kpis, okrs
+from core.commands import actions, explanations, kpis, okrs, people
 from core.events import EventKind
 from core.meeting_facts import Facts, facts, kept_events, phrases, with_stages
 from core.minutes_md import render
@@ -124,6 +124,15 @@ def test_an_undone_change_and_one_about_nothing_flagged_discuss_nothing(session)
     undo_last(session)
     record(session, "decision", kpi_id(session, "Uptime"))           # not flagged
     record(session, "decision", None)
+    assert now(session).discussed == 0
+
+
+def test_merging_a_name_discusses_none_of_that_persons_kpis(session):
+    """A merge rewrites the owner of every KPI "Lena Fischer" owns (CSAT, First response
+    time): the roster changed, the meeting said nothing about those KPIs."""
+    session.run(EventKind.PEOPLE_MERGE, people.merge, "Lena Fischer", "Dana Okafor")
+    assert {h.kpi.owner for h in board_of(session).kpis} >= {"Dana Okafor"}
+    assert "Lena Fischer" not in {h.kpi.owner for h in board_of(session).kpis}
     assert now(session).discussed == 0
 
 

@@ -107,7 +107,7 @@ class Minutes:
             return False
         written = self._write_minutes()
         if written is not None and quitting:      # the toast goes with the app: said after it
-            self.meeting.ui.app.after_exit.append(f"Minutes written to {written}")
+            self.meeting.ui.app.after_exit.append(written_words(written))
         if written is not None:
             await self.offer_delivery(quitting)
         return written is not None
@@ -172,7 +172,7 @@ class Minutes:
         self._exported_at = len(self.meeting.store.events())
         self._exported = current_stamp(written)
         self.meeting.ui.refill()
-        self.meeting.ui.notify(f"Minutes written to {written}")
+        self.meeting.ui.notify(written_words(written))
         return written
 
 
@@ -228,3 +228,8 @@ def _pull(path: Path) -> "PullReport":
     from core.sources import pull
     from core.store import Store
     return pull.run(Store(path), (), clock.today())
+
+
+def written_words(written: object) -> str:
+    """Where the export went: the Markdown file, and the HTML page beside it (same name)."""
+    return f"Minutes written to {written} (and its .html)"

@@ -187,6 +187,21 @@ def bindings(stage: str | None = None) -> list[Binding]:
             for k in KEYS if (k.stages == SHELL if stage is None else stage in k.stages)]
 
 
+def elsewhere_bindings() -> list[Binding]:
+    """For each key of some stage views, a binding of the shell that says where the key works
+    (`action_elsewhere`): pressed on a stage whose view does not bind it, it would otherwise
+    do nothing and say nothing. The view's own binding wins where it has one (Textual asks the
+    focused view before its screen)."""
+    names = dict.fromkeys(k.key for k in KEYS if k.stages not in (SHELL, DECK))
+    return [Binding(name, f"elsewhere({name!r})", "", show=False) for name in names]
+
+
+def stages_with(name: str) -> frozenset[str]:
+    """The stage kinds whose views bind the key `name` (to whichever action)."""
+    return frozenset().union(*(k.stages for k in KEYS
+                               if k.key == name and k.stages not in (SHELL, DECK)))
+
+
 def allowed(action: str, writable: bool, moving: bool) -> bool:
     """Whether a key is on: a read-only view (a follower) has no changing keys, and moving
     keys only while it moves on its own (free look). An action of no key of the table (a

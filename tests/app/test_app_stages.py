@@ -352,6 +352,22 @@ async def test_command_palette_finds_stages_and_actions(demo_db):
         assert "2/5 Flagged" in screen_text(app)
 
 
+async def test_a_stages_key_pressed_elsewhere_says_where_it_works(demo_db):
+    """Found by a facilitator's trial: B and x on the OKR stage did nothing and said nothing."""
+    app = make_app(demo_db)
+    async with run(app, (80, 24)) as pilot:
+        await pilot.press("3", "B", "x", "v")
+        told = notified(app)
+        assert "B works on stages 1 KPI health, 2 Flagged (? lists every key)" in told
+        assert "x works on stages 1 KPI health, 2 Flagged (? lists every key)" in told
+        assert "v works on stage 5 Wrap-up (? lists every key)" in told
+        assert app.screen.id == "meeting"
+        await pilot.press("1", "B")                       # where it works, it works
+        assert app.screen.id == "process-change-form"
+        await pilot.press("escape", "4", "plus")          # a key two stages bind: the issues'
+        assert "+ works on" not in notified(app)
+
+
 async def test_quit_asks_first(demo_db):
     app = make_app(demo_db)
     async with run(app, (120, 36)) as pilot:

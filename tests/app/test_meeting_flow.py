@@ -269,7 +269,7 @@ async def test_quitting_with_the_export_says_where_the_minutes_went(demo_db, siz
         assert "not been exported since the last change" in dialog_text(app)
         await pilot.press("e")
     path = demo_db.parent / "minutes" / f"2026-11-22-{app.session.meeting}.md"
-    assert path.exists() and app.after_exit == [f"Minutes written to {path}"]
+    assert path.exists() and app.after_exit == [f"Minutes written to {path} (and its .html)"]
 
 
 # --- a follower with no meeting, an empty store ---------------------------------------------

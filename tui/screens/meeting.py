@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from tui import keys
 from tui.controller import Controller, View
+from tui.stages import kinds
 from tui.stages.base import Context, StageView
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.stage_deck import StageDeck
@@ -17,7 +18,8 @@ from tui.widgets.stage_header import StageHeader
 
 
 class MeetingScreen(Screen):
-    BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
+    BINDINGS = [*keys.bindings(), Binding("escape", "clear_filter", "Clear filter", show=False),
+                *keys.elsewhere_bindings()]
     # Below 110 columns the Flagged stage stacks its list and detail; from 40 rows KPI health
     # shows the selected KPI's flags and chart below its list (cadence.tcss: .narrow, .tall).
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (110, "wide")]
@@ -135,6 +137,20 @@ class MeetingScreen(Screen):
             self.notify("No meeting has ended yet: nothing to compare with.")
         else:
             self.app.push_screen(SinceScreen(found))
+
+    def action_elsewhere(self, name: str) -> None:
+        """A stage's key pressed where it does nothing: say where it works, by this meeting's
+        stage numbers and names."""
+        stages = self.controller.clock.stages
+        here, agenda = keys.stages_with(name), kinds(stages)
+        if agenda[self.stage - 1] in here:
+            return          # this stage's key, off here (a follower's changing key): as before
+        where = [f"{n} {stage.name}" for n, (stage, kind) in
+                 enumerate(zip(stages, agenda), start=1) if kind in here]
+        shown = next((k.shown for k in keys.KEYS if k.key == name), name)
+        said = (f"works on stage{'s' * (len(where) > 1)} {', '.join(where)}" if where
+                else "is not used in this agenda")
+        self.app.notify(f"{shown} {said} (? lists every key)", timeout=3)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -103,19 +103,21 @@ def parse_stages(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def parse_timeboxes(given: Sequence[str]) -> dict[str, int]:
-    """`okrs=30` (repeatable): minutes per stage id; a whole number from 1 to 240."""
+def parse_timeboxes(given: Sequence[str], name: str = "") -> dict[str, int]:
+    """`okrs=30` (repeatable): minutes per stage id; a whole number from 1 to 240. `name`: the
+    agenda's, which an error names as the others about it do."""
+    who = f"agenda {name.strip()!r}" if name.strip() else "agenda"
     found: dict[str, int] = {}
     for item in given:
         stage, sep, minutes = item.partition("=")
         stage, minutes = stage.strip(), minutes.strip()
         if not sep or not stage:
             raise ValidationError("timebox", f"{item!r} is not STAGE=MINUTES (e.g. okrs=30)",
-                                  "agenda")
+                                  who)
         if not (minutes.isascii() and minutes.isdigit()) or len(minutes) > 3 \
                 or not 1 <= int(minutes) <= TIMEBOX_MOST_MIN:
             raise ValidationError("timebox", f"{stage}={minutes!r} is not a whole number of "
-                                  f"minutes from 1 to {TIMEBOX_MOST_MIN}", "agenda")
+                                  f"minutes from 1 to {TIMEBOX_MOST_MIN}", who)
         found[stage] = int(minutes)
     return found
 

@@ -151,7 +151,7 @@ def cmd_agendas_add(args) -> int:
     from core.events import EventKind
     store = _open(args)
     ids = agendas.parse_stages(args.stages)
-    boxes = agendas.parse_timeboxes(args.timebox)
+    boxes = agendas.parse_timeboxes(args.timebox, args.name)
     with store.transaction(EventKind.AGENDA_SAVE) as tx:
         saved = agendas.add(tx, args.name, ids, boxes)
     say(f"Agenda {saved.name!r} saved: {len(saved.stages)} stages; `cadence --agenda "

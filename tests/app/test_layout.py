@@ -324,7 +324,7 @@ async def test_without_colour_the_chart_names_its_lines_by_their_marks(demo_db, 
         await pilot.press("2")
         await pilot.pause(0.1)
         text = screen_text(app)
-        assert "target 2 (=), threshold 3 (x), process limits (·)" in text
+        assert "target 2% (=), threshold 3% (x), process limits (·)" in text   # in its unit
         assert not re.search(r"\((green|red|gray)\)", text)
 
 
@@ -333,4 +333,4 @@ async def test_in_colour_the_chart_names_its_lines_by_colour(demo_db):
     async with run(app, (160, 50)) as pilot:
         await pilot.press("2")
         await pilot.pause(0.1)
-        assert "target 2 (green), threshold 3 (red)" in screen_text(app)
+        assert "target 2% (green), threshold 3% (red)" in screen_text(app)

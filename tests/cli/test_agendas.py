@@ -48,7 +48,7 @@ def test_the_list_works_on_a_store_that_does_not_exist_yet(db):
     (["--stages", " , "], "agenda 'X': stages: names no stage"),
     (["--stages", "okrs,okrs"], "agenda 'X': stages: 'okrs' is named twice"),
     (["--stages", "okrs", "--timebox", "okrs=0"],
-     "agenda: timebox: okrs='0' is not a whole number of minutes from 1 to 240"),
+     "agenda 'X': timebox: okrs='0' is not a whole number of minutes from 1 to 240"),
     (["--stages", "okrs", "--timebox", "okrs=241"], "okrs='241' is not a whole number"),
     (["--stages", "okrs", "--timebox", "okrs=2.5"], "okrs='2.5' is not a whole number"),
     (["--stages", "okrs", "--timebox", "okrs"], "'okrs' is not STAGE=MINUTES"),

@@ -164,6 +164,6 @@ def test_a_team_agendas_name_in_the_minutes_is_data(demo_db):
     session.start_planned()
     end_meeting(session)
     found = minutes.build(Store(demo_db), session.meeting)
-    assert "- **Agenda:** Board \\| \\*prep* \\<b>\n" in render(found)
+    assert "- **Agenda:** Board | \\*prep* \\<b>\n" in render(found)     # | is text here
     page = minutes_html.render(found, minutes_html.pictures(Store(demo_db), found))
     assert "<th>Agenda</th><td>Board | *prep* &lt;b&gt;</td>" in page

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rich.text import Text
 from textual.widget import Widget
 
+from core import display, fmt
 from core.compare import year_earlier
 from core.health import Health
 from core.periods import period_label
@@ -76,8 +77,10 @@ def _render(title: str, labels: tuple[str, ...], values: tuple[float, ...],
     return Text("".join(f"{line}\n" for line in above)) + Text.from_ansi(plt.build())
 
 
-def caption(lines: list[tuple[str, float | str]], colour: bool, power: int) -> str:
-    """What the lines are: `target 95 (green)`, or without colour `target 95 (=)`; a line
+def caption(lines: list[tuple[str, float | str]], colour: bool, power: int,
+            unit: str = "") -> str:
+    """What the lines are: `target 95% (green)`, or without colour `target 95% (=)`, in the
+    KPI's unit as the detail says them (store text: shown through display.line); a line
     with no value of its own (process limits, a year earlier) by its name, and a process
     change by its period (`process change 2026-W24 (|)`, as its value is its period)."""
     said = []
@@ -88,7 +91,7 @@ def caption(lines: list[tuple[str, float | str]], colour: bool, power: int) -> s
         elif name in ("process limits", "a year earlier"):
             part = f"{name} ({look})"
         else:
-            part = f"{name} {value:g} ({look})"
+            part = f"{name} {display.line(fmt.value(float(value), unit))} ({look})"
         if part not in said:                   # the process limits: two lines, one name
             said.append(part)
     return ", ".join(said) + (f"; in units of 1e{power}" if power else "")
@@ -144,7 +147,7 @@ class KpiChart(Widget):
         if change is not None and h.phase is not None:
             named.append(("process change", period_label(h.phase, k.cadence)))
         try:
-            built = _render(caption(named, colour, power),
+            built = _render(caption(named, colour, power, k.unit),
                             tuple(period_label(p, k.cadence) for p in periods),
                             tuple(v / unit for v in values), drawn,
                             max(20, self.size.width), max(6, self.size.height), self.marker,

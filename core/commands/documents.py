@@ -3,6 +3,7 @@
 from typing import Any, TypeVar
 
 from core import queries
+from core.errors import CadenceError
 from core.model import Record, make_id
 from core.store import Transaction
 
@@ -29,3 +30,15 @@ def save(tx: Transaction, value: R) -> R:
         return insert(tx, value)
     tx.put(value.TABLE, value.key, value.to_doc())
     return value
+
+
+def swap_with_neighbour(ranking: list[Any], index: int, up: bool, noun: str) -> int:
+    """Swap the item at `index` of a ranked list (objectives, issues: each with a `title`)
+    with its neighbour above (or below), in place; returns the index it went to. At the end
+    of the list it is refused ("'X' is already the top priority")."""
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ranking):
+        raise CadenceError(f"{ranking[index].title!r} is already the "
+                           f"{'top' if up else 'lowest'} {noun}")
+    ranking[index], ranking[other] = ranking[other], ranking[index]
+    return other

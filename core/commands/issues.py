@@ -44,11 +44,7 @@ def move(tx: Transaction, issue_id: str, up: bool) -> Issue:
     if index is None:
         open_issue(tx, issue_id)                           # says why: no such, or settled
         raise CadenceError(f"no open issue with id {issue_id!r}")
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(ranking):
-        raise CadenceError(f"{ranking[index].title!r} is already the "
-                           f"{'top' if up else 'lowest'} issue")
-    ranking[index], ranking[other] = ranking[other], ranking[index]
+    other = documents.swap_with_neighbour(ranking, index, up, "issue")
     rank(tx, ranking)
     tx.summary = f"issue {ranking[other].title!r} moved {'up' if up else 'down'}"
     return queries.require(tx, Issue, issue_id)

@@ -54,11 +54,7 @@ def move(tx: Transaction, objective_id: str, up: bool) -> Objective:
     index = next((i for i, o in enumerate(ranking) if o.id == objective_id), None)
     if index is None:
         raise CadenceError(f"no active objective with id {objective_id!r}")
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(ranking):
-        raise CadenceError(f"{ranking[index].title!r} is already the "
-                           f"{'top' if up else 'lowest'} priority")
-    ranking[index], ranking[other] = ranking[other], ranking[index]
+    other = documents.swap_with_neighbour(ranking, index, up, "priority")
     rank(tx, ranking)
     tx.summary = f"{ranking[other].title!r} moved {'up' if up else 'down'}"
     return queries.objective(tx, objective_id)

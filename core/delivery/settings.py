@@ -24,7 +24,6 @@ Every problem is one line naming the file, the table and the field.
 """
 
 import os
-import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import msgspec
 
 from core.errors import CadenceError
-from core.sources.connections import expand, from_environment
+from core.sources.connections import expand, from_environment, readable_by_others
 
 ENVIRONMENT = "CADENCE_CONFIG"
 FORMATS = ("slack", "teams", "mattermost")
@@ -194,11 +193,7 @@ def _webhook(read: _Reader, name: str, table: dict[str, Any]) -> Webhook:
 def _warnings(where: Path, found: Settings) -> tuple[str, ...]:
     """A file others can read that holds a secret written out (a password, a webhook's url):
     say so (not an error: the team may share the machine on purpose), and how to fix it."""
-    try:
-        mode = where.stat().st_mode
-    except OSError:
-        return ()
-    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+    if not readable_by_others(where):
         return ()
     secrets = [("[smtp] password", found.smtp.password)] if found.smtp else []
     secrets += [(f"[webhooks.{w.name}] url", w.url) for w in found.webhooks.values()]

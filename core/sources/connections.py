@@ -120,14 +120,20 @@ def load(where: Path | None = None) -> Connections:
     return Connections(where, found, _warnings(where, found), broken=broken)
 
 
+def readable_by_others(where: Path) -> bool:
+    """Can others than its owner read the file? (A config file holding a secret written out
+    is then worth a warning: core/delivery/settings.py asks too.) False when it cannot be
+    looked at."""
+    try:
+        return bool(where.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
+
+
 def _warnings(where: Path, found: dict[str, Connection]) -> tuple[str, ...]:
     """A file others can read that holds a password written out: say so (not an error: the
     team may share the machine on purpose), and how to fix it."""
-    try:
-        mode = where.stat().st_mode
-    except OSError:
-        return ()
-    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+    if not readable_by_others(where):
         return ()
     return tuple(f"{where}: [{c.name}] holds a password and the file is readable by others "
                  f"(chmod 600 it, or read the password from the environment: ${{NAME}})"

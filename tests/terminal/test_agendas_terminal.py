@@ -3,7 +3,6 @@ every stage walked with `n` (the header `N/M Name` at each), a decision recorded
 ended with `q`, then `cadence minutes` names the agenda. And the picker, asked when the team
 keeps an agenda of its own."""
 
-import time
 
 import pytest
 
@@ -19,14 +18,6 @@ def titles(name: str) -> list[str]:
     return [s.name for s in template.planned()]
 
 
-def quit_meeting(term: Terminal) -> None:
-    term.keys("q")
-    term.wait_for("End the meeting and quit?")
-    term.keys("y")
-    deadline = time.monotonic() + 15
-    while term.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not term.alive()
 
 
 def decide(term: Terminal, what: str) -> None:
@@ -50,7 +41,7 @@ def test_each_builtin_agenda_runs_end_to_end(db, name):
             term.wait_for(f"{number}/{len(stages)} {title}")
         decide(term, f"Keep the {name} rhythm")
         term.wait_for("Recorded; see Decisions")
-        quit_meeting(term)
+        term.quit()
     finally:
         term.close()
     decision = load(db).actions[0]
@@ -95,7 +86,7 @@ def test_the_quarterly_turn_in_a_real_terminal(db):
         term.wait_for("Close the cycle 2026-Q4")
         term.keys("Enter")
         term.wait_for("2026-Q4 is closed.")
-        quit_meeting(term)
+        term.quit()
     finally:
         term.close()
     assert sorted(v.objective.carried_from for v in load(db).active) == ["o2", "o3", "o4"]

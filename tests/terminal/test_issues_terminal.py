@@ -2,21 +2,12 @@
 raised on two stages (a flagged KPI, an objective) flow to Decisions and one is solved into a
 decision there; quit; the next meeting opens with the unsolved ones still listed."""
 
-import time
 
 from core.model import Action, Issue
 from tests.helpers import load, write_demo
 from tests.terminal.tmux import Terminal
 
 
-def quit_app(term: Terminal) -> None:
-    term.keys("q")
-    term.wait_for("End the meeting and quit?")
-    term.keys("y")
-    deadline = time.monotonic() + 15
-    while term.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not term.alive()
 
 
 def raise_here(term: Terminal, by: str) -> None:
@@ -50,7 +41,7 @@ def test_issues_flow_from_two_stages_to_a_decision_and_carry_to_the_next_meeting
         term.type("Sam Chen")
         term.keys("Enter")
         term.wait_for("3 open, top first")
-        quit_app(term)
+        term.quit()
     finally:
         term.close()
     board = load(db)

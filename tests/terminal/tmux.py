@@ -88,6 +88,16 @@ class Terminal:
         self.type(owner)
         self.keys("Enter")
 
+    def quit(self, wait: float = 15) -> None:
+        """`q`, confirmed with `y`, then the app gone within `wait` seconds."""
+        self.keys("q")
+        self.wait_for("End the meeting and quit?")
+        self.keys("y")
+        deadline = time.monotonic() + wait
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not self.alive(), self.screen()
+
     def alive(self) -> bool:
         return self.tmux("has-session", "-t", self.name).returncode == 0
 
